@@ -1,0 +1,414 @@
+package io.github.posixmq;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import io.github.posixmq.internal.JnaLinuxBinding;
+import io.github.posixmq.internal.Linux;
+import io.github.posixmq.internal.MqBinding;
+import io.github.posixmq.internal.Scratch;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Waits on many queues at once with {@code epoll}: the Java counterpart of the Rust crate's mio integration. Level
+ * triggered: a queue stays selected while it has messages (or room). {@link #wakeup()} makes a blocked
+ * {@link #select()} return at once from any thread; an idle selector uses no CPU.
+ *
+ * <pre>{@code
+ * try (PosixMqSelector selector = PosixMqSelector.open()) {
+ *     selector.register(orders, PosixMqSelector.READABLE, "orders");
+ *     for (PosixMqSelector.Key key : selector.select()) {
+ *         key.queue().tryReceive().ifPresent(m -> handle(key.attachment(), m));
+ *     }
+ * }
+ * }</pre>
+ */
+public final class PosixMqSelector implements AutoCloseable {
+
+    /** Interest in / readiness for receiving. */
+    public static final int READABLE = 1;
+
+    /** Interest in / readiness for sending. */
+    public static final int WRITABLE = 2;
+
+    private static final int CLOSED = Integer.MIN_VALUE;
+    private static final int MAX_EVENTS = 64;
+    private static final boolean PACKED = Platform.isIntel();
+    private static final int EVENT_SIZE = PACKED ? 12 : 16;
+    private static final int DATA_OFFSET = PACKED ? 4 : 8;
+
+    private final MqBinding binding;
+    private final int epfd;
+    private final int wakeFd;
+    private final AtomicInteger state = new AtomicInteger();
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Key> keys = new ConcurrentHashMap<>();
+    private final Object selectLock = new Object();
+    private final Memory events = new Memory((long) EVENT_SIZE * MAX_EVENTS);
+    private final Memory control = new Memory(16);
+
+    private PosixMqSelector(MqBinding binding) {
+        this.binding = binding;
+        int ep = binding.epollCreate1(Linux.EPOLL_CLOEXEC);
+        if (ep < 0) {
+            throw Errors.generic("cannot create an epoll instance", binding.lastErrno(), null);
+        }
+        int wake = binding.eventfd(0, Linux.EFD_CLOEXEC | Linux.EFD_NONBLOCK);
+        if (wake < 0) {
+            int errno = binding.lastErrno();
+            binding.close(ep);
+            throw Errors.generic("cannot create the selector's eventfd", errno, null);
+        }
+        this.epfd = ep;
+        this.wakeFd = wake;
+        synchronized (control) {
+            if (ctl(Linux.EPOLL_CTL_ADD, wake, Linux.EPOLLIN, 0) != 0) {
+                int errno = binding.lastErrno();
+                binding.close(ep);
+                binding.close(wake);
+                throw Errors.generic("cannot register the selector's eventfd", errno, null);
+            }
+        }
+    }
+
+    /** Opens a new selector. */
+    public static PosixMqSelector open() {
+        return new PosixMqSelector(JnaLinuxBinding.instance());
+    }
+
+    /**
+     * Watches {@code queue} for {@code interest} ({@link #READABLE}, {@link #WRITABLE} or both); the key is dropped
+     * automatically when the queue is closed.
+     */
+    public Key register(PosixMq queue, int interest, @Nullable Object attachment) {
+        if (queue == null) {
+            throw new IllegalArgumentException("queue must not be null");
+        }
+        checkInterest(interest);
+        acquire();
+        try {
+            Key key = new Key(ids.incrementAndGet(), queue, interest, attachment);
+            keys.put(key.id, key);
+            boolean added = queue.withDescriptor(fd -> {
+                synchronized (control) {
+                    if (ctl(Linux.EPOLL_CTL_ADD, fd, epollEvents(interest), key.id) != 0) {
+                        int errno = binding.lastErrno();
+                        keys.remove(key.id);
+                        throw Errors.generic("cannot watch queue " + queue.name(), errno, queue.name());
+                    }
+                }
+                queue.addSelectorKey(key);
+                return true;
+            });
+            if (!added) {
+                keys.remove(key.id);
+                throw Errors.closed(queue.name());
+            }
+            return key;
+        }
+        finally {
+            release();
+        }
+    }
+
+    /** Waits until at least one queue is ready or {@link #wakeup()} is called; returns the ready keys. */
+    public List<Key> select() {
+        return doSelect(-1);
+    }
+
+    /** Like {@link #select()}, waiting at most {@code timeout}; an empty list means nothing was ready. */
+    public List<Key> select(Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be zero or positive, got " + timeout);
+        }
+        long millis;
+        try {
+            millis = timeout.toMillis() + (timeout.toNanosPart() % 1_000_000 == 0 ? 0 : 1);
+        }
+        catch (ArithmeticException ex) {
+            millis = Integer.MAX_VALUE;
+        }
+        return doSelect((int) Math.min(millis, Integer.MAX_VALUE));
+    }
+
+    /** The keys ready now, without waiting. */
+    public List<Key> selectNow() {
+        return doSelect(0);
+    }
+
+    private List<Key> doSelect(int timeoutMillis) {
+        acquire();
+        try {
+            synchronized (selectLock) {
+                long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+                int waitMillis = timeoutMillis;
+                while (true) {
+                    int count = binding.epollWait(epfd, Pointer.nativeValue(events), MAX_EVENTS, waitMillis);
+                    if (count < 0) {
+                        int errno = binding.lastErrno();
+                        if (errno != Linux.EINTR) {
+                            throw Errors.generic("epoll_wait failed", errno, null);
+                        }
+                        if (timeoutMillis > 0) {
+                            waitMillis = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
+                        }
+                        continue;
+                    }
+                    List<Key> ready = new ArrayList<>(count);
+                    for (int i = 0; i < count; i++) {
+                        long offset = (long) i * EVENT_SIZE;
+                        int flags = events.getInt(offset);
+                        long id = events.getLong(offset + DATA_OFFSET);
+                        if (id == 0) {
+                            drainWakeup();
+                            continue;
+                        }
+                        Key key = keys.get(id);
+                        if (key != null && key.valid) {
+                            int readyOps = 0;
+                            if ((flags & (Linux.EPOLLIN | Linux.EPOLLERR | Linux.EPOLLHUP)) != 0) {
+                                readyOps |= READABLE & key.interest;
+                            }
+                            if ((flags & (Linux.EPOLLOUT | Linux.EPOLLERR | Linux.EPOLLHUP)) != 0) {
+                                readyOps |= WRITABLE & key.interest;
+                            }
+                            key.readyOps = readyOps;
+                            ready.add(key);
+                        }
+                    }
+                    return ready;
+                }
+            }
+        }
+        finally {
+            release();
+        }
+    }
+
+    /** Makes a blocked or the next {@link #select()} return at once. Safe from any thread. */
+    public void wakeup() {
+        if (!tryAcquire()) {
+            return;
+        }
+        try {
+            signal();
+        }
+        finally {
+            release();
+        }
+    }
+
+    /** The keys registered now. */
+    public List<Key> keys() {
+        return List.copyOf(keys.values());
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return state.get() < 0;
+    }
+
+    /** Closes the selector (not the queues); a thread blocked in {@link #select()} returns an empty list. */
+    @Override
+    public void close() {
+        int current;
+        do {
+            current = state.get();
+            if (current < 0) {
+                return;
+            }
+        }
+        while (!state.compareAndSet(current, (current + 1) | CLOSED));
+        try {
+            signal();
+        }
+        finally {
+            release();
+        }
+    }
+
+    private void signal() {
+        Scratch scratch = Scratch.get();
+        scratch.memory().setLong(scratch.wordOffset(), 1);
+        binding.write(wakeFd, scratch.word(), 8);
+    }
+
+    private void drainWakeup() {
+        Scratch scratch = Scratch.get();
+        binding.read(wakeFd, scratch.word(), 8);
+    }
+
+    private int ctl(int op, int fd, int epollEvents, long id) {
+        control.setInt(0, epollEvents);
+        control.setLong(DATA_OFFSET, id);
+        return binding.epollCtl(epfd, op, fd, Pointer.nativeValue(control));
+    }
+
+    private static int epollEvents(int interest) {
+        return ((interest & READABLE) != 0 ? Linux.EPOLLIN : 0) | ((interest & WRITABLE) != 0 ? Linux.EPOLLOUT : 0);
+    }
+
+    private static void checkInterest(int interest) {
+        if (interest == 0 || (interest & ~(READABLE | WRITABLE)) != 0) {
+            throw new IllegalArgumentException("interest must be READABLE, WRITABLE or both, got " + interest);
+        }
+    }
+
+    private void acquire() {
+        if (!tryAcquire()) {
+            throw new IllegalStateException("selector is closed");
+        }
+    }
+
+    private boolean tryAcquire() {
+        while (true) {
+            int current = state.get();
+            if (current < 0) {
+                return false;
+            }
+            if (state.compareAndSet(current, current + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void release() {
+        if (state.decrementAndGet() == CLOSED) {
+            for (Key key : keys.values()) {
+                key.valid = false;
+                key.queue.removeSelectorKey(key);
+            }
+            keys.clear();
+            binding.close(epfd);
+            binding.close(wakeFd);
+        }
+    }
+
+    /** A queue registered with this selector. */
+    public final class Key {
+        private final long id;
+        private final PosixMq queue;
+        private volatile int interest;
+        private final @Nullable Object attachment;
+        private volatile int readyOps;
+        private volatile boolean valid = true;
+
+        Key(long id, PosixMq queue, int interest, @Nullable Object attachment) {
+            this.id = id;
+            this.queue = queue;
+            this.interest = interest;
+            this.attachment = attachment;
+        }
+
+        /** The queue this key watches. */
+        public PosixMq queue() {
+            return queue;
+        }
+
+        /** The object given at registration, or null. */
+        public @Nullable Object attachment() {
+            return attachment;
+        }
+
+        /** What this key watches for. */
+        public int interest() {
+            return interest;
+        }
+
+        /** Readiness found by the {@code select} that returned this key. */
+        public int readyOps() {
+            return readyOps;
+        }
+
+        /** Whether the last select found the queue readable (a message to receive). */
+        public boolean isReadable() {
+            return (readyOps & READABLE) != 0;
+        }
+
+        /** Whether the last select found the queue writable (room to send). */
+        public boolean isWritable() {
+            return (readyOps & WRITABLE) != 0;
+        }
+
+        /** Whether the key is still registered (not cancelled, queue and selector open). */
+        public boolean isValid() {
+            return valid && !queue.isClosed() && !isClosed();
+        }
+
+        /** Changes what this key watches for. */
+        public void setInterest(int newInterest) {
+            checkInterest(newInterest);
+            acquire();
+            try {
+                boolean changed = queue.withDescriptor(fd -> {
+                    synchronized (control) {
+                        if (ctl(Linux.EPOLL_CTL_MOD, fd, epollEvents(newInterest), id) != 0) {
+                            throw Errors.generic("cannot change interest for queue " + queue.name(),
+                                    binding.lastErrno(), queue.name());
+                        }
+                    }
+                    return true;
+                });
+                if (!changed) {
+                    throw Errors.closed(queue.name());
+                }
+                interest = newInterest;
+            }
+            finally {
+                release();
+            }
+        }
+
+        /** Stops watching the queue. Idempotent. */
+        public void cancel() {
+            if (!valid) {
+                return;
+            }
+            valid = false;
+            keys.remove(id);
+            queue.removeSelectorKey(this);
+            if (tryAcquire()) {
+                try {
+                    queue.withDescriptor(fd -> {
+                        synchronized (control) {
+                            ctl(Linux.EPOLL_CTL_DEL, fd, 0, id);
+                        }
+                        return true;
+                    });
+                }
+                finally {
+                    release();
+                }
+            }
+        }
+
+        /** Called by the queue just before its descriptor is closed. */
+        void descriptorClosing(int fd) {
+            valid = false;
+            keys.remove(id);
+            if (tryAcquire()) {
+                try {
+                    synchronized (control) {
+                        ctl(Linux.EPOLL_CTL_DEL, fd, 0, id);
+                    }
+                }
+                finally {
+                    release();
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Key[" + queue.name() + ", interest=" + interest + ", ready=" + readyOps + "]";
+        }
+    }
+}

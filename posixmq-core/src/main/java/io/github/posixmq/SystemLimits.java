@@ -1,0 +1,81 @@
+package io.github.posixmq;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.github.posixmq.internal.JnaLinuxBinding;
+import io.github.posixmq.internal.Linux;
+import io.github.posixmq.internal.MqBinding;
+import io.github.posixmq.internal.Scratch;
+
+/**
+ * The POSIX message queue limits in force for this process, read at run time from {@code /proc/sys/fs/mqueue/*}
+ * (per IPC namespace) and {@code getrlimit(RLIMIT_MSGQUEUE)}. A value that cannot be read is {@link #UNKNOWN}.
+ *
+ * @param msgMax most messages a queue may hold ({@code msg_max})
+ * @param msgsizeMax largest message size ({@code msgsize_max})
+ * @param msgDefault capacity of a queue created without attributes ({@code msg_default})
+ * @param msgsizeDefault message size of a queue created without attributes ({@code msgsize_default})
+ * @param queuesMax most queues in the IPC namespace ({@code queues_max})
+ * @param rlimitMsgqueue bytes this user's queues may take ({@code RLIMIT_MSGQUEUE} soft limit; -1 = unlimited)
+ * @param rlimitMsgqueueMax hard limit of {@code RLIMIT_MSGQUEUE} (-1 = unlimited)
+ */
+public record SystemLimits(long msgMax, long msgsizeMax, long msgDefault, long msgsizeDefault, long queuesMax,
+        long rlimitMsgqueue, long rlimitMsgqueueMax) {
+
+    /** A limit that could not be read. */
+    public static final long UNKNOWN = -2;
+
+    /** The directory the kernel publishes the limits in. */
+    public static final String PROC_DIR = "/proc/sys/fs/mqueue";
+
+    /** Reads the limits now (they can change while the process runs). */
+    public static SystemLimits read() {
+        long soft = UNKNOWN;
+        long hard = UNKNOWN;
+        if (JnaLinuxBinding.isSupported()) {
+            MqBinding binding = JnaLinuxBinding.instance();
+            Scratch scratch = Scratch.get();
+            if (binding.getrlimit(Linux.RLIMIT_MSGQUEUE, scratch.word()) == 0) {
+                soft = scratch.memory().getLong(scratch.wordOffset());
+                hard = scratch.memory().getLong(scratch.wordOffset() + 8);
+            }
+        }
+        return new SystemLimits(proc("msg_max"), proc("msgsize_max"), proc("msg_default"),
+                proc("msgsize_default"), proc("queues_max"), soft, hard);
+    }
+
+    /** The path of one limit file, such as {@code /proc/sys/fs/mqueue/msg_max}. */
+    public static String path(String limit) {
+        return PROC_DIR + "/" + limit;
+    }
+
+    /** How many queues this process's IPC namespace holds now, from {@code /dev/mqueue} if mounted, else UNKNOWN. */
+    public static long queuesInUse() {
+        Path dir = Path.of("/dev/mqueue");
+        if (!Files.isDirectory(dir)) {
+            return UNKNOWN;
+        }
+        try (var entries = Files.list(dir)) {
+            return entries.count();
+        }
+        catch (IOException | RuntimeException ex) {
+            return UNKNOWN;
+        }
+    }
+
+    private static long proc(String name) {
+        try {
+            // Files.readString reads only the first byte of a /proc/sys file (its size is 0): use a stream
+            try (var in = new FileInputStream(path(name))) {
+                return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            return UNKNOWN;
+        }
+    }
+}

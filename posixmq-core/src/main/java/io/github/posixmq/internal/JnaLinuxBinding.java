@@ -1,0 +1,220 @@
+package io.github.posixmq.internal;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+
+/**
+ * {@link MqBinding} for 64-bit Linux on JNA direct mapping ({@code Native.register}): no per-call reflection, no
+ * {@code LastErrorException} (errno is read with {@link Native#getLastError()}), and native memory passed as plain
+ * addresses so a call allocates nothing on the Java heap.
+ */
+public final class JnaLinuxBinding implements MqBinding {
+
+    private static final JnaLinuxBinding INSTANCE = new JnaLinuxBinding();
+
+    private JnaLinuxBinding() {
+    }
+
+    /** The binding, or an {@link UnsupportedOperationException} naming why it cannot be used here. */
+    public static MqBinding instance() {
+        Holder.check();
+        return INSTANCE;
+    }
+
+    /** Whether POSIX message queues can be used by this JVM (64-bit Linux with a loadable libc). */
+    public static boolean isSupported() {
+        return Holder.FAILURE == null;
+    }
+
+    /** Why {@link #isSupported()} is false, or null. */
+    public static String unsupportedReason() {
+        return Holder.FAILURE;
+    }
+
+    /** Loads lazily, once; any failure is kept as one sentence for every later call. */
+    private static final class Holder {
+        static final String FAILURE = load();
+
+        static void check() {
+            if (FAILURE != null) {
+                throw new UnsupportedOperationException(FAILURE);
+            }
+        }
+
+        private static String load() {
+            String os = System.getProperty("os.name") + " " + System.getProperty("os.arch");
+            if (!Platform.isLinux()) {
+                return "POSIX message queues need Linux, but this JVM runs on " + os
+                        + "; posixmq cannot be used on this system.";
+            }
+            if (Native.POINTER_SIZE != 8) {
+                return "posixmq supports 64-bit Linux only, but this JVM is 32-bit (" + os + ").";
+            }
+            try {
+                NativeLibrary libc = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+                Native.register(Libc.class, libc);
+                NativeLibrary mqLib = libc;
+                try {
+                    libc.getFunction("mq_open");
+                }
+                catch (UnsatisfiedLinkError ex) {
+                    // glibc before 2.34 keeps the mq_* functions in librt
+                    mqLib = NativeLibrary.getInstance("rt");
+                }
+                Native.register(Mq.class, mqLib);
+                return null;
+            }
+            catch (Throwable ex) {
+                return "posixmq could not bind the POSIX message queue functions of the C library on " + os
+                        + ": " + ex;
+            }
+        }
+    }
+
+    /** Direct-mapped {@code mq_*} functions. */
+    static final class Mq {
+        static native int mq_open(byte[] name, int oflag, int mode, long attr);
+
+        static native int mq_close(int mqdes);
+
+        static native int mq_unlink(byte[] name);
+
+        static native int mq_send(int mqdes, long msg, long len, int prio);
+
+        static native long mq_receive(int mqdes, long msg, long len, long prio);
+
+        static native int mq_getattr(int mqdes, long attr);
+
+        static native int mq_notify(int mqdes, long sevp);
+
+        private Mq() {
+        }
+    }
+
+    /** Direct-mapped libc functions. */
+    static final class Libc {
+        static native int close(int fd);
+
+        static native int fcntl(int fd, int cmd, int arg);
+
+        static native int eventfd(int initval, int flags);
+
+        static native long write(int fd, long buf, long count);
+
+        static native long read(int fd, long buf, long count);
+
+        static native int ppoll(long fds, long nfds, long timeout, long sigmask);
+
+        static native int epoll_create1(int flags);
+
+        static native int epoll_ctl(int epfd, int op, int fd, long event);
+
+        static native int epoll_wait(int epfd, long events, int maxevents, int timeout);
+
+        static native int getrlimit(int resource, long rlim);
+
+        private Libc() {
+        }
+    }
+
+    @Override
+    public long mqOpen(byte[] name, int oflag, int mode, long attrAddress) {
+        return Mq.mq_open(name, oflag, mode, attrAddress);
+    }
+
+    @Override
+    public int mqClose(long mq) {
+        return Mq.mq_close((int) mq);
+    }
+
+    @Override
+    public int mqUnlink(byte[] name) {
+        return Mq.mq_unlink(name);
+    }
+
+    @Override
+    public int mqSend(long mq, long msgAddress, long length, int priority) {
+        return Mq.mq_send((int) mq, msgAddress, length, priority);
+    }
+
+    @Override
+    public long mqReceive(long mq, long msgAddress, long length, long priorityAddress) {
+        return Mq.mq_receive((int) mq, msgAddress, length, priorityAddress);
+    }
+
+    @Override
+    public int mqGetattr(long mq, long attrAddress) {
+        return Mq.mq_getattr((int) mq, attrAddress);
+    }
+
+    @Override
+    public int mqNotify(long mq, long sigeventAddress) {
+        return Mq.mq_notify((int) mq, sigeventAddress);
+    }
+
+    @Override
+    public int fileDescriptor(long mq) {
+        return (int) mq;
+    }
+
+    @Override
+    public long handleOf(int fd) {
+        return fd;
+    }
+
+    @Override
+    public int lastErrno() {
+        return Native.getLastError();
+    }
+
+    @Override
+    public int close(int fd) {
+        return Libc.close(fd);
+    }
+
+    @Override
+    public int fcntl(int fd, int cmd, int arg) {
+        return Libc.fcntl(fd, cmd, arg);
+    }
+
+    @Override
+    public int eventfd(int initval, int flags) {
+        return Libc.eventfd(initval, flags);
+    }
+
+    @Override
+    public long write(int fd, long bufAddress, long count) {
+        return Libc.write(fd, bufAddress, count);
+    }
+
+    @Override
+    public long read(int fd, long bufAddress, long count) {
+        return Libc.read(fd, bufAddress, count);
+    }
+
+    @Override
+    public int ppoll(long fdsAddress, long nfds, long timeoutAddress) {
+        return Libc.ppoll(fdsAddress, nfds, timeoutAddress, 0L);
+    }
+
+    @Override
+    public int epollCreate1(int flags) {
+        return Libc.epoll_create1(flags);
+    }
+
+    @Override
+    public int epollCtl(int epfd, int op, int fd, long eventAddress) {
+        return Libc.epoll_ctl(epfd, op, fd, eventAddress);
+    }
+
+    @Override
+    public int epollWait(int epfd, long eventsAddress, int maxEvents, int timeoutMillis) {
+        return Libc.epoll_wait(epfd, eventsAddress, maxEvents, timeoutMillis);
+    }
+
+    @Override
+    public int getrlimit(int resource, long rlimitAddress) {
+        return Libc.getrlimit(resource, rlimitAddress);
+    }
+}
