@@ -1,0 +1,77 @@
+package io.github.posixmq.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.github.posixmq.PosixMq;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Runs the packaged {@code target/posixmq-cli.jar} with {@code java -jar} as separate processes. */
+class PosixMqCliJarIT {
+
+    private final String queue = "/posixmq-cli-it-" + ProcessHandle.current().pid();
+
+    @AfterEach
+    void removeQueue() {
+        PosixMq.unlinkIfExists(queue);
+    }
+
+    private static Path jar() {
+        Path jar = Path.of(System.getProperty("posixmq.cli.jar", "target/posixmq-cli.jar"));
+        assertThat(jar).as("run 'mvn package' first").exists();
+        return jar;
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null")
+                .toFile())).start();
+        byte[] out = process.getInputStream().readAllBytes();
+        byte[] err = process.getErrorStream().readAllBytes();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("posixmq-cli " + String.join(" ", args) + " finished").isTrue();
+        return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theJarRunsEachCommandWithShellExitCodes() throws Exception {
+        Run help = run("--help");
+        assertThat(help.code).isZero();
+        assertThat(help.out).contains("Usage: posixmq-cli");
+
+        assertThat(run("create", queue, "--capacity", "2", "--max-message-size", "64").code).isZero();
+        assertThat(run("send", queue, "from another process", "--priority", "7").code).isZero();
+        Run stat = run("stat", queue);
+        assertThat(stat.out).contains("messages:          1", "capacity:          2", "max message size:  64 bytes");
+
+        Run received = run("receive", queue, "--show-priority");
+        assertThat(received.code).isZero();
+        assertThat(received.out).isEqualTo("7\tfrom another process\n");
+
+        Run empty = run("receive", queue, "--timeout", "10ms");
+        assertThat(empty.code).isEqualTo(PosixMqCli.TIMEOUT);
+        assertThat(empty.err).contains(queue);
+
+        Run usage = run("send", queue);
+        assertThat(usage.code).isEqualTo(PosixMqCli.USAGE);
+        assertThat(usage.out).isEmpty();
+
+        assertThat(run("rm", queue).code).isZero();
+        Run gone = run("stat", queue);
+        assertThat(gone.code).isEqualTo(PosixMqCli.FAILURE);
+        assertThat(gone.err).contains(queue, "does not exist");
+        assertThat(Files.size(jar())).isPositive();
+    }
+}

@@ -1,0 +1,73 @@
+package io.github.posixmq.samples.orders;
+
+import io.github.posixmq.integration.PosixMqHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.integration.annotation.ServiceActivator;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.MessagingException;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Receives each order from the {@value OrderPipelineApplication#ORDERS} channel (fed by the {@code /orders} queue)
+ * and sends it, with the same priority, to {@value OrderPipelineApplication#PROCESSED} or
+ * {@value OrderPipelineApplication#REJECTED} according to {@link OrderRules}.
+ *
+ * <p>Everything runs on the inbound adapter's thread: the send to the outbound queue finishes (or fails) before the
+ * next order is received, so a failure reaches the inbound adapter's dead-letter queue and no order is lost.
+ */
+@Component
+public final class OrderHandler {
+
+    private static final Logger logger = LoggerFactory.getLogger(OrderHandler.class);
+
+    private final OrderRules rules;
+
+    private final MessageChannel processed;
+
+    private final MessageChannel rejected;
+
+    /** Creates the handler that sends to the given channels. */
+    public OrderHandler(OrderRules rules, @Qualifier(OrderPipelineApplication.PROCESSED) MessageChannel processed,
+            @Qualifier(OrderPipelineApplication.REJECTED) MessageChannel rejected) {
+        this.rules = rules;
+        this.processed = processed;
+        this.rejected = rejected;
+    }
+
+    /** Routes one order; the output keeps the {@code posixmq_priority} header of the input. */
+    @ServiceActivator(inputChannel = OrderPipelineApplication.ORDERS)
+    public void handle(Message<byte[]> order) {
+        OrderRules.Decision decision = this.rules.decide(order.getPayload());
+        MessageBuilder<byte[]> result = MessageBuilder.withPayload(decision.payload());
+        Object priority = order.getHeaders().get(PosixMqHeaders.PRIORITY);
+        if (priority != null) {
+            result.setHeader(PosixMqHeaders.PRIORITY, priority);
+        }
+        MessageChannel output = decision.accepted() ? this.processed : this.rejected;
+        if (logger.isDebugEnabled()) {
+            logger.debug("order with priority {} {}", priority, decision.reason());
+        }
+        if (!output.send(result.build())) {
+            throw new MessageDeliveryException(order, "the " + (decision.accepted() ? "processed" : "rejected")
+                    + " channel did not take the order");
+        }
+    }
+
+    /**
+     * Logs an order that could not be sent on (the inbound adapter has already put its bytes and priority on the
+     * dead-letter queue), in one line instead of the default error channel's stack trace.
+     */
+    @ServiceActivator(inputChannel = OrderPipelineApplication.ERRORS)
+    public void failed(Throwable failure) {
+        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        Object priority = failure instanceof MessagingException messaging && messaging.getFailedMessage() != null
+                ? messaging.getFailedMessage().getHeaders().get(PosixMqHeaders.PRIORITY) : null;
+        logger.warn("An order with priority {} went to the dead-letter queue: {}", priority, cause.getMessage());
+    }
+}

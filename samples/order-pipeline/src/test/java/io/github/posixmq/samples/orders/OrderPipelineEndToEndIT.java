@@ -1,0 +1,300 @@
+package io.github.posixmq.samples.orders;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.github.posixmq.OpenOptions;
+import io.github.posixmq.PosixMq;
+import io.github.posixmq.QueueNotFoundException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * End to end, as a user runs it: the packaged {@code order-pipeline.jar} started with {@code java -jar}, fed by the
+ * C producer (a separate, non-JVM process) as fast as it can send, then scraped over HTTP. Runs after
+ * {@code package} (failsafe); the queues have unique names and are removed on shutdown, and in any case afterwards.
+ */
+class OrderPipelineEndToEndIT {
+
+    private static final int ORDERS = 5000;
+
+    private static final int INVALID_EVERY = 7;
+
+    private static final String PREFIX = "/order-pipeline-e2e-" + ProcessHandle.current().pid() + "-";
+
+    private static final Map<String, String> QUEUES = Map.of("orders", PREFIX + "orders", "processed",
+            PREFIX + "processed", "rejected", PREFIX + "rejected", "dead-letter", PREFIX + "dead-letter");
+
+    private static final Pattern PORT = Pattern.compile("started on port\\D*(\\d+)");
+
+    private static final Pattern VALID_ORDER = Pattern.compile("\\{\"id\":\\d+,\"item\":\"[^\"]*\",\"qty\":[1-9]\\d*}");
+
+    private static Path producer;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private Process app;
+
+    private Path appLog;
+
+    /** Builds the C producer with its Makefile, as a user would. */
+    @BeforeAll
+    static void buildProducer() throws Exception {
+        Path source = Path.of(System.getProperty("native-producer.dir", "../native-producer"));
+        Path out = Path.of(System.getProperty("native-producer.out", "target/native")).toAbsolutePath();
+        Result make = run(List.of("make", "-C", source.toString(), "OUT=" + out), Duration.ofMinutes(2));
+        assertThat(make.code).as("make of the C producer:\n%s", make.err).isZero();
+        producer = out.resolve("order-producer");
+        assertThat(producer).isExecutable();
+    }
+
+    @AfterEach
+    void stopAppAndRemoveQueues() throws Exception {
+        if (this.app != null && this.app.isAlive()) {
+            this.app.destroy();
+            if (!this.app.waitFor(60, TimeUnit.SECONDS)) {
+                this.app.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        QUEUES.values().forEach(PosixMq::unlinkIfExists);
+    }
+
+    @Test
+    void ordersFromTheCProducerArriveOnceOnTheRightQueueWithTheirPriority() throws Exception {
+        int port = startApp();
+        assertThat(get(port, "/actuator/health")).contains("\"status\":\"UP\"");
+
+        Result result = run(List.of(producer.toString(), "-n", Integer.toString(ORDERS), "-i",
+                Integer.toString(INVALID_EVERY), "-w", "60", "-vv", QUEUES.get("orders"), QUEUES.get("processed"),
+                QUEUES.get("rejected")), Duration.ofMinutes(5));
+        assertThat(result.code).as("order-producer failed:\n%s\napplication log:\n%s", result.err, appLog()).isZero();
+        String transcript = new String(result.out, StandardCharsets.UTF_8);
+        System.out.println(transcript.substring(transcript.lastIndexOf("\nsent ") + 1));
+
+        // check the producer's transcript independently: every order sent comes back exactly once
+        List<Line> sent = new ArrayList<>();
+        Map<String, List<Line>> back = new HashMap<>();
+        for (Line line : Line.parse(result.out)) {
+            if (line.kind.equals("order")) {
+                sent.add(line);
+            }
+            else if (line.kind.equals("processed") || line.kind.equals("rejected")) {
+                back.computeIfAbsent(orderRef(line.bytes), (ref) -> new ArrayList<>()).add(line);
+            }
+        }
+        assertThat(sent).hasSize(ORDERS);
+        assertThat(back).hasSize(ORDERS);
+        int accepted = 0;
+        for (Line order : sent) {
+            List<Line> results = back.get(orderRef(order.bytes));
+            assertThat(results).as("results of %s", order).hasSize(1);
+            Line out = results.get(0);
+            assertThat(out.priority).as("priority of %s", order).isEqualTo(order.priority);
+            String text = new String(order.bytes, StandardCharsets.UTF_8);
+            if (VALID_ORDER.matcher(text).matches()) {
+                accepted++;
+                assertThat(out.kind).as("%s", order).isEqualTo("processed");
+                assertThat(new String(out.bytes, StandardCharsets.UTF_8))
+                        .isEqualTo(text.substring(0, text.length() - 1) + ",\"status\":\"ACCEPTED\"}");
+            }
+            else {
+                assertThat(out.kind).as("%s", order).isEqualTo("rejected");
+                assertThat(out.bytes).as("%s", order).isEqualTo(order.bytes);
+            }
+        }
+        assertThat(accepted).isEqualTo(ORDERS - ORDERS / INVALID_EVERY);
+        assertThat(transcript).contains("sent " + ORDERS + " orders (" + ORDERS / INVALID_EVERY + " invalid)",
+                accepted + " processed", ORDERS / INVALID_EVERY + " rejected", "0 wrong, 0 missing, 0 duplicated");
+
+        String prometheus = get(port, "/actuator/prometheus");
+        for (String name : QUEUES.values()) {
+            assertThat(sample(prometheus, "posixmq_queue_capacity_messages", name)).isEqualTo(10.0);
+            assertThat(sample(prometheus, "posixmq_queue_message_size_max_bytes", name)).isEqualTo(1024.0);
+            assertThat(sample(prometheus, "posixmq_queue_messages", name)).isZero();
+        }
+        assertThat(sample(prometheus, "posixmq_receive_seconds_count", QUEUES.get("orders"))).isEqualTo(ORDERS);
+        assertThat(sample(prometheus, "posixmq_send_seconds_count", QUEUES.get("processed"))).isEqualTo(accepted);
+        assertThat(sample(prometheus, "posixmq_send_seconds_count", QUEUES.get("rejected")))
+                .isEqualTo(ORDERS - accepted);
+
+        // every metric the Grafana dashboard queries is in the real output, with the labels it filters on
+        String dashboard = Files.readString(Path.of(System.getProperty("dashboard.json", "dashboard.json")));
+        Matcher metrics = Pattern.compile("posixmq_[a-z_]+").matcher(dashboard);
+        int queried = 0;
+        while (metrics.find()) {
+            queried++;
+            assertThat(prometheus).as("dashboard metric %s", metrics.group())
+                    .containsPattern("(?m)^" + metrics.group() + "\\{[^}]*application=\"order-pipeline\"[^}]*queue=\"");
+        }
+        assertThat(queried).isGreaterThan(10);
+        assertThat(prometheus).contains("key=\"dead-letter\"", "result=\"success\"");
+
+        String health = get(port, "/actuator/health");
+        assertThat(health).contains("\"status\":\"UP\"", "\"posixmq\"", QUEUES.get("orders"));
+        assertThat(get(port, "/actuator/posixmq")).contains(QUEUES.get("processed"), QUEUES.get("rejected"));
+
+        // Ctrl-C: a clean stop that removes the queues (remove-on-shutdown)
+        this.app.destroy();
+        assertThat(this.app.waitFor(60, TimeUnit.SECONDS)).as("the application stopped").isTrue();
+        assertThat(appLog()).doesNotContain("LOST", "ERROR", "WARN", "Exception");
+        for (String name : QUEUES.values()) {
+            assertThatExceptionOfType(QueueNotFoundException.class).as(name)
+                    .isThrownBy(() -> OpenOptions.readOnly().open(name).close());
+        }
+    }
+
+    /** The "#ID" every order of the C producer carries, whatever its shape. */
+    private static String orderRef(byte[] bytes) {
+        Matcher matcher = Pattern.compile("#(\\d+)").matcher(new String(bytes, StandardCharsets.ISO_8859_1));
+        assertThat(matcher.find()).as("an order reference in %s", Arrays.toString(bytes)).isTrue();
+        return matcher.group(1);
+    }
+
+    /** The value of the Prometheus sample {@code metric} for queue {@code name}, summed over its other tags. */
+    private static double sample(String prometheus, String metric, String name) {
+        Pattern line = Pattern.compile("^" + metric + "\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
+        Matcher matcher = line.matcher(prometheus);
+        double sum = 0;
+        boolean found = false;
+        while (matcher.find()) {
+            if (matcher.group(1).contains("queue=\"" + name + "\"")) {
+                found = true;
+                sum += Double.parseDouble(matcher.group(2));
+            }
+        }
+        assertThat(found).as("%s for %s in\n%s", metric, name, prometheus).isTrue();
+        return sum;
+    }
+
+    private int startApp() throws IOException {
+        Path jar = Path.of(System.getProperty("order-pipeline.jar", "target/order-pipeline.jar"));
+        assertThat(jar).as("the packaged application (mvn package)").exists();
+        Path logs = Files.createDirectories(Path.of(System.getProperty("e2e.dir", "target/e2e")));
+        this.appLog = logs.resolve("order-pipeline-" + ProcessHandle.current().pid() + ".log");
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString(), "--server.port=0"));
+        QUEUES.forEach((key, name) -> {
+            command.add("--posixmq.queues." + key + ".name=" + name);
+            command.add("--posixmq.queues." + key + ".capacity=10");
+            command.add("--posixmq.queues." + key + ".max-message-size=1024");
+            command.add("--posixmq.queues." + key + ".remove-on-shutdown=true");
+        });
+        this.app = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(this.appLog.toFile())
+                .start();
+        int[] port = new int[1];
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            assertThat(this.app.isAlive()).as("the application is running; its log:\n%s", appLog()).isTrue();
+            Matcher matcher = PORT.matcher(appLog());
+            assertThat(matcher.find()).as("the application has started").isTrue();
+            port[0] = Integer.parseInt(matcher.group(1));
+        });
+        return port[0];
+    }
+
+    private String appLog() throws IOException {
+        return Files.readString(this.appLog, StandardCharsets.UTF_8);
+    }
+
+    private String get(int port, String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private record Result(int code, byte[] out, String err) {
+    }
+
+    private static Result run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+        Path err = Files.createTempFile("order-pipeline-e2e", ".err");
+        try {
+            Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
+            process.getOutputStream().close();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            process.getInputStream().transferTo(out);
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(command.get(0) + " did not finish within " + timeout);
+            }
+            return new Result(process.exitValue(), out.toByteArray(), Files.readString(err));
+        }
+        finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** One line of the producer's {@code -vv} transcript: {@code KIND PRIORITY PAYLOAD}, the payload escaped. */
+    private record Line(String kind, int priority, byte[] bytes) {
+
+        static List<Line> parse(byte[] transcript) {
+            List<Line> lines = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < transcript.length; i++) {
+                if (transcript[i] == '\n') {
+                    parseLine(Arrays.copyOfRange(transcript, start, i)).ifPresent(lines::add);
+                    start = i + 1;
+                }
+            }
+            return lines;
+        }
+
+        private static java.util.Optional<Line> parseLine(byte[] line) {
+            String text = new String(line, StandardCharsets.ISO_8859_1);
+            String[] parts = text.split(" ", 3);
+            if (parts.length < 3 || !parts[1].chars().allMatch(Character::isDigit)) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new Line(parts[0], Integer.parseInt(parts[1]), unescape(parts[2])));
+        }
+
+        /** Reverses the producer's escaping: {@code \xNN} and {@code \\}; every other byte as printed. */
+        private static byte[] unescape(String latin1) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            for (int i = 0; i < latin1.length(); i++) {
+                char c = latin1.charAt(i);
+                if (c == '\\' && latin1.charAt(i + 1) == 'x') {
+                    bytes.write(Integer.parseInt(latin1.substring(i + 2, i + 4), 16));
+                    i += 3;
+                }
+                else if (c == '\\') {
+                    bytes.write('\\');
+                    i++;
+                }
+                else {
+                    bytes.write(c);
+                }
+            }
+            return bytes.toByteArray();
+        }
+
+        @Override
+        public String toString() {
+            return this.kind + " " + this.priority + " " + new String(this.bytes, StandardCharsets.UTF_8);
+        }
+    }
+}
