@@ -1,0 +1,54 @@
+package io.github.posixmq.boot;
+
+import java.util.List;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/** Calls several {@link PosixMqOperationListener}s in order; one that throws does not stop the others. */
+public final class CompositePosixMqOperationListener implements PosixMqOperationListener {
+
+    private static final Log logger = LogFactory.getLog(CompositePosixMqOperationListener.class);
+
+    private final List<PosixMqOperationListener> listeners;
+
+    private CompositePosixMqOperationListener(List<PosixMqOperationListener> listeners) {
+        this.listeners = listeners;
+    }
+
+    /**
+     * {@link PosixMqOperationListener#NOOP} for none, else a composite that calls each in order and shields the
+     * caller from a listener that throws.
+     */
+    public static PosixMqOperationListener of(List<? extends PosixMqOperationListener> listeners) {
+        if (listeners.isEmpty()) {
+            return PosixMqOperationListener.NOOP;
+        }
+        return new CompositePosixMqOperationListener(List.copyOf(listeners));
+    }
+
+    @Override
+    public void onSend(String queueName, long durationNanos, @Nullable Throwable failure) {
+        for (PosixMqOperationListener listener : this.listeners) {
+            try {
+                listener.onSend(queueName, durationNanos, failure);
+            }
+            catch (RuntimeException ex) {
+                logger.warn("PosixMqOperationListener " + listener + " failed in onSend", ex);
+            }
+        }
+    }
+
+    @Override
+    public void onReceive(String queueName, long durationNanos, @Nullable Throwable failure) {
+        for (PosixMqOperationListener listener : this.listeners) {
+            try {
+                listener.onReceive(queueName, durationNanos, failure);
+            }
+            catch (RuntimeException ex) {
+                logger.warn("PosixMqOperationListener " + listener + " failed in onReceive", ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.github.posixmq.boot;
+
+import io.github.posixmq.PosixMq;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.messaging.converter.MessageConverter;
+
+/**
+ * Auto-configuration of the queues declared under {@code posixmq.queues}: the {@link PosixMqQueues} registry and a
+ * {@link PosixMqTemplate}. Backs off, with one log line, where POSIX message queues are not available.
+ */
+@AutoConfiguration
+@ConditionalOnClass(PosixMq.class)
+@Conditional(OnPosixMqSupportedCondition.class)
+@EnableConfigurationProperties(PosixMqProperties.class)
+public final class PosixMqAutoConfiguration {
+
+    /** Name of an optional {@link MessageConverter} bean used by the auto-configured {@link PosixMqTemplate}. */
+    public static final String MESSAGE_CONVERTER_BEAN_NAME = "posixMqMessageConverter";
+
+    /** The registry of configured queues, opened at start-up and closed at shutdown. */
+    @Bean
+    @ConditionalOnMissingBean
+    public PosixMqQueues posixMqQueues(PosixMqProperties properties) {
+        return new PosixMqQueues(properties);
+    }
+
+    /**
+     * The template. Uses the {@link MessageConverter} bean named {@value #MESSAGE_CONVERTER_BEAN_NAME} if there is
+     * one, and tells every {@link PosixMqOperationListener} bean of its sends and receives.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public PosixMqTemplate posixMqTemplate(PosixMqQueues queues,
+            @Qualifier(MESSAGE_CONVERTER_BEAN_NAME) ObjectProvider<MessageConverter> messageConverter,
+            ObjectProvider<PosixMqOperationListener> listeners) {
+        PosixMqTemplate template = new PosixMqTemplate(queues);
+        messageConverter.ifAvailable(template::setMessageConverter);
+        template.setOperationListener(CompositePosixMqOperationListener.of(listeners.orderedStream().toList()));
+        return template;
+    }
+}

@@ -1,0 +1,50 @@
+package io.github.posixmq.boot;
+
+import io.github.posixmq.PosixMq;
+import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of the Spring Integration channel adapters declared under {@code posixmq.queues.<key>.inbound}
+ * and {@code .outbound}. For each enabled adapter it registers, unless a bean of that name already exists:
+ * <ul>
+ * <li>{@code posixmq.<key>.inbound-channel-adapter}: a {@link PosixMqMessageProducer} sending to the inbound
+ * channel;</li>
+ * <li>{@code posixmq.<key>.outbound-channel-adapter}: an endpoint subscribing the handler
+ * {@code posixmq.<key>.outbound-channel-adapter.handler} to the outbound channel;</li>
+ * <li>each named channel that no bean provides, as a {@code DirectChannel}.</li>
+ * </ul>
+ */
+@AutoConfiguration(after = PosixMqAutoConfiguration.class,
+        afterName = "org.springframework.boot.integration.autoconfigure.IntegrationAutoConfiguration")
+@ConditionalOnClass({ PosixMq.class, PosixMqMessageProducer.class,
+        org.springframework.integration.endpoint.MessageProducerSupport.class })
+@Conditional(OnPosixMqSupportedCondition.class)
+public final class PosixMqIntegrationAutoConfiguration {
+
+    /** Registers the channel adapters (and missing channels) configured under {@code posixmq.queues}. */
+    @Bean
+    static PosixMqChannelAdapterRegistrar posixMqChannelAdapterRegistrar(Environment environment) {
+        return new PosixMqChannelAdapterRegistrar(environment);
+    }
+
+    /** The bean name of the inbound channel adapter of {@code posixmq.queues.<key>}. */
+    public static String inboundAdapterBeanName(String key) {
+        return "posixmq." + key + ".inbound-channel-adapter";
+    }
+
+    /** The bean name of the outbound channel adapter endpoint of {@code posixmq.queues.<key>}. */
+    public static String outboundAdapterBeanName(String key) {
+        return "posixmq." + key + ".outbound-channel-adapter";
+    }
+
+    /** The bean name of the outbound channel adapter's message handler of {@code posixmq.queues.<key>}. */
+    public static String outboundHandlerBeanName(String key) {
+        return outboundAdapterBeanName(key) + ".handler";
+    }
+}

@@ -1,0 +1,317 @@
+package io.github.posixmq.boot;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DataSizeUnit;
+import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
+
+/**
+ * Configuration of the POSIX message queues an application uses ({@code posixmq.*}).
+ *
+ * <pre>{@code
+ * posixmq:
+ *   queues:
+ *     orders:
+ *       capacity: 10
+ *       max-message-size: 1024
+ *       inbound:
+ *         channel: orders
+ * }</pre>
+ */
+@ConfigurationProperties("posixmq")
+public final class PosixMqProperties {
+
+    /** The queues, by key. The key names the queue's beans and metrics; the queue name defaults to "/" + key. */
+    private final Map<String, Queue> queues = new LinkedHashMap<>();
+
+    /** The queues, by key. */
+    public Map<String, Queue> getQueues() {
+        return this.queues;
+    }
+
+    /** One queue: how to open or create it, and its optional inbound and outbound channel adapters. */
+    public static final class Queue {
+
+        /** Queue name, such as "/orders". Defaults to "/" followed by the key. A missing leading "/" is added. */
+        private @Nullable String name;
+
+        /** Whether to create the queue when it does not exist; when false, a missing queue fails start-up. */
+        private boolean create = true;
+
+        /**
+         * Capacity in messages of a created queue, up to /proc/sys/fs/mqueue/msg_max. Defaults to the system's
+         * msg_default.
+         */
+        private @Nullable Long capacity;
+
+        /**
+         * Largest message of a created queue, up to /proc/sys/fs/mqueue/msgsize_max. Defaults to the system's
+         * msgsize_default. Plain numbers are bytes.
+         */
+        @DataSizeUnit(DataUnit.BYTES)
+        private @Nullable DataSize maxMessageSize;
+
+        /** Permission bits of a created queue, as an octal string (the umask applies). */
+        private String mode = "0600";
+
+        /** Whether to remove the queue name (mq_unlink) when the application shuts down. */
+        private boolean removeOnShutdown;
+
+        /** Message-driven channel adapter: queue to channel. */
+        private final Inbound inbound = new Inbound();
+
+        /** Outbound channel adapter: channel to queue. */
+        private final Outbound outbound = new Outbound();
+
+        /** Queue name, or null for "/" + key. */
+        public @Nullable String getName() {
+            return this.name;
+        }
+
+        /** Sets the queue name. */
+        public void setName(@Nullable String name) {
+            this.name = name;
+        }
+
+        /** Whether to create the queue when it does not exist. */
+        public boolean isCreate() {
+            return this.create;
+        }
+
+        /** Sets whether to create the queue when it does not exist. */
+        public void setCreate(boolean create) {
+            this.create = create;
+        }
+
+        /** Capacity of a created queue, or null for the system default. */
+        public @Nullable Long getCapacity() {
+            return this.capacity;
+        }
+
+        /** Sets the capacity of a created queue. */
+        public void setCapacity(@Nullable Long capacity) {
+            this.capacity = capacity;
+        }
+
+        /** Largest message of a created queue, or null for the system default. */
+        public @Nullable DataSize getMaxMessageSize() {
+            return this.maxMessageSize;
+        }
+
+        /** Sets the largest message of a created queue. */
+        public void setMaxMessageSize(@Nullable DataSize maxMessageSize) {
+            this.maxMessageSize = maxMessageSize;
+        }
+
+        /** Permission bits of a created queue (octal string). */
+        public String getMode() {
+            return this.mode;
+        }
+
+        /** Sets the permission bits of a created queue (octal string such as "0660"). */
+        public void setMode(String mode) {
+            this.mode = mode;
+        }
+
+        /** Whether to remove the queue name on shutdown. */
+        public boolean isRemoveOnShutdown() {
+            return this.removeOnShutdown;
+        }
+
+        /** Sets whether to remove the queue name on shutdown. */
+        public void setRemoveOnShutdown(boolean removeOnShutdown) {
+            this.removeOnShutdown = removeOnShutdown;
+        }
+
+        /** The inbound channel adapter settings. */
+        public Inbound getInbound() {
+            return this.inbound;
+        }
+
+        /** The outbound channel adapter settings. */
+        public Outbound getOutbound() {
+            return this.outbound;
+        }
+    }
+
+    /** Settings of the message-driven inbound channel adapter (queue to channel). */
+    public static final class Inbound {
+
+        /** Whether to receive from the queue. Defaults to true when a channel is set. */
+        private @Nullable Boolean enabled;
+
+        /**
+         * Channel the received messages are sent to; created as a DirectChannel when no bean has that name. Defaults
+         * to "<key>.inbound" when the adapter is enabled without a channel.
+         */
+        private @Nullable String channel;
+
+        /** Threads receiving from the queue. */
+        private int concurrency = 1;
+
+        /** Payload of the messages sent to the channel: "bytes" (byte[]) or "string" (decoded with the charset). */
+        private String payloadType = "bytes";
+
+        /** Charset of string payloads; bytes that are not valid in it are an error, never replaced. */
+        private Charset charset = StandardCharsets.UTF_8;
+
+        /** Channel that receives an ErrorMessage when the flow fails; defaults to the global "errorChannel". */
+        private @Nullable String errorChannel;
+
+        /**
+         * Queue that receives the original bytes and priority of a message whose flow failed: the key of a queue
+         * under posixmq.queues, or the name of an existing queue.
+         */
+        private @Nullable String deadLetterQueue;
+
+        /** Whether the adapter is enabled, or null for "when a channel is set". */
+        public @Nullable Boolean getEnabled() {
+            return this.enabled;
+        }
+
+        /** Sets whether the adapter is enabled. */
+        public void setEnabled(@Nullable Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** The output channel name. */
+        public @Nullable String getChannel() {
+            return this.channel;
+        }
+
+        /** Sets the output channel name. */
+        public void setChannel(@Nullable String channel) {
+            this.channel = channel;
+        }
+
+        /** Threads receiving from the queue. */
+        public int getConcurrency() {
+            return this.concurrency;
+        }
+
+        /** Sets the number of threads receiving from the queue. */
+        public void setConcurrency(int concurrency) {
+            this.concurrency = concurrency;
+        }
+
+        /** The payload type: "bytes" or "string". */
+        public String getPayloadType() {
+            return this.payloadType;
+        }
+
+        /** Sets the payload type: "bytes" or "string". */
+        public void setPayloadType(String payloadType) {
+            this.payloadType = payloadType;
+        }
+
+        /** Charset of string payloads. */
+        public Charset getCharset() {
+            return this.charset;
+        }
+
+        /** Sets the charset of string payloads. */
+        public void setCharset(Charset charset) {
+            this.charset = charset;
+        }
+
+        /** The error channel name, or null for the global error channel. */
+        public @Nullable String getErrorChannel() {
+            return this.errorChannel;
+        }
+
+        /** Sets the error channel name. */
+        public void setErrorChannel(@Nullable String errorChannel) {
+            this.errorChannel = errorChannel;
+        }
+
+        /** The dead-letter queue (key or queue name), or null. */
+        public @Nullable String getDeadLetterQueue() {
+            return this.deadLetterQueue;
+        }
+
+        /** Sets the dead-letter queue (key or queue name). */
+        public void setDeadLetterQueue(@Nullable String deadLetterQueue) {
+            this.deadLetterQueue = deadLetterQueue;
+        }
+    }
+
+    /** Settings of the outbound channel adapter (channel to queue). */
+    public static final class Outbound {
+
+        /** Whether to send the messages of the channel to the queue. Defaults to true when a channel is set. */
+        private @Nullable Boolean enabled;
+
+        /**
+         * Channel the adapter subscribes to; created as a DirectChannel when no bean has that name. Defaults to
+         * "<key>.outbound" when the adapter is enabled without a channel.
+         */
+        private @Nullable String channel;
+
+        /** Priority of sent messages that have no posixmq_priority header and no priority expression. */
+        private int priority;
+
+        /** SpEL expression evaluated against the message for its priority, used when there is no posixmq_priority header. */
+        private @Nullable String priorityExpression;
+
+        /** How long a send waits for room in a full queue before it fails. */
+        private Duration sendTimeout = Duration.ofSeconds(5);
+
+        /** Whether the adapter is enabled, or null for "when a channel is set". */
+        public @Nullable Boolean getEnabled() {
+            return this.enabled;
+        }
+
+        /** Sets whether the adapter is enabled. */
+        public void setEnabled(@Nullable Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** The input channel name. */
+        public @Nullable String getChannel() {
+            return this.channel;
+        }
+
+        /** Sets the input channel name. */
+        public void setChannel(@Nullable String channel) {
+            this.channel = channel;
+        }
+
+        /** The default priority. */
+        public int getPriority() {
+            return this.priority;
+        }
+
+        /** Sets the default priority. */
+        public void setPriority(int priority) {
+            this.priority = priority;
+        }
+
+        /** The priority expression, or null. */
+        public @Nullable String getPriorityExpression() {
+            return this.priorityExpression;
+        }
+
+        /** Sets the priority expression. */
+        public void setPriorityExpression(@Nullable String priorityExpression) {
+            this.priorityExpression = priorityExpression;
+        }
+
+        /** How long a send waits for room. */
+        public Duration getSendTimeout() {
+            return this.sendTimeout;
+        }
+
+        /** Sets how long a send waits for room. */
+        public void setSendTimeout(Duration sendTimeout) {
+            this.sendTimeout = sendTimeout;
+        }
+    }
+}

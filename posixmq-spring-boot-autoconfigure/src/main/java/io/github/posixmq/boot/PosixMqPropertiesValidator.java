@@ -1,0 +1,200 @@
+package io.github.posixmq.boot;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.github.posixmq.PosixMq;
+import io.github.posixmq.QueueNames;
+import io.github.posixmq.SystemLimits;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
+
+/** Checks {@link PosixMqProperties} before any queue is opened; every problem names its property and the fix. */
+final class PosixMqPropertiesValidator {
+
+    static final String BYTES = "bytes";
+
+    static final String STRING = "string";
+
+    private static final Pattern OCTAL_MODE = Pattern.compile("0?[0-7]{1,3}");
+
+    private PosixMqPropertiesValidator() {
+    }
+
+    static Map<String, PosixMqQueues.QueueInfo> validate(PosixMqProperties properties) {
+        Map<String, PosixMqQueues.QueueInfo> infos = new LinkedHashMap<>();
+        Map<String, String> keysByName = new LinkedHashMap<>();
+        properties.getQueues().forEach((key, queue) -> {
+            PosixMqQueues.QueueInfo info = resolve(key, queue);
+            String other = keysByName.putIfAbsent(info.name(), key);
+            if (other != null) {
+                throw new PosixMqConfigurationException(prefix(key) + ".name", info.name(), "posixmq.queues." + other
+                        + " already uses queue " + info.name(), "Give each entry under posixmq.queues its own queue "
+                        + "name, or use one entry for both adapters.", null);
+            }
+            infos.put(key, info);
+        });
+        properties.getQueues().forEach((key, queue) -> {
+            validateInbound(key, queue.getInbound(), infos);
+            validateOutbound(key, queue.getOutbound());
+        });
+        return infos;
+    }
+
+    static String prefix(String key) {
+        return "posixmq.queues." + key;
+    }
+
+    static String queueName(String key, PosixMqProperties.Queue queue) {
+        return queue.getName() != null ? queue.getName() : "/" + key;
+    }
+
+    static boolean inboundEnabled(PosixMqProperties.Queue queue) {
+        PosixMqProperties.Inbound inbound = queue.getInbound();
+        return inbound.getEnabled() != null ? inbound.getEnabled() : inbound.getChannel() != null;
+    }
+
+    static boolean outboundEnabled(PosixMqProperties.Queue queue) {
+        PosixMqProperties.Outbound outbound = queue.getOutbound();
+        return outbound.getEnabled() != null ? outbound.getEnabled() : outbound.getChannel() != null;
+    }
+
+    static String inboundChannel(String key, PosixMqProperties.Queue queue) {
+        String channel = queue.getInbound().getChannel();
+        return StringUtils.hasText(channel) ? channel : key + ".inbound";
+    }
+
+    static String outboundChannel(String key, PosixMqProperties.Queue queue) {
+        String channel = queue.getOutbound().getChannel();
+        return StringUtils.hasText(channel) ? channel : key + ".outbound";
+    }
+
+    /** Whether the inbound payload is a String; throws for anything but "bytes" and "string". */
+    static boolean stringPayload(String key, PosixMqProperties.Inbound inbound) {
+        String type = inbound.getPayloadType().trim().toLowerCase(Locale.ROOT);
+        if (!type.equals(BYTES) && !type.equals(STRING)) {
+            throw new PosixMqConfigurationException(prefix(key) + ".inbound.payload-type", inbound.getPayloadType(),
+                    "unknown payload type", "Set " + prefix(key) + ".inbound.payload-type to 'bytes' (byte[] "
+                            + "payloads) or 'string' (decoded with " + prefix(key) + ".inbound.charset).", null);
+        }
+        return type.equals(STRING);
+    }
+
+    static int parseMode(String key, @Nullable String mode) {
+        if (mode == null || !OCTAL_MODE.matcher(mode.trim()).matches()) {
+            throw new PosixMqConfigurationException(prefix(key) + ".mode", mode, "not an octal permission mode",
+                    "Set " + prefix(key) + ".mode to octal permission bits between 0000 and 0777, such as '0600' "
+                            + "(owner only) or '0660' (owner and group); quote it in YAML.", null);
+        }
+        return Integer.parseInt(mode.trim(), 8);
+    }
+
+    private static PosixMqQueues.QueueInfo resolve(String key, PosixMqProperties.Queue queue) {
+        if (!StringUtils.hasText(key)) {
+            throw new PosixMqConfigurationException("posixmq.queues", key, "a queue key is empty",
+                    "Give every entry under posixmq.queues a non-empty key.", null);
+        }
+        String configured = queueName(key, queue);
+        String name;
+        try {
+            name = QueueNames.normalize(configured);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new PosixMqConfigurationException(prefix(key) + ".name", configured, String.valueOf(ex.getMessage()),
+                    "Set " + prefix(key) + ".name to a single-component name of 1 to " + QueueNames.NAME_MAX
+                            + " bytes such as /orders (no further '/', not '.' or '..').", ex);
+        }
+        long capacity = 0;
+        if (queue.getCapacity() != null) {
+            capacity = queue.getCapacity();
+            if (capacity < 1) {
+                long limit = SystemLimits.read().msgMax();
+                throw new PosixMqConfigurationException(prefix(key) + ".capacity", capacity, "the capacity must be at "
+                        + "least 1", "Set " + prefix(key) + ".capacity between 1 and " + SystemLimits.path("msg_max")
+                                + " (" + (limit > 0 ? limit : "unknown") + "), or remove it for the system default.",
+                        null);
+            }
+        }
+        long maxMessageSize = 0;
+        DataSize size = queue.getMaxMessageSize();
+        if (size != null) {
+            maxMessageSize = size.toBytes();
+            if (maxMessageSize < 1) {
+                throw new PosixMqConfigurationException(prefix(key) + ".max-message-size", size, "the max message "
+                        + "size must be at least 1 byte", "Set " + prefix(key) + ".max-message-size between 1 and "
+                                + SystemLimits.path("msgsize_max") + ", or remove it for the system default.",
+                        null);
+            }
+        }
+        int mode = parseMode(key, queue.getMode());
+        return new PosixMqQueues.QueueInfo(key, name, queue.isCreate(), mode, capacity, maxMessageSize,
+                queue.isRemoveOnShutdown(), queue);
+    }
+
+    private static void validateInbound(String key, PosixMqProperties.Inbound inbound,
+            Map<String, PosixMqQueues.QueueInfo> infos) {
+        String prefix = prefix(key) + ".inbound";
+        if (inbound.getConcurrency() < 1) {
+            throw new PosixMqConfigurationException(prefix + ".concurrency", inbound.getConcurrency(),
+                    "at least one thread must receive", "Set " + prefix + ".concurrency to 1 or more, or set "
+                            + prefix + ".enabled=false to not receive.", null);
+        }
+        stringPayload(key, inbound);
+        String deadLetter = inbound.getDeadLetterQueue();
+        if (deadLetter != null) {
+            String target = findKey(deadLetter, infos);
+            if (target == null) {
+                throw new PosixMqConfigurationException(prefix + ".dead-letter-queue", deadLetter, "no queue with that "
+                        + "key or name is configured", "Declare the dead-letter queue under posixmq.queues (for "
+                                + "example posixmq.queues." + key + "-dlq.capacity=10) and name its key here.", null);
+            }
+            if (target.equals(key)) {
+                throw new PosixMqConfigurationException(prefix + ".dead-letter-queue", deadLetter, "a queue cannot be "
+                        + "its own dead-letter queue", "Name another queue configured under posixmq.queues.", null);
+            }
+        }
+    }
+
+    static @Nullable String findKey(String keyOrName, Map<String, PosixMqQueues.QueueInfo> infos) {
+        if (infos.containsKey(keyOrName)) {
+            return keyOrName;
+        }
+        String name = keyOrName.startsWith("/") ? keyOrName : "/" + keyOrName;
+        return infos.values().stream().filter(info -> info.name().equals(name)).map(PosixMqQueues.QueueInfo::key)
+            .findFirst().orElse(null);
+    }
+
+    private static void validateOutbound(String key, PosixMqProperties.Outbound outbound) {
+        String prefix = prefix(key) + ".outbound";
+        if (outbound.getPriority() < 0 || outbound.getPriority() >= PosixMq.MQ_PRIO_MAX) {
+            throw new PosixMqConfigurationException(prefix + ".priority", outbound.getPriority(), "priorities are 0 to "
+                    + (PosixMq.MQ_PRIO_MAX - 1), "Set " + prefix + ".priority between 0 (lowest, the default) and "
+                            + (PosixMq.MQ_PRIO_MAX - 1) + ".", null);
+        }
+        String expression = outbound.getPriorityExpression();
+        if (expression != null) {
+            try {
+                new SpelExpressionParser().parseExpression(expression);
+            }
+            catch (ParseException ex) {
+                throw new PosixMqConfigurationException(prefix + ".priority-expression", expression,
+                        String.valueOf(ex.getMessage()),
+                        "Set " + prefix + ".priority-expression to a SpEL expression on the message, such as "
+                                + "headers['urgent'] ? 9 : 1.", ex);
+            }
+        }
+        Duration timeout = outbound.getSendTimeout();
+        if (timeout == null || timeout.isNegative()) {
+            throw new PosixMqConfigurationException(prefix + ".send-timeout", timeout, "the send timeout must be zero "
+                    + "or positive", "Set " + prefix + ".send-timeout to how long a send may wait for room, such as "
+                            + "5s (0 = fail at once when the queue is full).", null);
+        }
+    }
+}

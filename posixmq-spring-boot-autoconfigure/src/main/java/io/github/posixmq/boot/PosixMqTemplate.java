@@ -1,0 +1,286 @@
+package io.github.posixmq.boot;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.posixmq.Message;
+import io.github.posixmq.OpenOptions;
+import io.github.posixmq.PosixMq;
+import io.github.posixmq.PosixMqSelector;
+import io.github.posixmq.QueueNames;
+import io.github.posixmq.QueueWouldBlockException;
+
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.converter.ByteArrayMessageConverter;
+import org.springframework.messaging.converter.CompositeMessageConverter;
+import org.springframework.messaging.converter.JacksonJsonMessageConverter;
+import org.springframework.messaging.converter.MessageConversionException;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.messaging.converter.StringMessageConverter;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Sends to and receives from POSIX message queues, named by their key under {@code posixmq.queues} or by queue name.
+ * A destination is looked up as a configured key first, then as a configured queue name; any other name is opened
+ * as an existing queue on first use (write-only to send, read-only to receive) and closed by {@link #close()}.
+ *
+ * <pre>{@code
+ * template.send("orders", "order 42", 5);                  // UTF-8 bytes, priority 5
+ * template.convertAndSend("orders", new Order(42), 1);      // through the MessageConverter
+ * Optional<Message> m = template.receive("orders", Duration.ofSeconds(1));
+ * }</pre>
+ */
+public final class PosixMqTemplate implements AutoCloseable {
+
+    /** The default send timeout: how long a send waits for room in a full queue. */
+    public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final boolean JACKSON_PRESENT = ClassUtils.isPresent("tools.jackson.databind.json.JsonMapper",
+            PosixMqTemplate.class.getClassLoader());
+
+    private final PosixMqQueues queues;
+
+    private final Map<String, PosixMq> openedByName = new ConcurrentHashMap<>();
+
+    private MessageConverter messageConverter = defaultMessageConverter();
+
+    private PosixMqOperationListener listener = PosixMqOperationListener.NOOP;
+
+    private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
+
+    private Charset charset = StandardCharsets.UTF_8;
+
+    private volatile boolean closed;
+
+    /** Creates a template over the configured {@code queues}. */
+    public PosixMqTemplate(PosixMqQueues queues) {
+        Assert.notNull(queues, "queues must not be null");
+        this.queues = queues;
+    }
+
+    /**
+     * The default converter: {@code byte[]} as is, {@code String} as UTF-8, and any other object as JSON when Jackson 3
+     * ({@code tools.jackson.databind}) is on the class path.
+     */
+    public static MessageConverter defaultMessageConverter() {
+        List<MessageConverter> converters = new ArrayList<>(List.of(new ByteArrayMessageConverter(),
+                new StringMessageConverter()));
+        if (JACKSON_PRESENT) {
+            converters.add(new JacksonJsonMessageConverter());
+        }
+        return new CompositeMessageConverter(converters);
+    }
+
+    /** Sets the converter of {@link #convertAndSend} and {@link #receiveAndConvert}; it must produce bytes or text. */
+    public void setMessageConverter(MessageConverter messageConverter) {
+        Assert.notNull(messageConverter, "messageConverter must not be null");
+        this.messageConverter = messageConverter;
+    }
+
+    /** The converter of {@link #convertAndSend} and {@link #receiveAndConvert}. */
+    public MessageConverter getMessageConverter() {
+        return this.messageConverter;
+    }
+
+    /** Sets the listener told of every send and receive. */
+    public void setOperationListener(PosixMqOperationListener listener) {
+        Assert.notNull(listener, "listener must not be null");
+        this.listener = listener;
+    }
+
+    /** Sets how long a send waits for room in a full queue (zero: fail at once); default 5 seconds. */
+    public void setSendTimeout(Duration sendTimeout) {
+        Assert.notNull(sendTimeout, "sendTimeout must not be null");
+        Assert.isTrue(!sendTimeout.isNegative(), "sendTimeout must not be negative");
+        this.sendTimeout = sendTimeout;
+    }
+
+    /** How long a send waits for room in a full queue. */
+    public Duration getSendTimeout() {
+        return this.sendTimeout;
+    }
+
+    /** Sets the charset of {@code String} payloads; default UTF-8. */
+    public void setCharset(Charset charset) {
+        Assert.notNull(charset, "charset must not be null");
+        this.charset = charset;
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    /** Sends {@code payload} with priority 0. */
+    public void send(String destination, byte[] payload) {
+        send(destination, payload, 0);
+    }
+
+    /**
+     * Sends {@code payload} with {@code priority}, waiting up to the send timeout for room.
+     *
+     * @throws QueueWouldBlockException when the queue stayed full for the whole send timeout
+     */
+    public void send(String destination, byte[] payload, int priority) {
+        Assert.notNull(payload, "payload must not be null");
+        PosixMq queue = queue(destination, true);
+        long start = System.nanoTime();
+        try {
+            boolean sent = this.sendTimeout.isZero() ? queue.trySend(payload, priority)
+                    : queue.send(payload, priority, this.sendTimeout);
+            if (!sent) {
+                throw new QueueWouldBlockException("cannot send to queue " + queue.name() + ": it stayed full ("
+                        + queue.capacity() + " messages) for the send timeout of " + this.sendTimeout
+                        + "; is anything receiving from it?", 0, queue.name());
+            }
+            this.listener.onSend(queue.name(), System.nanoTime() - start, null);
+        }
+        catch (RuntimeException ex) {
+            this.listener.onSend(queue.name(), System.nanoTime() - start, ex);
+            throw ex;
+        }
+    }
+
+    /** Sends {@code payload} encoded with the charset (UTF-8 unless set) with {@code priority}. */
+    public void send(String destination, String payload, int priority) {
+        Assert.notNull(payload, "payload must not be null");
+        send(destination, payload.getBytes(this.charset), priority);
+    }
+
+    /** Converts {@code payload} with the message converter and sends it with priority 0. */
+    public void convertAndSend(String destination, Object payload) {
+        convertAndSend(destination, payload, 0);
+    }
+
+    /** Converts {@code payload} with the message converter and sends it with {@code priority}. */
+    public void convertAndSend(String destination, Object payload, int priority) {
+        send(destination, toBytes(payload), priority);
+    }
+
+    private byte[] toBytes(Object payload) {
+        Assert.notNull(payload, "payload must not be null");
+        if (payload instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (payload instanceof String text) {
+            return text.getBytes(this.charset);
+        }
+        org.springframework.messaging.Message<?> converted = this.messageConverter.toMessage(payload,
+                new MessageHeaders(null));
+        Object body = converted != null ? converted.getPayload() : null;
+        if (body instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (body instanceof String text) {
+            return text.getBytes(this.charset);
+        }
+        throw new MessageConversionException("cannot send a " + payload.getClass().getName() + " to a POSIX message "
+                + "queue: the message converter " + this.messageConverter + " did not turn it into byte[] or String; "
+                + "set a converter that does (such as JacksonJsonMessageConverter)");
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    /** Receives the next message, waiting at most {@code timeout}; empty when none arrived in time. */
+    public Optional<Message> receive(String destination, Duration timeout) {
+        Assert.notNull(timeout, "timeout must not be null");
+        Assert.isTrue(!timeout.isNegative(), "timeout must not be negative");
+        PosixMq queue = queue(destination, false);
+        Optional<Message> message = tryReceive(queue);
+        if (message.isPresent() || timeout.isZero()) {
+            return message;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (PosixMqSelector selector = PosixMqSelector.open()) {
+            selector.register(queue, PosixMqSelector.READABLE, null);
+            long left;
+            while ((left = deadline - System.nanoTime()) > 0) {
+                if (!selector.select(Duration.ofNanos(left)).isEmpty()) {
+                    message = tryReceive(queue);
+                    if (message.isPresent()) {
+                        return message;
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Receives the next message and decodes it with the charset, waiting at most {@code timeout}. */
+    public Optional<String> receiveString(String destination, Duration timeout) {
+        return receive(destination, timeout).map(message -> new String(message.bytes(), this.charset));
+    }
+
+    /** Receives the next message and converts it to {@code type}, waiting at most {@code timeout}. */
+    public <T> Optional<T> receiveAndConvert(String destination, Class<T> type, Duration timeout) {
+        Assert.notNull(type, "type must not be null");
+        return receive(destination, timeout).map(message -> convert(message, type));
+    }
+
+    private <T> T convert(Message message, Class<T> type) {
+        if (type == byte[].class) {
+            return type.cast(message.bytes());
+        }
+        if (type == String.class) {
+            return type.cast(new String(message.bytes(), this.charset));
+        }
+        Object converted = this.messageConverter.fromMessage(MessageBuilder.withPayload(message.bytes()).build(), type);
+        if (!type.isInstance(converted)) {
+            throw new MessageConversionException("the message converter " + this.messageConverter + " cannot turn a "
+                    + "message of " + message.bytes().length + " bytes into a " + type.getName());
+        }
+        return type.cast(converted);
+    }
+
+    private Optional<Message> tryReceive(PosixMq queue) {
+        long start = System.nanoTime();
+        try {
+            Optional<Message> message = queue.tryReceive();
+            if (message.isPresent()) {
+                this.listener.onReceive(queue.name(), System.nanoTime() - start, null);
+            }
+            return message;
+        }
+        catch (RuntimeException ex) {
+            this.listener.onReceive(queue.name(), System.nanoTime() - start, ex);
+            throw ex;
+        }
+    }
+
+    // ---------------------------------------------------------------- destinations
+
+    /**
+     * The descriptor the template uses for {@code destination}: the registry's for a configured key or queue name,
+     * else one it opened itself (to send when {@code forSending}, else to receive).
+     */
+    public PosixMq queue(String destination, boolean forSending) {
+        Assert.hasText(destination, "destination must not be empty");
+        Assert.state(!this.closed, "PosixMqTemplate is closed");
+        Optional<String> key = this.queues.findKey(destination);
+        if (key.isPresent()) {
+            return this.queues.get(key.get());
+        }
+        String name = QueueNames.normalize(destination);
+        return this.openedByName.computeIfAbsent((forSending ? "w:" : "r:") + name,
+                ignored -> (forSending ? OpenOptions.writeOnly() : OpenOptions.readOnly()).open(name));
+    }
+
+    /** Closes the queues this template opened by name (not the registry's). */
+    @Override
+    public void close() {
+        this.closed = true;
+        List<PosixMq> opened = new ArrayList<>(this.openedByName.values());
+        this.openedByName.clear();
+        opened.forEach(PosixMq::close);
+    }
+
+    @Override
+    public String toString() {
+        return "PosixMqTemplate[" + this.queues.keys() + "]";
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.posixmq.boot.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.posixmq.boot.PosixMqAutoConfiguration;
+import io.github.posixmq.boot.PosixMqQueues;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@code posixmq} health contributor: one {@link PosixMqQueueHealthIndicator} per configured
+ * queue, under its key. Off with {@code management.health.posixmq.enabled=false}.
+ */
+@AutoConfiguration(after = PosixMqAutoConfiguration.class)
+@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+@ConditionalOnBean(PosixMqQueues.class)
+@ConditionalOnEnabledHealthIndicator("posixmq")
+@EnableConfigurationProperties(PosixMqHealthProperties.class)
+public final class PosixMqHealthContributorAutoConfiguration {
+
+    PosixMqHealthContributorAutoConfiguration() {
+    }
+
+    /** The {@code posixmq} contributor: one entry per queue, named by its key. */
+    @Bean
+    @ConditionalOnMissingBean(name = { "posixmqHealthIndicator", "posixmqHealthContributor" })
+    HealthContributor posixmqHealthContributor(PosixMqQueues queues, PosixMqHealthProperties properties) {
+        Map<String, HealthContributor> indicators = new LinkedHashMap<>();
+        for (String key : queues.keys()) {
+            indicators.put(key, new PosixMqQueueHealthIndicator(queues, key, properties.getFullThreshold()));
+        }
+        return CompositeHealthContributor.fromMap(indicators);
+    }
+}

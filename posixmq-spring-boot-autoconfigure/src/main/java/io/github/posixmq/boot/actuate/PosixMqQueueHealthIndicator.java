@@ -1,0 +1,66 @@
+package io.github.posixmq.boot.actuate;
+
+import io.github.posixmq.Attributes;
+import io.github.posixmq.boot.PosixMqQueues;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.util.Assert;
+
+/**
+ * Health of one configured queue: UP when the queue can be opened by its name and its attributes read (details
+ * {@code queue}, {@code currentMessages}, {@code capacity}, {@code maxMessageSize}); DOWN with the error when it cannot
+ * (removed with {@code mq_unlink}, permissions, closed ...); OUT_OF_SERVICE when a full threshold is set and the queue
+ * holds at least that fraction of its capacity.
+ */
+public final class PosixMqQueueHealthIndicator implements HealthIndicator {
+
+    private final PosixMqQueues queues;
+
+    private final String key;
+
+    private final @Nullable Double fullThreshold;
+
+    /**
+     * Creates the indicator of the queue configured under {@code key}.
+     *
+     * @param fullThreshold fraction of the capacity (greater than 0, at most 1) at which the queue is
+     *        OUT_OF_SERVICE, or null to never report it
+     */
+    public PosixMqQueueHealthIndicator(PosixMqQueues queues, String key, @Nullable Double fullThreshold) {
+        Assert.notNull(queues, "queues must not be null");
+        Assert.isTrue(queues.contains(key), () -> "no queue is configured under posixmq.queues." + key);
+        Assert.isTrue(fullThreshold == null || (fullThreshold > 0 && fullThreshold <= 1),
+                () -> "fullThreshold must be greater than 0 and at most 1, got " + fullThreshold);
+        this.queues = queues;
+        this.key = key;
+        this.fullThreshold = fullThreshold;
+    }
+
+    @Override
+    public Health health() {
+        String name = this.queues.queueName(this.key);
+        Attributes attributes;
+        try {
+            attributes = PosixMqQueueProbe.check(this.queues, this.key);
+        }
+        catch (RuntimeException ex) {
+            return Health.down(ex).withDetail("queue", name).build();
+        }
+        Health.Builder builder = isFull(attributes) ? Health.outOfService() : Health.up();
+        builder.withDetail("queue", name)
+            .withDetail("currentMessages", attributes.currentMessages())
+            .withDetail("capacity", attributes.capacity())
+            .withDetail("maxMessageSize", attributes.maxMessageSize());
+        if (this.fullThreshold != null) {
+            builder.withDetail("fullThreshold", this.fullThreshold);
+        }
+        return builder.build();
+    }
+
+    private boolean isFull(Attributes attributes) {
+        return this.fullThreshold != null && attributes.capacity() > 0
+                && (double) attributes.currentMessages() / attributes.capacity() >= this.fullThreshold;
+    }
+}

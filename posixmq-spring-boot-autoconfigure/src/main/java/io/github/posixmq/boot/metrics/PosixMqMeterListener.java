@@ -1,0 +1,85 @@
+package io.github.posixmq.boot.metrics;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.github.posixmq.boot.PosixMqOperationListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * Records the sends and receives of {@code PosixMqTemplate} and the channel adapters as Micrometer timers
+ * {@value #SEND} and {@value #RECEIVE} (count, total time and max; Prometheus: {@code posixmq_send_seconds_count},
+ * {@code posixmq_send_seconds_sum}, {@code posixmq_send_seconds_max} ...), tagged {@code queue} (the queue name),
+ * {@code result} ({@code success} or {@code failure}) and {@code exception} (the failure's simple class name, or
+ * {@code none}). A receive is timed only once a message is in hand: idle waits on an empty queue are not recorded.
+ */
+public final class PosixMqMeterListener implements PosixMqOperationListener {
+
+    /** Timer of sends, including any wait for room in a full queue. */
+    public static final String SEND = "posixmq.send";
+
+    /** Timer of receives that returned a message or failed. */
+    public static final String RECEIVE = "posixmq.receive";
+
+    /** Tag holding {@value #SUCCESS} or {@value #FAILURE}. */
+    public static final String RESULT_TAG = "result";
+
+    /** Tag holding the simple class name of the failure, or {@code none}. */
+    public static final String EXCEPTION_TAG = "exception";
+
+    /** Value of the {@value #RESULT_TAG} tag of operations that succeeded. */
+    public static final String SUCCESS = "success";
+
+    /** Value of the {@value #RESULT_TAG} tag of operations that failed. */
+    public static final String FAILURE = "failure";
+
+    private final MeterRegistry registry;
+
+    private final Map<String, Timer> sendSuccess = new ConcurrentHashMap<>();
+
+    private final Map<String, Timer> receiveSuccess = new ConcurrentHashMap<>();
+
+    /** Creates a listener that records into {@code registry}. */
+    public PosixMqMeterListener(MeterRegistry registry) {
+        Assert.notNull(registry, "registry must not be null");
+        this.registry = registry;
+    }
+
+    @Override
+    public void onSend(String queueName, long durationNanos, @Nullable Throwable failure) {
+        record(SEND, "Sends to the POSIX message queue, including waits for room", this.sendSuccess, queueName,
+                durationNanos, failure);
+    }
+
+    @Override
+    public void onReceive(String queueName, long durationNanos, @Nullable Throwable failure) {
+        record(RECEIVE, "Receives from the POSIX message queue that returned a message or failed (idle waits excluded)",
+                this.receiveSuccess, queueName, durationNanos, failure);
+    }
+
+    private void record(String name, String description, Map<String, Timer> successes, String queueName,
+            long durationNanos, @Nullable Throwable failure) {
+        Timer timer = (failure != null) ? timer(name, description, queueName, failure)
+                : successes.computeIfAbsent(queueName, (queue) -> timer(name, description, queue, null));
+        timer.record(durationNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer timer(String name, String description, String queueName, @Nullable Throwable failure) {
+        return Timer.builder(name)
+            .description(description)
+            .tag(PosixMqQueueMetrics.QUEUE_TAG, queueName)
+            .tag(RESULT_TAG, (failure != null) ? FAILURE : SUCCESS)
+            .tag(EXCEPTION_TAG, (failure != null) ? exceptionName(failure) : "none")
+            .register(this.registry);
+    }
+
+    private static String exceptionName(Throwable failure) {
+        String simpleName = failure.getClass().getSimpleName();
+        return simpleName.isEmpty() ? failure.getClass().getName() : simpleName;
+    }
+}

@@ -1,0 +1,214 @@
+package io.github.posixmq.boot;
+
+import java.util.function.Consumer;
+
+import io.github.posixmq.OpenOptions;
+import io.github.posixmq.PosixMq;
+import io.github.posixmq.SystemLimits;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Every invalid setting fails start-up with an analysis naming the property and the fix. */
+@ExtendWith(OutputCaptureExtension.class)
+class PosixMqFailureAnalyzerTests {
+
+    private final TestQueues queues = new TestQueues();
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(PosixMqAutoConfiguration.class));
+
+    @AfterEach
+    void removeQueues() {
+        this.queues.close();
+    }
+
+    private void assertFailure(String[] properties, Consumer<PosixMqConfigurationException> check) {
+        this.runner.withPropertyValues(properties).run(context -> {
+            assertThat(context).hasFailed();
+            Throwable failure = context.getStartupFailure();
+            Throwable cause = failure;
+            while (cause != null && !(cause instanceof PosixMqConfigurationException)) {
+                cause = cause.getCause();
+            }
+            assertThat(cause).as("a PosixMqConfigurationException in %s", failure).isNotNull();
+            FailureAnalysis analysis = new PosixMqFailureAnalyzer(null).analyze(failure);
+            assertThat(analysis).isNotNull();
+            PosixMqConfigurationException exception = (PosixMqConfigurationException) cause;
+            assertThat(analysis.getDescription()).contains("'" + exception.property() + "'")
+                .contains(exception.reason());
+            assertThat(analysis.getAction()).isEqualTo(exception.action());
+            check.accept(exception);
+        });
+    }
+
+    @Test
+    void capacityAboveTheSystemLimit() {
+        String key = this.queues.key("big");
+        // far above HARD_MSGMAX (65536), so even a process with CAP_SYS_RESOURCE is refused
+        assertFailure(TestQueues.properties(key, "capacity=100000", "max-message-size=16"), ex -> {
+            assertThat(ex.property()).isEqualTo("posixmq.queues." + key + ".capacity");
+            assertThat(ex.value()).isEqualTo("100000");
+            assertThat(ex.reason()).contains("/proc/sys/fs/mqueue/msg_max (" + SystemLimits.read().msgMax() + ")");
+            assertThat(ex.action()).contains("at most " + SystemLimits.read().msgMax())
+                .contains("sysctl fs.mqueue.msg_max=100000");
+        });
+    }
+
+    @Test
+    void maxMessageSizeAboveTheSystemLimit() {
+        String key = this.queues.key("huge");
+        assertFailure(TestQueues.properties(key, "capacity=1", "max-message-size=64MB"), ex -> {
+            assertThat(ex.property()).isEqualTo("posixmq.queues." + key + ".max-message-size");
+            assertThat(ex.reason()).contains("/proc/sys/fs/mqueue/msgsize_max");
+        });
+    }
+
+    @Test
+    void capacityZero() {
+        assertFailure(TestQueues.properties(this.queues.key("zero"), "capacity=0"), ex -> {
+            assertThat(ex.property()).endsWith(".capacity");
+            assertThat(ex.reason()).isEqualTo("the capacity must be at least 1");
+        });
+    }
+
+    @Test
+    void badMode() {
+        String key = this.queues.key("mode");
+        assertFailure(TestQueues.properties(key, "mode=0999"), ex -> {
+            assertThat(ex.property()).isEqualTo("posixmq.queues." + key + ".mode");
+            assertThat(ex.value()).isEqualTo("0999");
+            assertThat(ex.action()).contains("'0600'");
+        });
+        assertFailure(TestQueues.properties(key, "mode=rw-r--r--"), ex -> assertThat(ex.property()).endsWith(".mode"));
+    }
+
+    @Test
+    void unknownPayloadType() {
+        String key = this.queues.key("payload");
+        assertFailure(TestQueues.properties(key, "capacity=2", "inbound.payload-type=json"), ex -> {
+            assertThat(ex.property()).isEqualTo("posixmq.queues." + key + ".inbound.payload-type");
+            assertThat(ex.value()).isEqualTo("json");
+            assertThat(ex.action()).contains("'bytes'").contains("'string'");
+        });
+    }
+
+    @Test
+    void queueThatMustExistButDoesNot() {
+        String name = this.queues.name("missing");
+        assertFailure(TestQueues.properties("missing", "name=" + name, "create=false"), ex -> {
+            assertThat(ex.property()).isEqualTo("posixmq.queues.missing.create");
+            assertThat(ex.reason()).isEqualTo("queue " + name + " does not exist and create is false");
+            assertThat(ex.action()).contains("posixmq.queues.missing.create=true");
+        });
+    }
+
+    @Test
+    void invalidQueueName() {
+        assertFailure(TestQueues.properties("bad", "name=/orders/eu"), ex -> {
+            assertThat(ex.property()).isEqualTo("posixmq.queues.bad.name");
+            assertThat(ex.value()).isEqualTo("/orders/eu");
+            assertThat(ex.reason()).contains("contains a '/' after the leading one");
+        });
+        assertFailure(TestQueues.properties("dots", "name=/.."), ex -> assertThat(ex.property()).isEqualTo("posixmq.queues.dots.name"));
+    }
+
+    @Test
+    void twoKeysForOneQueue() {
+        String name = this.queues.name("twice");
+        String[] both = new String[] { "posixmq.queues.a.name=" + name, "posixmq.queues.a.capacity=2",
+                "posixmq.queues.b.name=" + name };
+        assertFailure(both, ex -> {
+            assertThat(ex.property()).isEqualTo("posixmq.queues.b.name");
+            assertThat(ex.reason()).isEqualTo("posixmq.queues.a already uses queue " + name);
+        });
+    }
+
+    @Test
+    void invalidInboundAndOutboundSettings() {
+        String key = this.queues.key("adapters");
+        assertFailure(TestQueues.properties(key, "capacity=2", "inbound.concurrency=0"),
+                ex -> assertThat(ex.property()).endsWith(".inbound.concurrency"));
+        assertFailure(TestQueues.properties(key, "capacity=2", "outbound.priority=32768"),
+                ex -> assertThat(ex.property()).endsWith(".outbound.priority"));
+        assertFailure(TestQueues.properties(key, "capacity=2", "outbound.priority-expression=headers['x'] +"),
+                ex -> assertThat(ex.property()).endsWith(".outbound.priority-expression"));
+        assertFailure(TestQueues.properties(key, "capacity=2", "outbound.send-timeout=-1s"),
+                ex -> assertThat(ex.property()).endsWith(".outbound.send-timeout"));
+    }
+
+    @Test
+    void deadLetterQueueMustBeAnotherConfiguredQueueTakingEveryMessage() {
+        String key = this.queues.key("source");
+        assertFailure(TestQueues.properties(key, "capacity=2", "inbound.dead-letter-queue=/not-configured"), ex -> {
+            assertThat(ex.property()).isEqualTo("posixmq.queues." + key + ".inbound.dead-letter-queue");
+            assertThat(ex.reason()).isEqualTo("no queue with that key or name is configured");
+        });
+        assertFailure(TestQueues.properties(key, "capacity=2", "inbound.dead-letter-queue=" + key),
+                ex -> assertThat(ex.reason()).isEqualTo("a queue cannot be its own dead-letter queue"));
+        String dlq = this.queues.key("dlq");
+        String[] small = new String[] { "posixmq.queues." + key + ".capacity=2",
+                "posixmq.queues." + key + ".max-message-size=512",
+                "posixmq.queues." + key + ".inbound.dead-letter-queue=" + dlq,
+                "posixmq.queues." + dlq + ".capacity=2", "posixmq.queues." + dlq + ".max-message-size=256" };
+        assertFailure(small, ex -> {
+            assertThat(ex.property()).endsWith(".inbound.dead-letter-queue");
+            assertThat(ex.action()).isEqualTo("Set posixmq.queues." + dlq + ".max-message-size to at least 512 (and "
+                    + "recreate that queue if it exists).");
+        });
+        // nothing is left behind by a failed start
+        assertThatThrownBy(() -> PosixMq.open("/" + dlq)).isInstanceOf(io.github.posixmq.QueueNotFoundException.class);
+    }
+
+    @Test
+    void queueOfAnotherOwnerIsExplained() {
+        String name = this.queues.name("readonly");
+        // a queue its owner may only read: an ordinary user is refused read-write access (root is not)
+        OpenOptions.readWrite().create().mode(0400).capacity(1).maxMessageSize(16).open(name).close();
+        this.runner.withPropertyValues(TestQueues.properties("ro", "name=" + name, "create=false")).run(context -> {
+            if (context.getStartupFailure() != null) {
+                FailureAnalysis analysis = new PosixMqFailureAnalyzer(null).analyze(context.getStartupFailure());
+                assertThat(analysis.getDescription()).contains("'posixmq.queues.ro.name'")
+                    .contains("permission denied");
+                assertThat(analysis.getAction()).contains("Run as the queue's owner");
+            }
+            else {
+                assertThat(isRoot()).as("only root may open a 0400 queue read-write").isTrue();
+            }
+        });
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    @Test
+    void analyzerRegisteredInSpringFactoriesReportsThePropertyWhereItWasSetAndTheFix(CapturedOutput output) {
+        SpringApplication application = new SpringApplication(BadModeApplication.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        application.setAdditionalProfiles("badmode");
+        assertThatThrownBy(application::run).hasRootCauseInstanceOf(PosixMqConfigurationException.class);
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("POSIX message queue configuration property 'posixmq.queues.badmode.mode' with value '0999' "
+                    + "(from class path resource [application-badmode.yml] - 5:13) is invalid")
+            .contains("Set posixmq.queues.badmode.mode to octal permission bits between 0000 and 0777");
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class BadModeApplication {
+    }
+}

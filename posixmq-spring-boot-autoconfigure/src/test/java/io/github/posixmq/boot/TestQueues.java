@@ -1,0 +1,56 @@
+package io.github.posixmq.boot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.posixmq.PosixMq;
+
+/** Unique queue names and keys per run (pid + counter); {@link #close()} removes every queue it named. */
+public final class TestQueues implements AutoCloseable {
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final List<String> names = new ArrayList<>();
+
+    /** A fresh unique key such as {@code t1234-7-orders}; its default queue name {@code /t1234-7-orders} is tracked. */
+    public String key(String hint) {
+        String key = "t" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-" + hint;
+        this.names.add("/" + key);
+        return key;
+    }
+
+    /** A fresh unique queue name such as {@code /posixmq-boot-1234-7-orders}. */
+    public String name(String hint) {
+        String name = "/posixmq-boot-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-" + hint;
+        this.names.add(name);
+        return name;
+    }
+
+    /** {@code posixmq.queues.<key>.<setting>} for each of {@code settings} (such as {@code "capacity=10"}). */
+    public static String[] properties(String key, String... settings) {
+        String[] properties = new String[settings.length];
+        for (int i = 0; i < settings.length; i++) {
+            properties[i] = "posixmq.queues." + key + "." + settings[i];
+        }
+        return properties;
+    }
+
+    /** Like {@link #properties}, after capacity 10, max message size 256 and remove-on-shutdown. */
+    public static String[] smallQueue(String key, String... settings) {
+        String[] properties = new String[settings.length + 3];
+        System.arraycopy(properties(key, "capacity=10", "max-message-size=256", "remove-on-shutdown=true"), 0,
+                properties, 0, 3);
+        System.arraycopy(properties(key, settings), 0, properties, 3, settings.length);
+        return properties;
+    }
+
+    /** Removes every queue named by this object. */
+    @Override
+    public void close() {
+        for (String name : this.names) {
+            PosixMq.unlinkIfExists(name);
+        }
+        this.names.clear();
+    }
+}
