@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Waits on many queues at once with {@code epoll}: the Java counterpart of the Rust crate's mio integration. Level
  * triggered: a queue stays selected while it has messages (or room). {@link #wakeup()} makes a blocked
- * {@link #select()} return at once from any thread; an idle selector uses no CPU.
+ * {@link #select()} return at once from any thread; an idle selector uses no CPU. Closing a registered queue
+ * cancels its key ({@link Key#isValid()} turns false) and wakes a blocked {@code select()}.
  *
  * <pre>{@code
  * try (PosixMqSelector selector = PosixMqSelector.open()) {
@@ -399,6 +400,8 @@ public final class PosixMqSelector implements AutoCloseable {
                     synchronized (control) {
                         ctl(Linux.EPOLL_CTL_DEL, fd, 0, id);
                     }
+                    // wake a thread blocked in select(): the queue it waits on is gone (isValid() is now false)
+                    signal();
                 }
                 finally {
                     release();

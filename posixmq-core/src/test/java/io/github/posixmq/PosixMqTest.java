@@ -218,7 +218,12 @@ class PosixMqTest {
             CompletableFuture<List<PosixMqSelector.Key>> woken = CompletableFuture.supplyAsync(selector::select);
             selector.wakeup();
             assertThat(woken.get(10, TimeUnit.SECONDS)).isEmpty();
+            PosixMqSelector.Key keyA = selector.keys().stream().filter(k -> "a".equals(k.attachment())).findFirst()
+                    .orElseThrow();
+            CompletableFuture<List<PosixMqSelector.Key>> closing = CompletableFuture.supplyAsync(selector::select);
             a.close();
+            assertThat(closing.get(10, TimeUnit.SECONDS)).isEmpty();
+            assertThat(keyA.isValid()).isFalse();
             assertThat(selector.keys()).hasSize(1);
         }
     }
