@@ -4,8 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Queue name rules, checked in Java before any system call: a missing leading {@code /} is added; empty names,
- * {@code /}, {@code /.}, {@code /..}, names with another {@code /} or a NUL byte, and names longer than
- * {@value #NAME_MAX} bytes after the slash are rejected with an {@link IllegalArgumentException}.
+ * {@code /}, {@code /.}, {@code /..}, names with another {@code /}, a NUL byte or an unpaired surrogate (which UTF-8
+ * cannot encode), and names longer than {@value #NAME_MAX} bytes after the slash are rejected with an
+ * {@link IllegalArgumentException}.
  */
 public final class QueueNames {
 
@@ -34,6 +35,11 @@ public final class QueueNames {
         }
         if (bare.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("queue name \"" + name.replace("\0", "\\0") + "\" contains a NUL byte");
+        }
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(bare)) {
+            // getBytes would replace it with '?', silently naming another queue
+            throw new IllegalArgumentException("queue name \"" + name + "\" contains an unpaired surrogate, which UTF-8 "
+                    + "cannot encode; pass a well-formed string");
         }
         int bytes = bare.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > NAME_MAX) {

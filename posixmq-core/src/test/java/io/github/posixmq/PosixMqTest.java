@@ -172,6 +172,19 @@ class PosixMqTest {
     }
 
     @Test
+    void closedWinsOverTheAccessCheck() {
+        String name = queues.name("closedro");
+        try (PosixMq owner = PosixMq.create(name)) {
+            PosixMq readOnly = OpenOptions.readOnly().open(name);
+            PosixMq writeOnly = OpenOptions.writeOnly().open(name);
+            readOnly.close();
+            writeOnly.close();
+            assertThatThrownBy(() -> readOnly.send(utf8("x"), 0)).isInstanceOf(QueueClosedException.class);
+            assertThatThrownBy(writeOnly::tryReceive).isInstanceOf(QueueClosedException.class);
+        }
+    }
+
+    @Test
     void iteratesAndStreams() {
         try (PosixMq mq = OpenOptions.readWrite().create().capacity(5).maxMessageSize(16).open(queues.name("iter"))) {
             for (int i = 0; i < 5; i++) {
