@@ -274,6 +274,7 @@ public final class PosixMq implements AutoCloseable {
     }
 
     private void checkSend(long length, int priority) {
+        checkOpen();
         if (!canWrite) {
             throw new QueueAccessDeniedException("cannot send to queue " + name
                     + ": it was opened read-only; open it writeOnly() or readWrite()", 0, name);
@@ -291,6 +292,7 @@ public final class PosixMq implements AutoCloseable {
         acquire();
         try {
             long deadline = timeout > 0 ? System.nanoTime() + timeout : 0;
+            boolean yielded = false;
             while (true) {
                 if (binding.mqSend(handle, address, length, priority) == 0) {
                     return true;
@@ -301,6 +303,10 @@ public final class PosixMq implements AutoCloseable {
                 }
                 if (errno != Linux.EAGAIN) {
                     throw Errors.send(errno, this, length);
+                }
+                if (yieldBeforeWaiting(timeout, yielded)) {
+                    yielded = true;
+                    continue;
                 }
                 if (!waitFor(Linux.POLLOUT, "full", timeout, deadline)) {
                     return false;
@@ -413,6 +419,7 @@ public final class PosixMq implements AutoCloseable {
     }
 
     private void checkReceive() {
+        checkOpen();
         if (!canRead) {
             throw new QueueAccessDeniedException("cannot receive from queue " + name
                     + ": it was opened write-only; open it readOnly() or readWrite()", 0, name);
@@ -424,6 +431,7 @@ public final class PosixMq implements AutoCloseable {
         acquire();
         try {
             long deadline = timeout > 0 ? System.nanoTime() + timeout : 0;
+            boolean yielded = false;
             while (true) {
                 long received = binding.mqReceive(handle, address, length, scratch.priority());
                 if (received >= 0) {
@@ -436,6 +444,10 @@ public final class PosixMq implements AutoCloseable {
                 if (errno != Linux.EAGAIN) {
                     throw Errors.receive(errno, this);
                 }
+                if (yieldBeforeWaiting(timeout, yielded)) {
+                    yielded = true;
+                    continue;
+                }
                 if (!waitFor(Linux.POLLIN, "empty", timeout, deadline)) {
                     return -1;
                 }
@@ -444,6 +456,20 @@ public final class PosixMq implements AutoCloseable {
         finally {
             release();
         }
+    }
+
+    /**
+     * After EAGAIN in a call that may wait: gives the CPU away once ({@code sched_yield}) and asks for one more try
+     * before sleeping in {@code ppoll}. A producer and a consumer sharing a CPU then hand over without a sleep and a
+     * wake-up each (pinned producer/consumer throughput about +45%, see {@code benchmarks/RESULTS.md}); on an idle
+     * queue it costs one extra system call before the thread sleeps.
+     */
+    private boolean yieldBeforeWaiting(long timeout, boolean yieldedAlready) {
+        if (yieldedAlready || timeout == NOW || nonBlocking) {
+            return false;
+        }
+        Thread.yield();
+        return true;
     }
 
     /**

@@ -23,6 +23,8 @@ public final class Scratch {
     private static final int PRIORITY = 96;
     private static final int WORD = 104;
     private static final int SIZE = 128;
+    /** Direct buffers whose address is cached: a send and a receive buffer per thread hit, with room to spare. */
+    private static final int DIRECT_SLOTS = 4;
 
     private final Memory fixed = new Memory(SIZE);
     private final long base = Pointer.nativeValue(fixed);
@@ -31,8 +33,11 @@ public final class Scratch {
     private long messageAddress;
     private long messageCapacity;
 
-    private @Nullable WeakReference<ByteBuffer> lastDirect;
-    private long lastDirectAddress;
+    /** Direct buffers used last on this thread (weakly held, so they can still be freed) and their addresses. */
+    @SuppressWarnings("unchecked")
+    private final @Nullable WeakReference<ByteBuffer>[] directBuffers = new WeakReference[DIRECT_SLOTS];
+    private final long[] directAddresses = new long[DIRECT_SLOTS];
+    private int nextDirectSlot;
 
     private Scratch() {
         fixed.clear();
@@ -122,15 +127,22 @@ public final class Scratch {
         return messageAddress;
     }
 
-    /** Native address of a direct buffer's first byte, cached for the buffer used last on this thread. */
+    /**
+     * Native address of a direct buffer's first byte, cached for the last few buffers used on this thread: a miss
+     * costs a JNI call and two small objects, so a thread alternating between a send and a receive buffer must hit.
+     */
     public long directAddress(ByteBuffer direct) {
-        WeakReference<ByteBuffer> last = lastDirect;
-        if (last != null && last.get() == direct) {
-            return lastDirectAddress;
+        for (int i = 0; i < DIRECT_SLOTS; i++) {
+            WeakReference<ByteBuffer> cached = directBuffers[i];
+            if (cached != null && cached.get() == direct) {
+                return directAddresses[i];
+            }
         }
         long address = Pointer.nativeValue(Native.getDirectBufferPointer(direct));
-        lastDirect = new WeakReference<>(direct);
-        lastDirectAddress = address;
+        int slot = nextDirectSlot;
+        nextDirectSlot = (slot + 1) % DIRECT_SLOTS;
+        directBuffers[slot] = new WeakReference<>(direct);
+        directAddresses[slot] = address;
         return address;
     }
 }
