@@ -32,6 +32,18 @@ public final class JnaLinuxBinding implements MqBinding {
         return Holder.FAILURE;
     }
 
+    /** Why a platform cannot use this binding (one sentence), or null when it can. */
+    static String platformProblem(String os, boolean linux, int pointerSize) {
+        if (!linux) {
+            return "POSIX message queues need Linux, but this JVM runs on " + os
+                    + "; posixmq cannot be used on this system.";
+        }
+        if (pointerSize != 8) {
+            return "posixmq supports 64-bit Linux only, but this JVM is 32-bit (" + os + ").";
+        }
+        return null;
+    }
+
     /** Loads lazily, once; any failure is kept as one sentence for every later call. */
     private static final class Holder {
         static final String FAILURE = load();
@@ -44,12 +56,9 @@ public final class JnaLinuxBinding implements MqBinding {
 
         private static String load() {
             String os = System.getProperty("os.name") + " " + System.getProperty("os.arch");
-            if (!Platform.isLinux()) {
-                return "POSIX message queues need Linux, but this JVM runs on " + os
-                        + "; posixmq cannot be used on this system.";
-            }
-            if (Native.POINTER_SIZE != 8) {
-                return "posixmq supports 64-bit Linux only, but this JVM is 32-bit (" + os + ").";
+            String problem = platformProblem(os, Platform.isLinux(), Native.POINTER_SIZE);
+            if (problem != null) {
+                return problem;
             }
             try {
                 NativeLibrary libc = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
