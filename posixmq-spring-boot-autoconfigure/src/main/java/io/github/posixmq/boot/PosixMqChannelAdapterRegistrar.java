@@ -103,7 +103,7 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
     private PosixMqMessageProducer createInbound(String key, String channel) {
         PosixMqQueues queues = beanFactory().getBean(PosixMqQueues.class);
         PosixMqProperties.Inbound inbound = queues.info(key).properties().getInbound();
-        PosixMqMessageProducer producer = new PosixMqMessageProducer(queues.get(key));
+        PosixMqMessageProducer producer = new PosixMqMessageProducer(queues, key);
         producer.setOutputChannelName(channel);
         producer.setConcurrency(inbound.getConcurrency());
         if (PosixMqPropertiesValidator.stringPayload(key, inbound)) {
@@ -114,10 +114,10 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
         }
         String deadLetter = inbound.getDeadLetterQueue();
         if (deadLetter != null) {
-            producer.setDeadLetterQueue(queues.get(queues.findKey(deadLetter).orElseThrow(() ->
+            producer.setDeadLetterQueue(queues, queues.findKey(deadLetter).orElseThrow(() ->
                     new PosixMqConfigurationException(PosixMqPropertiesValidator.prefix(key)
                             + ".inbound.dead-letter-queue", deadLetter, "no queue with that key or name is configured",
-                            "Declare the dead-letter queue under posixmq.queues and name its key here.", null))));
+                            "Declare the dead-letter queue under posixmq.queues and name its key here.", null)));
         }
         producer.setOperationListener(listener());
         return producer;
@@ -132,7 +132,7 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
     private PosixMqMessageHandler createOutbound(String key) {
         PosixMqQueues queues = beanFactory().getBean(PosixMqQueues.class);
         PosixMqProperties.Outbound outbound = queues.info(key).properties().getOutbound();
-        PosixMqMessageHandler handler = new PosixMqMessageHandler(queues.get(key));
+        PosixMqMessageHandler handler = new PosixMqMessageHandler(queues, key);
         handler.setPriority(outbound.getPriority());
         if (outbound.getPriorityExpression() != null) {
             handler.setPriorityExpressionString(outbound.getPriorityExpression());

@@ -32,9 +32,53 @@ public final class PosixMqProperties {
     /** The queues, by key. The key names the queue's beans and metrics; the queue name defaults to "/" + key. */
     private final Map<String, Queue> queues = new LinkedHashMap<>();
 
+    /** What happens when a queue's name is removed (mq_unlink) while the application runs. */
+    private final Recovery recovery = new Recovery();
+
     /** The queues, by key. */
     public Map<String, Queue> getQueues() {
         return this.queues;
+    }
+
+    /** The recovery settings. */
+    public Recovery getRecovery() {
+        return this.recovery;
+    }
+
+    /**
+     * Watching the configured queues for a removed name (mq_unlink) and attaching them to the queue of that name again:
+     * recreated at once when {@code create} is true, else as soon as another program creates it.
+     */
+    public static final class Recovery {
+
+        /**
+         * Whether to check the configured queues for a removed name and recover them. When false, a removed queue
+         * stays in use (and health DOWN) until the application restarts.
+         */
+        private boolean enabled = true;
+
+        /** How often every configured queue is checked (one readlink each) and a detached queue is tried again. */
+        private Duration checkInterval = Duration.ofSeconds(1);
+
+        /** Whether recovery is on. */
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        /** Sets whether recovery is on. */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** How often the queues are checked. */
+        public Duration getCheckInterval() {
+            return this.checkInterval;
+        }
+
+        /** Sets how often the queues are checked. */
+        public void setCheckInterval(Duration checkInterval) {
+            this.checkInterval = checkInterval;
+        }
     }
 
     /** One queue: how to open or create it, and its optional inbound and outbound channel adapters. */

@@ -45,7 +45,17 @@ final class PosixMqPropertiesValidator {
             validateInbound(key, queue.getInbound(), infos);
             validateOutbound(key, queue.getOutbound());
         });
+        validateRecovery(properties.getRecovery());
         return infos;
+    }
+
+    private static void validateRecovery(PosixMqProperties.Recovery recovery) {
+        Duration interval = recovery.getCheckInterval();
+        if (recovery.isEnabled() && (interval == null || interval.isZero() || interval.isNegative())) {
+            throw new PosixMqConfigurationException("posixmq.recovery.check-interval", interval, "the check interval "
+                    + "must be positive", "Set posixmq.recovery.check-interval to how often the queues are checked "
+                            + "for a removed name, such as 1s, or set posixmq.recovery.enabled=false.", null);
+        }
     }
 
     static String prefix(String key) {

@@ -31,6 +31,8 @@ import org.springframework.util.ClassUtils;
  * Sends to and receives from POSIX message queues, named by their key under {@code posixmq.queues} or by queue name.
  * A destination is looked up as a configured key first, then as a configured queue name; any other name is opened
  * as an existing queue on first use (write-only to send, read-only to receive) and closed by {@link #close()}.
+ * Configured queues are looked up for each call, so the template follows the registry's recovery of a queue whose
+ * name was removed (a send or receive that meets the replaced descriptor is retried on the new one).
  *
  * <pre>{@code
  * template.send("orders", "order 42", 5);                  // UTF-8 bytes, priority 5
@@ -128,14 +130,12 @@ public final class PosixMqTemplate implements AutoCloseable {
      */
     public void send(String destination, byte[] payload, int priority) {
         Assert.notNull(payload, "payload must not be null");
-        PosixMq queue = queue(destination, true);
+        PosixMqQueueReference queue = reference(destination, true);
         long start = System.nanoTime();
         try {
-            boolean sent = this.sendTimeout.isZero() ? queue.trySend(payload, priority)
-                    : queue.send(payload, priority, this.sendTimeout);
-            if (!sent) {
+            if (!queue.send(payload, priority, this.sendTimeout)) {
                 throw new QueueWouldBlockException("cannot send to queue " + queue.name() + ": it stayed full ("
-                        + queue.capacity() + " messages) for the send timeout of " + this.sendTimeout
+                        + queue.get().capacity() + " messages) for the send timeout of " + this.sendTimeout
                         + "; is anything receiving from it?", 0, queue.name());
             }
             this.listener.onSend(queue.name(), System.nanoTime() - start, null);
@@ -190,21 +190,25 @@ public final class PosixMqTemplate implements AutoCloseable {
     public Optional<Message> receive(String destination, Duration timeout) {
         Assert.notNull(timeout, "timeout must not be null");
         Assert.isTrue(!timeout.isNegative(), "timeout must not be negative");
-        PosixMq queue = queue(destination, false);
+        PosixMqQueueReference queue = reference(destination, false);
         Optional<Message> message = tryReceive(queue);
         if (message.isPresent() || timeout.isZero()) {
             return message;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         try (PosixMqSelector selector = PosixMqSelector.open()) {
-            selector.register(queue, PosixMqSelector.READABLE, null);
+            PosixMqSelector.Key key = queue.execute((mq) -> selector.register(mq, PosixMqSelector.READABLE, null));
             long left;
             while ((left = deadline - System.nanoTime()) > 0) {
-                if (!selector.select(Duration.ofNanos(left)).isEmpty()) {
-                    message = tryReceive(queue);
-                    if (message.isPresent()) {
-                        return message;
-                    }
+                selector.select(Duration.ofNanos(left));
+                if (queue.get() != key.queue()) {
+                    // recovery switched to a recreated queue (closing the old one woke the select): wait on the new one
+                    key.cancel();
+                    key = queue.execute((mq) -> selector.register(mq, PosixMqSelector.READABLE, null));
+                }
+                message = tryReceive(queue);
+                if (message.isPresent()) {
+                    return message;
                 }
             }
         }
@@ -237,10 +241,10 @@ public final class PosixMqTemplate implements AutoCloseable {
         return type.cast(converted);
     }
 
-    private Optional<Message> tryReceive(PosixMq queue) {
+    private Optional<Message> tryReceive(PosixMqQueueReference queue) {
         long start = System.nanoTime();
         try {
-            Optional<Message> message = queue.tryReceive();
+            Optional<Message> message = queue.execute(PosixMq::tryReceive);
             if (message.isPresent()) {
                 this.listener.onReceive(queue.name(), System.nanoTime() - start, null);
             }
@@ -255,19 +259,23 @@ public final class PosixMqTemplate implements AutoCloseable {
     // ---------------------------------------------------------------- destinations
 
     /**
-     * The descriptor the template uses for {@code destination}: the registry's for a configured key or queue name,
-     * else one it opened itself (to send when {@code forSending}, else to receive).
+     * The descriptor the template uses for {@code destination} now: the registry's for a configured key or queue
+     * name, else one it opened itself (to send when {@code forSending}, else to receive).
      */
     public PosixMq queue(String destination, boolean forSending) {
+        return reference(destination, forSending).get();
+    }
+
+    private PosixMqQueueReference reference(String destination, boolean forSending) {
         Assert.hasText(destination, "destination must not be empty");
         Assert.state(!this.closed, "PosixMqTemplate is closed");
         Optional<String> key = this.queues.findKey(destination);
         if (key.isPresent()) {
-            return this.queues.get(key.get());
+            return PosixMqQueueReference.of(this.queues, key.get());
         }
         String name = QueueNames.normalize(destination);
-        return this.openedByName.computeIfAbsent((forSending ? "w:" : "r:") + name,
-                ignored -> (forSending ? OpenOptions.writeOnly() : OpenOptions.readOnly()).open(name));
+        return PosixMqQueueReference.of(this.openedByName.computeIfAbsent((forSending ? "w:" : "r:") + name,
+                ignored -> (forSending ? OpenOptions.writeOnly() : OpenOptions.readOnly()).open(name)));
     }
 
     /** Closes the queues this template opened by name (not the registry's). */

@@ -1,8 +1,6 @@
 package io.github.posixmq.boot.actuate;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 
 import io.github.posixmq.Attributes;
 import io.github.posixmq.OpenOptions;
@@ -18,11 +16,10 @@ import org.springframework.util.Assert;
  * <p>
  * A queue removed with {@code mq_unlink} while the application holds it open keeps working for this process, but no
  * other process can reach it any more, even after a new queue of the same name is created: both reads below fail
- * with a {@link QueueNotFoundException} that says so.
+ * with a {@link QueueNotFoundException} that says so, and what happens next (recovery, see {@link PosixMqQueues},
+ * or a restart when {@code posixmq.recovery.enabled} is false).
  */
 public final class PosixMqQueueProbe {
-
-    private static final String DELETED_SUFFIX = " (deleted)";
 
     private PosixMqQueueProbe() {
     }
@@ -38,7 +35,7 @@ public final class PosixMqQueueProbe {
         Assert.notNull(queues, "queues must not be null");
         PosixMq held = queues.get(key);
         Attributes attributes = held.attributes();
-        checkNotRemoved(held);
+        checkAttached(queues, key, held);
         return attributes;
     }
 
@@ -56,19 +53,19 @@ public final class PosixMqQueueProbe {
         PosixMq held = queues.get(key);
         String name = queues.queueName(key);
         held.attributes(); // fails when the application's descriptor was closed
+        checkDetached(queues, key, name);
         Attributes attributes;
         try (PosixMq probe = OpenOptions.readOnly().existing().open(name)) {
             attributes = probe.attributes();
         }
         catch (QueueNotFoundException ex) {
             QueueNotFoundException gone = new QueueNotFoundException("queue " + name + " does not exist any more: it "
-                    + "was removed (mq_unlink) while this application held it open; this application still uses the "
-                    + "removed queue, which no other process can reach: restart the application to create or open "
-                    + "the queue again", ex.errno(), name);
+                    + "was removed (mq_unlink) while this application held it open; " + next(queues, key, false),
+                    ex.errno(), name);
             gone.initCause(ex);
             throw gone;
         }
-        checkNotRemoved(held);
+        checkAttached(queues, key, held);
         return attributes;
     }
 
@@ -77,22 +74,35 @@ public final class PosixMqQueueProbe {
      * {@code /proc/self/fd} link reads {@code "/name (deleted)"}); false when that cannot be told.
      */
     public static boolean isRemoved(PosixMq mq) {
-        Assert.notNull(mq, "mq must not be null");
-        try {
-            Path link = Path.of("/proc/self/fd", Integer.toString(mq.fileDescriptor()));
-            return Files.readSymbolicLink(link).toString().equals(mq.name() + DELETED_SUFFIX);
-        }
-        catch (IOException | RuntimeException ex) {
-            return false;
+        return PosixMqQueues.isRemoved(mq);
+    }
+
+    private static void checkDetached(PosixMqQueues queues, String key, String name) {
+        queues.detachedReason(key).ifPresent((reason) -> {
+            throw new QueueNotFoundException(reason, 0, name);
+        });
+    }
+
+    private static void checkAttached(PosixMqQueues queues, String key, PosixMq held) {
+        checkDetached(queues, key, held.name());
+        if (PosixMqQueues.isRemoved(held)) {
+            throw new QueueNotFoundException("queue " + held.name() + " was removed (mq_unlink) while this application "
+                    + "held it open: " + next(queues, key, true), 0, held.name());
         }
     }
 
-    private static void checkNotRemoved(PosixMq held) {
-        if (isRemoved(held)) {
-            throw new QueueNotFoundException("queue " + held.name() + " was removed (mq_unlink) while this application "
-                    + "held it open: this application still uses the removed queue, which no other process can reach "
-                    + "(even if a queue of that name was created again); restart the application to open the queue "
-                    + "by its name again", 0, held.name());
+    /** What happens to a removed queue: recovery at its next check, or a restart. */
+    private static String next(PosixMqQueues queues, String key, boolean mayExist) {
+        if (!queues.isRecoveryEnabled()) {
+            return "this application still uses the removed queue, which no other process can reach"
+                    + (mayExist ? " (even if a queue of that name was created again)" : "")
+                    + "; posixmq.recovery.enabled is false: restart the application to "
+                    + (mayExist ? "open the queue by its name again" : "create or open the queue again");
         }
+        Duration interval = queues.recoveryCheckInterval();
+        return "no other process can reach the removed queue this application uses; the next recovery check (every "
+                + (interval.toMillis() % 1000 == 0 ? interval.toSeconds() + "s" : interval.toMillis() + "ms") + ") "
+                + (queues.info(key).create() ? "recreates it and switches to it"
+                        : "switches to the queue of that name as soon as one exists (create is false)");
     }
 }

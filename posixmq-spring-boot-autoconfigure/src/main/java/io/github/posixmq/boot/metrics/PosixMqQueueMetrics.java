@@ -16,7 +16,8 @@ import org.springframework.util.Assert;
  * Gauges of every configured queue, tagged {@code queue} (the queue name, such as {@code /orders}) and {@code key}
  * (its key under {@code posixmq.queues}): {@value #MESSAGES} and {@value #CAPACITY} (base unit {@code messages}) and
  * {@value #MAX_MESSAGE_SIZE} (base unit {@code bytes}). Each read is an {@code mq_getattr} at scrape time; a queue
- * that cannot be read (closed, removed with {@code mq_unlink}) reports {@code NaN}, never an exception.
+ * that cannot be read (closed, removed with {@code mq_unlink} and not yet recovered) reports {@code NaN}, never an
+ * exception; once recovery switched to the recreated queue, the gauges read that one.
  */
 public final class PosixMqQueueMetrics implements MeterBinder {
 

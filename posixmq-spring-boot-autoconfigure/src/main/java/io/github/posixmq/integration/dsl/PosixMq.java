@@ -18,7 +18,9 @@ import org.springframework.util.Assert;
  * }</pre>
  *
  * Named like the factories of other Spring Integration modules ({@code ZeroMq}, {@code Kafka}); the queue type of
- * the core API is {@link io.github.posixmq.PosixMq}.
+ * the core API is {@link io.github.posixmq.PosixMq}. Adapters built from a {@link PosixMqQueues} key follow the
+ * registry's recovery of a queue whose name was removed; adapters built from a core {@code PosixMq} use that
+ * descriptor only.
  */
 public final class PosixMq {
 
@@ -30,10 +32,13 @@ public final class PosixMq {
         return new PosixMqMessageProducerSpec(queue);
     }
 
-    /** An inbound channel adapter receiving from the queue configured under {@code posixmq.queues.<key>}. */
+    /**
+     * An inbound channel adapter receiving from the queue configured under {@code posixmq.queues.<key>}, looked up in
+     * {@code queues} so that it follows recovery.
+     */
     public static PosixMqMessageProducerSpec inboundChannelAdapter(PosixMqQueues queues, String key) {
         Assert.notNull(queues, "queues must not be null");
-        return new PosixMqMessageProducerSpec(queues.get(key));
+        return new PosixMqMessageProducerSpec(queues, key);
     }
 
     /** An outbound channel adapter sending to {@code queue}, which stays owned by the caller. */
@@ -41,9 +46,12 @@ public final class PosixMq {
         return new PosixMqMessageHandlerSpec(queue);
     }
 
-    /** An outbound channel adapter sending to the queue configured under {@code posixmq.queues.<key>}. */
+    /**
+     * An outbound channel adapter sending to the queue configured under {@code posixmq.queues.<key>}, looked up in
+     * {@code queues} for each message so that it follows recovery.
+     */
     public static PosixMqMessageHandlerSpec outboundChannelAdapter(PosixMqQueues queues, String key) {
         Assert.notNull(queues, "queues must not be null");
-        return new PosixMqMessageHandlerSpec(queues.get(key));
+        return new PosixMqMessageHandlerSpec(queues, key);
     }
 }

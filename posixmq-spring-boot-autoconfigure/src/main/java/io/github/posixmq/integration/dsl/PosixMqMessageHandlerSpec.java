@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.function.Function;
 
 import io.github.posixmq.boot.PosixMqOperationListener;
+import io.github.posixmq.boot.PosixMqQueues;
 import io.github.posixmq.integration.outbound.PosixMqMessageHandler;
 
 import org.springframework.integration.dsl.MessageHandlerSpec;
@@ -17,6 +18,10 @@ public final class PosixMqMessageHandlerSpec extends MessageHandlerSpec<PosixMqM
 
     PosixMqMessageHandlerSpec(io.github.posixmq.PosixMq queue) {
         this.target = new PosixMqMessageHandler(queue);
+    }
+
+    PosixMqMessageHandlerSpec(PosixMqQueues queues, String key) {
+        this.target = new PosixMqMessageHandler(queues, key);
     }
 
     /** The priority of messages without a {@code posixmq_priority} header or priority expression (default 0). */

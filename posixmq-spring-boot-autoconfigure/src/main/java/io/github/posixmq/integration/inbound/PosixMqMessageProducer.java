@@ -16,6 +16,8 @@ import io.github.posixmq.PosixMqSelector;
 import io.github.posixmq.QueueClosedException;
 import io.github.posixmq.boot.CompositePosixMqOperationListener;
 import io.github.posixmq.boot.PosixMqOperationListener;
+import io.github.posixmq.boot.PosixMqQueueReference;
+import io.github.posixmq.boot.PosixMqQueues;
 import io.github.posixmq.integration.PosixMqHeaders;
 import org.jspecify.annotations.Nullable;
 
@@ -39,6 +41,10 @@ import org.springframework.util.Assert;
  * (epoll), so a message is picked up as soon as it arrives and an idle queue costs no CPU. The queue descriptor is
  * shared and never closed by the adapter.
  *
+ * <p>Built with {@link #PosixMqMessageProducer(PosixMqQueues, String) a registry key}, the adapter follows
+ * {@link PosixMqQueues}' recovery: when the registry switches to a recreated queue and closes the old descriptor,
+ * each receiving thread wakes and waits on the new one (and so does a dead-letter queue given by key).
+ *
  * <p>When the flow fails for a message, the original bytes and priority go to the {@link #setDeadLetterQueue
  * dead-letter queue} (if set) and an {@code ErrorMessage} to the error channel (the global {@code errorChannel}
  * unless one is set). Stopping lets every thread finish the message in hand before the stop completes, so a
@@ -46,13 +52,10 @@ import org.springframework.util.Assert;
  */
 public class PosixMqMessageProducer extends MessageProducerSupport {
 
-    /** Longest wait on the selector before re-checking that the queue is still open. */
-    private static final Duration SAFETY_WAKE = Duration.ofSeconds(30);
-
     /** Pause after an unexpected receive failure before trying again. */
     private static final long RECOVERY_MILLIS = 1000;
 
-    private final PosixMq queue;
+    private final PosixMqQueueReference queue;
 
     private final Object monitor = new Object();
 
@@ -64,7 +67,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
 
     private @Nullable Charset charset;
 
-    private @Nullable PosixMq deadLetterQueue;
+    private @Nullable PosixMqQueueReference deadLetterQueue;
 
     private @Nullable PosixMqOperationListener listener;
 
@@ -82,12 +85,17 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     public PosixMqMessageProducer(PosixMq queue) {
         Assert.notNull(queue, "queue must not be null");
         Assert.isTrue(queue.canReceive(), () -> "queue " + queue.name() + " must be opened for reading");
-        this.queue = queue;
+        this.queue = PosixMqQueueReference.of(queue);
     }
 
-    /** The queue this adapter receives from. */
+    /** Creates an adapter receiving from the queue configured under {@code key}, following the registry's recovery. */
+    public PosixMqMessageProducer(PosixMqQueues queues, String key) {
+        this.queue = PosixMqQueueReference.of(queues, key);
+    }
+
+    /** The queue this adapter receives from now. */
     public PosixMq getQueue() {
-        return this.queue;
+        return this.queue.get();
     }
 
     /** Sets the number of threads receiving from the queue (default 1). */
@@ -129,14 +137,27 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
      */
     public void setDeadLetterQueue(@Nullable PosixMq deadLetterQueue) {
         Assert.isTrue(deadLetterQueue == null || deadLetterQueue.canSend(), "the dead-letter queue must be open for sending");
+        setDeadLetterQueue(deadLetterQueue != null ? PosixMqQueueReference.of(deadLetterQueue) : null);
+    }
+
+    /**
+     * Sets the queue configured under {@code key} in {@code queues} as the dead-letter queue, looked up for each
+     * failed message (so it follows the registry's recovery).
+     */
+    public void setDeadLetterQueue(PosixMqQueues queues, String key) {
+        setDeadLetterQueue(PosixMqQueueReference.of(queues, key));
+    }
+
+    private void setDeadLetterQueue(@Nullable PosixMqQueueReference deadLetterQueue) {
         Assert.isTrue(deadLetterQueue == null || !deadLetterQueue.name().equals(this.queue.name()),
                 "a queue cannot be its own dead-letter queue");
         this.deadLetterQueue = deadLetterQueue;
     }
 
-    /** The dead-letter queue, or null. */
+    /** The dead-letter queue now, or null. */
     public @Nullable PosixMq getDeadLetterQueue() {
-        return this.deadLetterQueue;
+        PosixMqQueueReference deadLetter = this.deadLetterQueue;
+        return deadLetter != null ? deadLetter.get() : null;
     }
 
     /**
@@ -229,12 +250,12 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         for (int i = 0; i < this.concurrency; i++) {
             PosixMqSelector selector = PosixMqSelector.open();
             try {
-                selector.register(this.queue, PosixMqSelector.READABLE, null);
+                PosixMqSelector.Key key = register(selector);
                 synchronized (this.monitor) {
                     this.workers++;
                 }
                 this.selectors.add(selector);
-                executor.execute(new Receiver(selector));
+                executor.execute(new Receiver(selector, key));
             }
             catch (RuntimeException ex) {
                 if (this.selectors.remove(selector)) {
@@ -286,6 +307,11 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         }
     }
 
+    /** Watches the queue in use now with {@code selector}. */
+    private PosixMqSelector.Key register(PosixMqSelector selector) {
+        return this.queue.execute((queue) -> selector.register(queue, PosixMqSelector.READABLE, null));
+    }
+
     private void wakeAll() {
         this.selectors.forEach(PosixMqSelector::wakeup);
         synchronized (this.monitor) {
@@ -321,8 +347,11 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
 
         private final PosixMqSelector selector;
 
-        Receiver(PosixMqSelector selector) {
+        private PosixMqSelector.Key key;
+
+        Receiver(PosixMqSelector selector, PosixMqSelector.Key key) {
             this.selector = selector;
+            this.key = key;
         }
 
         @Override
@@ -332,10 +361,25 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
 
         @Override
         public void run() {
-            PosixMq queue = PosixMqMessageProducer.this.queue;
+            PosixMqQueueReference reference = PosixMqMessageProducer.this.queue;
+            PosixMq queue = this.key.queue();
             ByteBuffer buffer = ByteBuffer.allocateDirect((int) queue.maxMessageSize());
             try {
                 while (isActive()) {
+                    if (reference.get() != queue) {
+                        // the registry switched to a recreated queue and closes the old descriptor: follow it
+                        this.key.cancel();
+                        try {
+                            this.key = register(this.selector);
+                            queue = this.key.queue();
+                        }
+                        catch (QueueClosedException ex) {
+                            queue = reference.get(); // closed too: the registry was closed, handled below
+                        }
+                        if (buffer.capacity() < queue.maxMessageSize()) {
+                            buffer = ByteBuffer.allocateDirect((int) queue.maxMessageSize());
+                        }
+                    }
                     buffer.clear();
                     long start = System.nanoTime();
                     int priority;
@@ -343,27 +387,32 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
                         priority = queue.tryReceive(buffer);
                     }
                     catch (QueueClosedException ex) {
+                        if (reference.get() != queue) {
+                            continue;
+                        }
                         if (isActive()) {
-                            logger.error(() -> PosixMqMessageProducer.this + ": queue " + queue.name()
+                            String name = queue.name();
+                            logger.error(() -> PosixMqMessageProducer.this + ": queue " + name
                                     + " was closed while the adapter was running; stopping this receiving thread");
                         }
                         return;
                     }
                     catch (RuntimeException ex) {
-                        listener().onReceive(queue.name(), System.nanoTime() - start, ex);
-                        logger.error(ex, () -> "Failed to receive from queue " + queue.name() + "; retrying in "
+                        listener().onReceive(reference.name(), System.nanoTime() - start, ex);
+                        logger.error(ex, () -> "Failed to receive from queue " + reference.name() + "; retrying in "
                                 + RECOVERY_MILLIS + " ms");
                         pause();
                         continue;
                     }
                     if (priority == PosixMq.NO_MESSAGE) {
-                        if (queue.isClosed()) {
+                        if (queue.isClosed() && reference.get() == queue) {
                             return;
                         }
-                        this.selector.select(SAFETY_WAKE);
+                        // wakes on a message, on stop() and when the queue's descriptor is closed
+                        this.selector.select();
                         continue;
                     }
-                    listener().onReceive(queue.name(), System.nanoTime() - start, null);
+                    listener().onReceive(reference.name(), System.nanoTime() - start, null);
                     buffer.flip();
                     byte[] bytes = new byte[buffer.remaining()];
                     buffer.get(bytes);
@@ -437,7 +486,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     }
 
     private void fail(Message<?> message, byte[] bytes, int priority, RuntimeException failure) {
-        PosixMq deadLetter = this.deadLetterQueue;
+        PosixMqQueueReference deadLetter = this.deadLetterQueue;
         if (deadLetter != null) {
             deadLetter(deadLetter, bytes, priority);
         }
@@ -464,14 +513,17 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         }
     }
 
-    private void deadLetter(PosixMq deadLetter, byte[] bytes, int priority) {
+    private void deadLetter(PosixMqQueueReference deadLetter, byte[] bytes, int priority) {
         long start = System.nanoTime();
         try {
-            if (!deadLetter.trySend(bytes, priority)) {
-                logger.warn(() -> "Dead-letter queue " + deadLetter.name() + " is full; waiting for room to keep a "
-                        + "failed message from queue " + this.queue.name());
-                deadLetter.send(bytes, priority);
-            }
+            deadLetter.execute((queue) -> {
+                if (!queue.trySend(bytes, priority)) {
+                    logger.warn(() -> "Dead-letter queue " + deadLetter.name() + " is full; waiting for room to keep "
+                            + "a failed message from queue " + this.queue.name());
+                    queue.send(bytes, priority);
+                }
+                return null;
+            });
             listener().onSend(deadLetter.name(), System.nanoTime() - start, null);
         }
         catch (RuntimeException ex) {

@@ -8,6 +8,8 @@ import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqException;
 import io.github.posixmq.boot.CompositePosixMqOperationListener;
 import io.github.posixmq.boot.PosixMqOperationListener;
+import io.github.posixmq.boot.PosixMqQueueReference;
+import io.github.posixmq.boot.PosixMqQueues;
 import io.github.posixmq.integration.PosixMqHeaders;
 import org.jspecify.annotations.Nullable;
 
@@ -28,11 +30,15 @@ import org.springframework.util.Assert;
  * ({@code String}), or converted by the {@link #setMessageConverter message converter} (anything else). The
  * priority comes from the {@link PosixMqHeaders#PRIORITY} header, else the priority expression, else the default
  * priority. A full queue is waited on up to the send timeout, then a {@link MessageDeliveryException} names the
- * queue. The queue descriptor is owned by the caller and never closed here.
+ * queue. The queue descriptor is never closed here.
+ *
+ * <p>Built with {@link #PosixMqMessageHandler(PosixMqQueues, String) a registry key}, the handler looks the queue up
+ * for each message, so it follows {@link PosixMqQueues}' recovery when the queue's name was removed and the queue
+ * recreated; a send that meets the replaced descriptor is retried on the new one within the send timeout.
  */
 public class PosixMqMessageHandler extends AbstractMessageHandler {
 
-    private final PosixMq queue;
+    private final PosixMqQueueReference queue;
 
     private int priority;
 
@@ -52,12 +58,17 @@ public class PosixMqMessageHandler extends AbstractMessageHandler {
     public PosixMqMessageHandler(PosixMq queue) {
         Assert.notNull(queue, "queue must not be null");
         Assert.isTrue(queue.canSend(), () -> "queue " + queue.name() + " must be opened for sending");
-        this.queue = queue;
+        this.queue = PosixMqQueueReference.of(queue);
     }
 
-    /** The queue this handler sends to. */
+    /** Creates a handler sending to the queue configured under {@code key}, looked up in {@code queues} per message. */
+    public PosixMqMessageHandler(PosixMqQueues queues, String key) {
+        this.queue = PosixMqQueueReference.of(queues, key);
+    }
+
+    /** The queue this handler sends to now. */
     public PosixMq getQueue() {
-        return this.queue;
+        return this.queue.get();
     }
 
     /** Sets the priority of messages without a priority header or expression (default 0). */
@@ -127,8 +138,7 @@ public class PosixMqMessageHandler extends AbstractMessageHandler {
         long start = System.nanoTime();
         boolean sent;
         try {
-            sent = this.sendTimeout.isZero() ? this.queue.trySend(bytes, priority)
-                    : this.queue.send(bytes, priority, this.sendTimeout);
+            sent = this.queue.send(bytes, priority, this.sendTimeout);
         }
         catch (PosixMqException ex) {
             listener.onSend(this.queue.name(), System.nanoTime() - start, ex);
@@ -137,7 +147,7 @@ public class PosixMqMessageHandler extends AbstractMessageHandler {
         }
         if (!sent) {
             MessageDeliveryException ex = new MessageDeliveryException(message, "queue " + this.queue.name()
-                    + " stayed full (" + this.queue.capacity() + " messages) for the send timeout of "
+                    + " stayed full (" + this.queue.get().capacity() + " messages) for the send timeout of "
                     + this.sendTimeout + "; is anything receiving from it?");
             listener.onSend(this.queue.name(), System.nanoTime() - start, ex);
             throw ex;

@@ -68,7 +68,9 @@ class PosixMqEndpointAutoConfigurationTests {
     @Test
     void showsTheErrorOfAQueueThatWasRemoved() {
         String orders = this.names.next("orders");
-        this.runner.withPropertyValues(TestQueueNames.queue("orders", orders, 4, 128)).run((context) -> {
+        this.runner.withPropertyValues(TestQueueNames.queue("orders", orders, 4, 128))
+            .withPropertyValues("posixmq.recovery.enabled=false")
+            .run((context) -> {
                     PosixMq.unlink(orders);
                     QueueDescriptor removed = context.getBean(PosixMqEndpoint.class).queue("orders");
                     assertThat(removed).isNotNull();

@@ -1,5 +1,8 @@
 package io.github.posixmq.boot.actuate;
 
+import java.time.Duration;
+
+import io.github.posixmq.Message;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueNotFoundException;
@@ -25,8 +28,11 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 class PosixMqHealthContributorAutoConfigurationTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final TestQueueNames names = new TestQueueNames();
 
@@ -67,9 +73,9 @@ class PosixMqHealthContributorAutoConfigurationTests {
     }
 
     @Test
-    void downOnceTheQueueIsRemovedAndWhileTheApplicationStillHoldsTheRemovedQueue() {
+    void withoutRecoveryDownOnceTheQueueIsRemovedAndStillWhenItIsCreatedAgain() {
         String name = this.names.next("orders");
-        withQueue(name).run((context) -> {
+        withQueue(name).withPropertyValues("posixmq.recovery.enabled=false").run((context) -> {
             assertThat(health(context, "orders").getStatus()).isEqualTo(Status.UP);
 
             PosixMq.unlink(name);
@@ -77,7 +83,8 @@ class PosixMqHealthContributorAutoConfigurationTests {
             assertThat(removed.getStatus()).isEqualTo(Status.DOWN);
             assertThat(removed.getDetails()).containsEntry("queue", name);
             assertThat((String) removed.getDetails().get("error")).contains("QueueNotFoundException")
-                .contains("queue " + name + " does not exist any more");
+                .contains("queue " + name + " does not exist any more")
+                .contains("posixmq.recovery.enabled is false: restart the application");
             // the check never creates the queue
             assertThatExceptionOfType(QueueNotFoundException.class).isThrownBy(() -> PosixMq.open(name).close());
 
@@ -91,9 +98,41 @@ class PosixMqHealthContributorAutoConfigurationTests {
     }
 
     @Test
+    void downWhileTheRemovedQueueIsMissingAndUpAgainOnceAnotherProgramCreatesIt() throws Exception {
+        String name = this.names.next("orders");
+        OpenOptions.readWrite().createNew().capacity(4).maxMessageSize(128).open(name).close();
+        withQueue(name).withPropertyValues("posixmq.queues.orders.create=false", "posixmq.recovery.check-interval=50ms")
+            .run((context) -> {
+                PosixMqQueues queues = context.getBean(PosixMqQueues.class);
+                queues.get("orders").send(new byte[] { 1 }, 0);
+                PosixMq.unlink(name);
+                await().atMost(WAIT).until(() -> queues.detachedReason("orders").isPresent());
+                Health down = health(context, "orders");
+                assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(down.getDetails()).containsEntry("queue", name);
+                assertThat((String) down.getDetails().get("error")).contains("QueueNotFoundException")
+                    .contains("queue " + name + " was removed (mq_unlink)")
+                    .contains("waiting for another program to create it again (posixmq.queues.orders.create is false)");
+                // with create=false the registry never creates it
+                assertThatExceptionOfType(QueueNotFoundException.class).isThrownBy(() -> PosixMq.open(name).close());
+
+                try (PosixMq recreated = OpenOptions.readWrite().createNew().capacity(4).maxMessageSize(128)
+                    .open(name)) {
+                    // UP again, and the message left in the removed queue was moved into the new one
+                    await().atMost(WAIT).until(() -> health(context, "orders").getStatus().equals(Status.UP)
+                            && recreated.currentMessages() == 1);
+                    assertThat(health(context, "orders").getDetails()).containsEntry("queue", name)
+                        .containsEntry("currentMessages", 1L)
+                        .containsEntry("capacity", 4L);
+                    assertThat(recreated.receive(WAIT)).map(Message::bytes).contains(new byte[] { 1 });
+                }
+            });
+    }
+
+    @Test
     void upAgainOnceTheQueueIsBackForAnApplicationThatOpensItAfresh() {
         String name = this.names.next("orders");
-        withQueue(name).run((context) -> {
+        withQueue(name).withPropertyValues("posixmq.recovery.enabled=false").run((context) -> {
             PosixMq.unlink(name);
             assertThat(health(context, "orders").getStatus()).isEqualTo(Status.DOWN);
         });
@@ -163,7 +202,9 @@ class PosixMqHealthContributorAutoConfigurationTests {
                 HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
                 HealthEndpointAutoConfiguration.class));
         String name = this.names.next("orders");
-        endpoint.withPropertyValues(TestQueueNames.queue("orders", name, 4, 128)).run((context) -> {
+        endpoint.withPropertyValues(TestQueueNames.queue("orders", name, 4, 128))
+            .withPropertyValues("posixmq.recovery.enabled=false")
+            .run((context) -> {
             HealthEndpoint health = context.getBean(HealthEndpoint.class);
             CompositeHealthDescriptor all = (CompositeHealthDescriptor) health.health();
             assertThat(all.getComponents()).containsKey("posixmq");

@@ -29,6 +29,7 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 class PosixMqMetricsAutoConfigurationTests {
 
@@ -81,9 +82,9 @@ class PosixMqMetricsAutoConfigurationTests {
     }
 
     @Test
-    void gaugesReportNaNOnceTheQueueIsRemovedEvenIfItIsCreatedAgain() {
+    void withoutRecoveryGaugesReportNaNOnceTheQueueIsRemovedEvenIfItIsCreatedAgain() {
         String name = this.names.next("orders");
-        withQueue(name).run((context) -> {
+        withQueue(name).withPropertyValues("posixmq.recovery.enabled=false").run((context) -> {
             Gauge messages = context.getBean(MeterRegistry.class).get(PosixMqQueueMetrics.MESSAGES).tag("key", "orders")
                 .gauge();
             context.getBean(PosixMqQueues.class).get("orders").send(new byte[] { 1 }, 0);
@@ -98,6 +99,37 @@ class PosixMqMetricsAutoConfigurationTests {
                 assertThat(messages.value()).isNaN();
             }
         });
+    }
+
+    @Test
+    void gaugesReportNaNWhileTheQueueIsRemovedAndReadTheNewQueueOnceRecoverySwitchedToIt() {
+        String name = this.names.next("orders");
+        OpenOptions.readWrite().createNew().capacity(4).maxMessageSize(128).open(name).close();
+        withQueue(name).withPropertyValues("posixmq.queues.orders.create=false", "posixmq.recovery.check-interval=50ms")
+            .run((context) -> {
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                Gauge messages = registry.get(PosixMqQueueMetrics.MESSAGES).tag("key", "orders").gauge();
+                Gauge capacity = registry.get(PosixMqQueueMetrics.CAPACITY).tag("key", "orders").gauge();
+                PosixMqQueues queues = context.getBean(PosixMqQueues.class);
+                queues.get("orders").send(new byte[] { 1 }, 0);
+                assertThat(messages.value()).isEqualTo(1);
+
+                PosixMq.unlink(name);
+                await().atMost(Duration.ofSeconds(10)).until(() -> queues.detachedReason("orders").isPresent());
+                assertThat(messages.value()).isNaN();
+                assertThat(capacity.value()).isNaN();
+
+                // another program creates the queue again and sends two messages: the gauges read the new queue,
+                // which also holds the message moved from the removed one
+                try (PosixMq recreated = OpenOptions.readWrite().createNew().capacity(4).maxMessageSize(128)
+                    .open(name)) {
+                    recreated.send(new byte[] { 2 }, 0);
+                    recreated.send(new byte[] { 3 }, 0);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> messages.value() == 3);
+                    assertThat(capacity.value()).isEqualTo(4);
+                    assertThat(recreated.currentMessages()).isEqualTo(3);
+                }
+            });
     }
 
     @Test

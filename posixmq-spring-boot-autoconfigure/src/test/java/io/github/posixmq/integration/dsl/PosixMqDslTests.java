@@ -34,6 +34,7 @@ import org.springframework.messaging.support.MessageBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Flows built in code with {@link PosixMq#inboundChannelAdapter} and {@link PosixMq#outboundChannelAdapter}. */
 class PosixMqDslTests {
@@ -154,6 +155,43 @@ class PosixMqDslTests {
             });
     }
 
+    @Test
+    void flowsBuiltFromRegistryKeysFollowTheRecoveryOfARemovedQueue() {
+        String orders = NAMES.name("orders");
+        String shipping = NAMES.name("shipping");
+        this.runner.withPropertyValues(TestQueues.smallQueue("orders", "name=" + orders))
+            .withPropertyValues(TestQueues.smallQueue("orders-dlq", "name=" + NAMES.name("orders-dlq")))
+            .withPropertyValues(TestQueues.smallQueue("shipping", "name=" + shipping))
+            .withPropertyValues("posixmq.recovery.check-interval=50ms")
+            .withBean("ordersErrors", QueueChannel.class)
+            .withUserConfiguration(ReadmeFlow.class)
+            .run(context -> {
+                PosixMqQueues queues = context.getBean(PosixMqQueues.class);
+                io.github.posixmq.PosixMq removedOrders = queues.get("orders");
+                io.github.posixmq.PosixMq removedShipping = queues.get("shipping");
+                io.github.posixmq.PosixMq.unlink(orders);
+                io.github.posixmq.PosixMq.unlink(shipping);
+                await().atMost(WAIT).until(() -> removedOrders.isClosed() && removedShipping.isClosed()
+                        && queues.detachedReason("orders").isEmpty() && queues.detachedReason("shipping").isEmpty());
+                // through the recreated queues, opened by name as other programs would
+                try (io.github.posixmq.PosixMq in = OpenOptions.writeOnly().existing().open(orders);
+                        io.github.posixmq.PosixMq out = OpenOptions.readOnly().existing().open(shipping)) {
+                    in.send(bytes("order 43"), 4);
+                    assertThat(out.receive(WAIT)).contains(new Message(4, bytes("ORDER 43")));
+                }
+            });
+    }
+
+    @Test
+    void deadLetterQueueByKeyNeedsAnAdapterBuiltFromTheRegistry() {
+        String name = NAMES.name("raw");
+        try (io.github.posixmq.PosixMq raw = OpenOptions.readWrite().create().capacity(2).maxMessageSize(64).open(name)) {
+            assertThatThrownBy(() -> PosixMq.inboundChannelAdapter(raw).deadLetterQueue("orders-dlq"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("needs an adapter built from PosixMqQueues");
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class ReadmeFlow {
 
@@ -163,7 +201,7 @@ class PosixMqDslTests {
                         .stringPayload()
                         .concurrency(2)
                         .errorChannel("ordersErrors")
-                        .deadLetterQueue(queues.get("orders-dlq")))
+                        .deadLetterQueue("orders-dlq"))
                 .transform(String.class, text -> text.toUpperCase(Locale.ROOT))
                 .handle(PosixMq.outboundChannelAdapter(queues, "shipping")
                         .priority(5)

@@ -87,13 +87,7 @@ class PosixMqMessageProducerTests {
 
     @Test
     void asynchronousStopRunsTheCallbackWhenTheLastThreadHasFinished() throws Exception {
-        PosixMqMessageProducer producer = new PosixMqMessageProducer(this.queue);
-        producer.setOutputChannel(new QueueChannel());
-        producer.setConcurrency(2);
-        producer.setBeanFactory(new DefaultListableBeanFactory());
-        producer.afterPropertiesSet();
-        producer.start();
-        await().atMost(WAIT).until(producer::getActiveReceivers, count -> count == 2);
+        PosixMqMessageProducer producer = startTwoReceivers();
         CountDownLatch stopped = new CountDownLatch(1);
         producer.stop(stopped::countDown);
         assertThat(stopped.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -101,6 +95,27 @@ class PosixMqMessageProducerTests {
         CountDownLatch again = new CountDownLatch(1);
         producer.stop(again::countDown);
         assertThat(again.getCount()).as("stopping a stopped adapter calls back at once").isZero();
+    }
+
+    @Test
+    void closingTheCallersQueueEndsTheIdleReceivingThreadsAtOnce() {
+        PosixMqMessageProducer producer = startTwoReceivers();
+        // closing the queue wakes the threads waiting on it in epoll: no periodic re-check needed
+        this.queue.close();
+        await().atMost(Duration.ofSeconds(5)).until(producer::getActiveReceivers, count -> count == 0);
+        producer.stop();
+    }
+
+    /** An adapter on the test queue with two receiving threads, started and waiting. */
+    private PosixMqMessageProducer startTwoReceivers() {
+        PosixMqMessageProducer producer = new PosixMqMessageProducer(this.queue);
+        producer.setOutputChannel(new QueueChannel());
+        producer.setConcurrency(2);
+        producer.setBeanFactory(new DefaultListableBeanFactory());
+        producer.afterPropertiesSet();
+        producer.start();
+        await().atMost(WAIT).until(producer::getActiveReceivers, count -> count == 2);
+        return producer;
     }
 
     @Test

@@ -37,7 +37,7 @@ public final class OrderPipelineDslApplication {
     IntegrationFlow orderFlow(PosixMqQueues queues, OrderRules rules,
             @Value("${orders.send-timeout:30s}") Duration sendTimeout) {
         return IntegrationFlow
-            .from(PosixMq.inboundChannelAdapter(queues, "orders").deadLetterQueue(queues.get("dead-letter")))
+            .from(PosixMq.inboundChannelAdapter(queues, "orders").deadLetterQueue("dead-letter"))
             .transform(byte[].class, rules::decide)
             .route(Decision.class, Decision::accepted, (route) -> route
                 .subFlowMapping(true, (accepted) -> accepted
