@@ -11,8 +11,10 @@ public class PosixMqException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The C errno, or 0 when the error was found in Java. */
     private final int errno;
 
+    /** The queue involved, or null. */
     private final @Nullable String queueName;
 
     /** Creates an exception for {@code queueName} (may be null when no queue is involved). */

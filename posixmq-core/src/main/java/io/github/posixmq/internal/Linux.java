@@ -6,59 +6,106 @@ public final class Linux {
     private Linux() {
     }
 
+    /** {@code mq_open} flag: receive only. */
     public static final int O_RDONLY = 0;
+    /** {@code mq_open} flag: send only. */
     public static final int O_WRONLY = 1;
+    /** {@code mq_open} flag: send and receive. */
     public static final int O_RDWR = 2;
+    /** {@code mq_open} flag: create the queue if it does not exist. */
     public static final int O_CREAT = 0100;
+    /** With {@link #O_CREAT}: fail with {@link #EEXIST} if the queue exists. */
     public static final int O_EXCL = 0200;
+    /** Fail with {@link #EAGAIN} instead of blocking on a full or empty queue. */
     public static final int O_NONBLOCK = 04000;
+    /** Close the descriptor on {@code exec}. */
     public static final int O_CLOEXEC = 02000000;
 
+    /** {@code fcntl} command: duplicate a descriptor with close-on-exec set. */
     public static final int F_DUPFD_CLOEXEC = 1030;
+    /** {@code fcntl} command: read the descriptor flags. */
     public static final int F_GETFD = 1;
+    /** {@code fcntl} command: write the descriptor flags. */
     public static final int F_SETFD = 2;
+    /** Descriptor flag: close on {@code exec}. */
     public static final int FD_CLOEXEC = 1;
 
+    /** {@code eventfd} flag: close on {@code exec}. */
     public static final int EFD_CLOEXEC = O_CLOEXEC;
+    /** {@code eventfd} flag: reads and writes never block. */
     public static final int EFD_NONBLOCK = O_NONBLOCK;
 
+    /** {@code poll} event: readable (a message is waiting). */
     public static final short POLLIN = 0x1;
+    /** {@code poll} event: writable (the queue has room). */
     public static final short POLLOUT = 0x4;
+    /** {@code poll} event: error condition. */
     public static final short POLLERR = 0x8;
+    /** {@code poll} event: hang-up. */
     public static final short POLLHUP = 0x10;
+    /** {@code poll} event: the descriptor is not open. */
     public static final short POLLNVAL = 0x20;
 
+    /** {@code epoll_create1} flag: close on {@code exec}. */
     public static final int EPOLL_CLOEXEC = O_CLOEXEC;
+    /** {@code epoll_ctl} operation: register a descriptor. */
     public static final int EPOLL_CTL_ADD = 1;
+    /** {@code epoll_ctl} operation: deregister a descriptor. */
     public static final int EPOLL_CTL_DEL = 2;
+    /** {@code epoll_ctl} operation: change the events of a registered descriptor. */
     public static final int EPOLL_CTL_MOD = 3;
+    /** {@code epoll} event: readable (a message is waiting). */
     public static final int EPOLLIN = 0x1;
+    /** {@code epoll} event: writable (the queue has room). */
     public static final int EPOLLOUT = 0x4;
+    /** {@code epoll} event: error condition. */
     public static final int EPOLLERR = 0x8;
+    /** {@code epoll} event: hang-up. */
     public static final int EPOLLHUP = 0x10;
 
+    /** {@code getrlimit} resource: open descriptors per process. */
     public static final int RLIMIT_NOFILE = 7;
+    /** {@code getrlimit} resource: bytes of queue memory per user. */
     public static final int RLIMIT_MSGQUEUE = 12;
+    /** A resource limit without a bound. */
     public static final long RLIM_INFINITY = -1L;
 
+    /** {@code sigevent} notification: call a function on a new thread. */
     public static final int SIGEV_THREAD = 2;
 
+    /** errno: operation not permitted. */
     public static final int EPERM = 1;
+    /** errno: no queue of that name. */
     public static final int ENOENT = 2;
+    /** errno: interrupted by a signal. */
     public static final int EINTR = 4;
+    /** errno: not an open descriptor (or not open for that direction). */
     public static final int EBADF = 9;
+    /** errno: the queue is full or empty and the call would block. */
     public static final int EAGAIN = 11;
+    /** errno: out of kernel memory. */
     public static final int ENOMEM = 12;
+    /** errno: permission denied. */
     public static final int EACCES = 13;
+    /** errno: another process is already registered for notification. */
     public static final int EBUSY = 16;
+    /** errno: the queue exists already. */
     public static final int EEXIST = 17;
+    /** errno: invalid argument (name, attributes, priority or timeout). */
     public static final int EINVAL = 22;
+    /** errno: system-wide open file limit reached. */
     public static final int ENFILE = 23;
+    /** errno: descriptor limit or RLIMIT_MSGQUEUE reached. */
     public static final int EMFILE = 24;
+    /** errno: queues_max reached. */
     public static final int ENOSPC = 28;
+    /** errno: queue name too long. */
     public static final int ENAMETOOLONG = 36;
+    /** errno: not implemented by this kernel. */
     public static final int ENOSYS = 38;
+    /** errno: message larger than the queue allows, or buffer smaller than its maximum message size. */
     public static final int EMSGSIZE = 90;
+    /** errno: the deadline passed. */
     public static final int ETIMEDOUT = 110;
 
     /** {@code sizeof(struct mq_attr)}: four longs plus {@code long __pad[4]}. */

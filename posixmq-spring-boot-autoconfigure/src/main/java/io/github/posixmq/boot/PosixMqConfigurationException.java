@@ -10,12 +10,16 @@ public final class PosixMqConfigurationException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The full property name. */
     private final String property;
 
+    /** The offending value as text, or null when the property is not set. */
     private final @Nullable String value;
 
+    /** What is wrong. */
     private final String reason;
 
+    /** What to do about it. */
     private final String action;
 
     /**

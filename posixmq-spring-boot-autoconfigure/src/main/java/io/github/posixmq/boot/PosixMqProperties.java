@@ -194,7 +194,7 @@ public final class PosixMqProperties {
 
         /**
          * Channel the received messages are sent to; created as a DirectChannel when no bean has that name. Defaults
-         * to "<key>.inbound" when the adapter is enabled without a channel.
+         * to {@code <key>.inbound} when the adapter is enabled without a channel.
          */
         private @Nullable String channel;
 
@@ -295,7 +295,7 @@ public final class PosixMqProperties {
 
         /**
          * Channel the adapter subscribes to; created as a DirectChannel when no bean has that name. Defaults to
-         * "<key>.outbound" when the adapter is enabled without a channel.
+         * {@code <key>.outbound} when the adapter is enabled without a channel.
          */
         private @Nullable String channel;
 
