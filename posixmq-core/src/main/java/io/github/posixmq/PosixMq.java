@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
-import com.sun.jna.Memory;
 import io.github.posixmq.internal.JnaLinuxBinding;
 import io.github.posixmq.internal.Linux;
 import io.github.posixmq.internal.MqBinding;
@@ -156,8 +155,8 @@ public final class PosixMq implements AutoCloseable {
                 msgsize = limits.msgsizeDefault() > 0 ? limits.msgsizeDefault() : 8192;
             }
             attr = scratch.clearedAttr();
-            scratch.memory().setLong(scratch.attrOffset() + 8, capacity);
-            scratch.memory().setLong(scratch.attrOffset() + 16, msgsize);
+            scratch.putLong(scratch.attrOffset() + 8, capacity);
+            scratch.putLong(scratch.attrOffset() + 16, msgsize);
         }
         int oflag = options.accessFlags() | Linux.O_NONBLOCK;
         if (creating) {
@@ -179,8 +178,8 @@ public final class PosixMq implements AutoCloseable {
             binding.mqClose(handle);
             throw Errors.generic("cannot read the attributes of queue " + name, errno, name);
         }
-        long actualCapacity = scratch.memory().getLong(scratch.attrOffset() + 8);
-        long actualSize = scratch.memory().getLong(scratch.attrOffset() + 16);
+        long actualCapacity = scratch.getLong(scratch.attrOffset() + 8);
+        long actualSize = scratch.getLong(scratch.attrOffset() + 16);
         // Linux always opens queue descriptors close-on-exec
         if (!options.isCloseOnExec()) {
             binding.fcntl(binding.fileDescriptor(handle), Linux.F_SETFD, 0);
@@ -237,8 +236,8 @@ public final class PosixMq implements AutoCloseable {
         }
         checkSend(message.length, priority);
         Scratch scratch = Scratch.get();
-        Memory buffer = scratch.messageBuffer(Math.max(message.length, 1));
-        buffer.write(0, message, 0, message.length);
+        scratch.messageBuffer(Math.max(message.length, 1));
+        scratch.messageView().put(0, message, 0, message.length);
         return doSend(scratch.messageAddress(), message.length, priority, timeout);
     }
 
@@ -255,14 +254,12 @@ public final class PosixMq implements AutoCloseable {
             address = scratch.directAddress(message) + position;
         }
         else {
-            Memory buffer = scratch.messageBuffer(Math.max(length, 1));
+            scratch.messageBuffer(Math.max(length, 1));
             if (message.hasArray()) {
-                buffer.write(0, message.array(), message.arrayOffset() + position, length);
+                scratch.messageView().put(0, message.array(), message.arrayOffset() + position, length);
             }
             else {
-                byte[] copy = new byte[length];
-                message.duplicate().get(copy);
-                buffer.write(0, copy, 0, length);
+                scratch.messageView().put(0, message, position, length);
             }
             address = scratch.messageAddress();
         }
@@ -371,12 +368,14 @@ public final class PosixMq implements AutoCloseable {
     private @Nullable Message receiveMessage(long timeout) {
         checkReceive();
         Scratch scratch = Scratch.get();
-        Memory buffer = scratch.messageBuffer(maxMessageSize);
+        scratch.messageBuffer(maxMessageSize);
         long length = doReceive(scratch.messageAddress(), maxMessageSize, timeout, scratch);
         if (length < 0) {
             return null;
         }
-        return new Message(scratch.readPriority(), buffer.getByteArray(0, (int) length));
+        byte[] bytes = new byte[(int) length];
+        scratch.messageView().get(0, bytes, 0, bytes.length);
+        return new Message(scratch.readPriority(), bytes);
     }
 
     private int receiveInto(ByteBuffer buffer, long timeout) {
@@ -400,14 +399,14 @@ public final class PosixMq implements AutoCloseable {
             length = doReceive(scratch.directAddress(buffer) + position, room, timeout, scratch);
         }
         else {
-            Memory native_ = scratch.messageBuffer(maxMessageSize);
+            scratch.messageBuffer(maxMessageSize);
             length = doReceive(scratch.messageAddress(), maxMessageSize, timeout, scratch);
             if (length > 0) {
                 if (buffer.hasArray()) {
-                    native_.read(0, buffer.array(), buffer.arrayOffset() + position, (int) length);
+                    scratch.messageView().get(0, buffer.array(), buffer.arrayOffset() + position, (int) length);
                 }
                 else {
-                    buffer.duplicate().put(native_.getByteArray(0, (int) length));
+                    buffer.put(position, scratch.messageView(), 0, (int) length);
                 }
             }
         }
@@ -609,10 +608,9 @@ public final class PosixMq implements AutoCloseable {
             if (binding.mqGetattr(handle, scratch.clearedAttr()) != 0) {
                 throw Errors.generic("cannot read the attributes of queue " + name, binding.lastErrno(), name);
             }
-            Memory memory = scratch.memory();
             int offset = scratch.attrOffset();
-            return new Attributes(memory.getLong(offset + 8), memory.getLong(offset + 16), memory.getLong(offset + 24),
-                    nonBlocking);
+            return new Attributes(scratch.getLong(offset + 8), scratch.getLong(offset + 16),
+                    scratch.getLong(offset + 24), nonBlocking);
         }
         finally {
             release();
@@ -772,7 +770,7 @@ public final class PosixMq implements AutoCloseable {
         while (!state.compareAndSet(current, (current + 1) | CLOSED));
         try {
             Scratch scratch = Scratch.get();
-            scratch.memory().setLong(scratch.wordOffset(), 1);
+            scratch.putLong(scratch.wordOffset(), 1);
             binding.write(wakeFd, scratch.word(), 8);
         }
         finally {

@@ -2,6 +2,7 @@ package io.github.posixmq.internal;
 
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -11,7 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Per-thread native memory reused by every call on that thread, so the send and receive paths allocate nothing
  * once warm: small fixed slots ({@code mq_attr}, {@code timespec}, two {@code pollfd}s, the priority, an 8-byte
- * word) and a message buffer that grows to the largest message size seen.
+ * word) and a message buffer that grows to the largest message size seen. The slots are read and written through a
+ * direct {@link ByteBuffer} view of the block (JIT intrinsics), not through JNA's {@code Pointer} accessors, each of
+ * which is a JNI call.
  */
 public final class Scratch {
 
@@ -28,8 +31,10 @@ public final class Scratch {
 
     private final Memory fixed = new Memory(SIZE);
     private final long base = Pointer.nativeValue(fixed);
+    private final ByteBuffer view = fixed.getByteBuffer(0, SIZE).order(ByteOrder.nativeOrder());
 
     private @Nullable Memory message;
+    private @Nullable ByteBuffer messageView;
     private long messageAddress;
     private long messageCapacity;
 
@@ -65,31 +70,43 @@ public final class Scratch {
 
     /** Zeroes the {@code mq_attr} slot and returns its address. */
     public long clearedAttr() {
-        fixed.setMemory(ATTR, Linux.MQ_ATTR_SIZE, (byte) 0);
+        for (int offset = 0; offset < Linux.MQ_ATTR_SIZE; offset += 8) {
+            view.putLong(ATTR + offset, 0);
+        }
         return base + ATTR;
+    }
+
+    /** The 64-bit value at {@code offset} in {@link #memory()} (e.g. an {@code mq_attr} field). */
+    public long getLong(int offset) {
+        return view.getLong(offset);
+    }
+
+    /** Writes a 64-bit value at {@code offset} in {@link #memory()}. */
+    public void putLong(int offset, long value) {
+        view.putLong(offset, value);
     }
 
     /** Writes a relative {@code struct timespec} for {@code nanos} and returns its address. */
     public long timespec(long nanos) {
-        fixed.setLong(TIMESPEC, nanos / 1_000_000_000L);
-        fixed.setLong(TIMESPEC + 8, nanos % 1_000_000_000L);
+        view.putLong(TIMESPEC, nanos / 1_000_000_000L);
+        view.putLong(TIMESPEC + 8, nanos % 1_000_000_000L);
         return base + TIMESPEC;
     }
 
     /** Writes two {@code struct pollfd}s and returns the address of the first. */
     public long pollfds(int fd0, short events0, int fd1, short events1) {
-        fixed.setInt(POLLFDS, fd0);
-        fixed.setShort(POLLFDS + 4, events0);
-        fixed.setShort(POLLFDS + 6, (short) 0);
-        fixed.setInt(POLLFDS + 8, fd1);
-        fixed.setShort(POLLFDS + 12, events1);
-        fixed.setShort(POLLFDS + 14, (short) 0);
+        view.putInt(POLLFDS, fd0);
+        view.putShort(POLLFDS + 4, events0);
+        view.putShort(POLLFDS + 6, (short) 0);
+        view.putInt(POLLFDS + 8, fd1);
+        view.putShort(POLLFDS + 12, events1);
+        view.putShort(POLLFDS + 14, (short) 0);
         return base + POLLFDS;
     }
 
     /** {@code revents} of pollfd {@code index} (0 or 1) after {@code ppoll}. */
     public short revents(int index) {
-        return fixed.getShort(POLLFDS + index * 8L + 6);
+        return view.getShort(POLLFDS + index * 8 + 6);
     }
 
     /** Address of the {@code unsigned int} priority slot. */
@@ -99,7 +116,7 @@ public final class Scratch {
 
     /** The priority written by the last receive. */
     public int readPriority() {
-        return fixed.getInt(PRIORITY);
+        return view.getInt(PRIORITY);
     }
 
     /** Address of a 16-byte word slot (eventfd counters, {@code struct rlimit}). */
@@ -118,8 +135,21 @@ public final class Scratch {
             message = new Memory(Math.max(capacity, 64));
             messageAddress = Pointer.nativeValue(message);
             messageCapacity = message.size();
+            messageView = message.getByteBuffer(0, messageCapacity);
         }
         return message;
+    }
+
+    /**
+     * A {@link ByteBuffer} over {@link #messageBuffer(long)} (call that first), for copying to and from arrays with
+     * absolute bulk {@code get}/{@code put}: a JIT intrinsic, where {@code Memory.read}/{@code write} are JNI calls.
+     */
+    public ByteBuffer messageView() {
+        ByteBuffer view = messageView;
+        if (view == null) {
+            throw new IllegalStateException("messageBuffer(long) was not called on this thread");
+        }
+        return view;
     }
 
     /** Address of {@link #messageBuffer(long)}; call that first. */

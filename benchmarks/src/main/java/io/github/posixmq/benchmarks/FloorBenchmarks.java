@@ -1,0 +1,78 @@
+package io.github.posixmq.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.github.posixmq.PosixMq;
+import io.github.posixmq.internal.JnaLinuxBinding;
+import io.github.posixmq.internal.MqBinding;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The floor under posixmq: the same system calls as {@code pair-64} and {@code tryreceive-empty}, made straight
+ * through the internal JNA binding with none of posixmq's own code (no checks, no scratch memory, no close
+ * protection). The gap between this and C is what JNA direct mapping costs; the gap between the API benchmarks and
+ * this is posixmq's own share. Not final: JMH generates subclasses.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class FloorBenchmarks {
+
+    private static final int SIZE = 64;
+
+    private final MqBinding binding = JnaLinuxBinding.instance();
+    private PosixMq pairQueue;
+    private PosixMq emptyQueue;
+    private long pairHandle;
+    private long emptyHandle;
+    private Memory memory;
+    private long out;
+    private long in;
+    private long priority;
+
+    /** Opens a queue for the pair (capacity 10) and an empty one (capacity 1), 64-byte messages. */
+    @Setup
+    public void open() {
+        pairQueue = BenchQueues.openAnonymous(10, SIZE);
+        emptyQueue = BenchQueues.openAnonymous(1, SIZE);
+        pairHandle = binding.handleOf(pairQueue.fileDescriptor());
+        emptyHandle = binding.handleOf(emptyQueue.fileDescriptor());
+        memory = new Memory(3L * SIZE);
+        memory.clear();
+        out = Pointer.nativeValue(memory);
+        in = out + SIZE;
+        priority = in + SIZE;
+    }
+
+    /** Closes the queues (their names are already gone). */
+    @TearDown
+    public void close() {
+        pairQueue.close();
+        emptyQueue.close();
+    }
+
+    /** {@code mq_send} then {@code mq_receive} of 64 bytes. */
+    @Benchmark
+    public long pair() {
+        if (binding.mqSend(pairHandle, out, SIZE, 0) != 0) {
+            throw new IllegalStateException("mq_send failed: errno " + binding.lastErrno());
+        }
+        return binding.mqReceive(pairHandle, in, SIZE, priority);
+    }
+
+    /** {@code mq_receive} on an empty queue, then errno (EAGAIN). */
+    @Benchmark
+    public int tryReceiveEmpty() {
+        long received = binding.mqReceive(emptyHandle, in, SIZE, priority);
+        return received < 0 ? binding.lastErrno() : (int) received;
+    }
+}
