@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -43,7 +42,6 @@ public final class PosixMq implements AutoCloseable {
     /** Priorities are {@code 0 <= priority < MQ_PRIO_MAX} (32768 on Linux); higher is received first. */
     public static final int MQ_PRIO_MAX = 32768;
 
-    private static final int CLOSED = Integer.MIN_VALUE;
     private static final long FOREVER = -1;
     private static final long NOW = 0;
 
@@ -58,8 +56,8 @@ public final class PosixMq implements AutoCloseable {
     private final long maxMessageSize;
     private volatile boolean nonBlocking;
 
-    /** Closed bit (sign) plus the number of calls using the descriptor right now. */
-    private final AtomicInteger state = new AtomicInteger();
+    /** The calls using the descriptor right now; the last one out after close releases it. */
+    private final UseCount uses = new UseCount(this::destroy);
 
     private final CopyOnWriteArrayList<PosixMqSelector.Key> selectorKeys = new CopyOnWriteArrayList<>();
 
@@ -751,7 +749,7 @@ public final class PosixMq implements AutoCloseable {
 
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
-        return state.get() < 0;
+        return uses.isClosed();
     }
 
     /**
@@ -760,14 +758,9 @@ public final class PosixMq implements AutoCloseable {
      */
     @Override
     public void close() {
-        int current;
-        do {
-            current = state.get();
-            if (current < 0) {
-                return;
-            }
+        if (!uses.closeAndEnter()) {
+            return;
         }
-        while (!state.compareAndSet(current, (current + 1) | CLOSED));
         try {
             Scratch scratch = Scratch.get();
             scratch.putLong(scratch.wordOffset(), 1);
@@ -788,14 +781,9 @@ public final class PosixMq implements AutoCloseable {
 
     /** Runs {@code action} with the descriptor held open; false when closed. */
     boolean withDescriptor(java.util.function.IntPredicate action) {
-        int current;
-        do {
-            current = state.get();
-            if (current < 0) {
-                return false;
-            }
+        if (!uses.enter()) {
+            return false;
         }
-        while (!state.compareAndSet(current, current + 1));
         try {
             return action.test(fd);
         }
@@ -811,21 +799,13 @@ public final class PosixMq implements AutoCloseable {
     }
 
     private void acquire() {
-        while (true) {
-            int current = state.get();
-            if (current < 0) {
-                throw Errors.closed(name);
-            }
-            if (state.compareAndSet(current, current + 1)) {
-                return;
-            }
+        if (!uses.enter()) {
+            throw Errors.closed(name);
         }
     }
 
     private void release() {
-        if (state.decrementAndGet() == CLOSED) {
-            destroy();
-        }
+        uses.leave();
     }
 
     /** Runs once, when closed and no call holds the descriptor. */

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.jna.Memory;
@@ -40,7 +39,6 @@ public final class PosixMqSelector implements AutoCloseable {
     /** Interest in / readiness for sending. */
     public static final int WRITABLE = 2;
 
-    private static final int CLOSED = Integer.MIN_VALUE;
     private static final int MAX_EVENTS = 64;
     private static final boolean PACKED = Platform.isIntel();
     private static final int EVENT_SIZE = PACKED ? 12 : 16;
@@ -49,7 +47,7 @@ public final class PosixMqSelector implements AutoCloseable {
     private final MqBinding binding;
     private final int epfd;
     private final int wakeFd;
-    private final AtomicInteger state = new AtomicInteger();
+    private final UseCount uses = new UseCount(this::destroy);
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Key> keys = new ConcurrentHashMap<>();
     private final Object selectLock = new Object();
@@ -214,20 +212,15 @@ public final class PosixMqSelector implements AutoCloseable {
 
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
-        return state.get() < 0;
+        return uses.isClosed();
     }
 
     /** Closes the selector (not the queues); a thread blocked in {@link #select()} returns an empty list. */
     @Override
     public void close() {
-        int current;
-        do {
-            current = state.get();
-            if (current < 0) {
-                return;
-            }
+        if (!uses.closeAndEnter()) {
+            return;
         }
-        while (!state.compareAndSet(current, (current + 1) | CLOSED));
         try {
             signal();
         }
@@ -270,27 +263,22 @@ public final class PosixMqSelector implements AutoCloseable {
     }
 
     private boolean tryAcquire() {
-        while (true) {
-            int current = state.get();
-            if (current < 0) {
-                return false;
-            }
-            if (state.compareAndSet(current, current + 1)) {
-                return true;
-            }
-        }
+        return uses.enter();
     }
 
     private void release() {
-        if (state.decrementAndGet() == CLOSED) {
-            for (Key key : keys.values()) {
-                key.valid = false;
-                key.queue.removeSelectorKey(key);
-            }
-            keys.clear();
-            binding.close(epfd);
-            binding.close(wakeFd);
+        uses.leave();
+    }
+
+    /** Runs once, when closed and no call holds the epoll descriptor. */
+    private void destroy() {
+        for (Key key : keys.values()) {
+            key.valid = false;
+            key.queue.removeSelectorKey(key);
         }
+        keys.clear();
+        binding.close(epfd);
+        binding.close(wakeFd);
     }
 
     /** A queue registered with this selector. */
