@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.github.posixmq.internal.JnaLinuxBinding;
 import io.github.posixmq.internal.Linux;
-import io.github.posixmq.internal.Scratch;
 
 /** Turns an errno into a typed exception whose message names the queue, the limit and what to do. */
 final class Errors {
@@ -58,16 +56,16 @@ final class Errors {
 
     private static PosixMqException tooManyOpen(int errno, String name, long capacity, long msgsize) {
         long openFiles = countOpenFiles();
-        long fileLimit = nofileLimit();
+        long fileLimit = SystemLimits.rlimit(Linux.RLIMIT_NOFILE, false);
         if (fileLimit > 0 && openFiles >= fileLimit - 1) {
             return new QueueLimitExceededException("cannot open queue " + name + ": this process has " + openFiles
                     + " open files, its limit RLIMIT_NOFILE is " + fileLimit + " (EMFILE); close descriptors or raise "
                     + "ulimit -n", errno, name);
         }
-        SystemLimits limits = SystemLimits.read();
         return new QueueLimitExceededException("cannot create queue " + name + ": it needs about "
                 + queueBytes(capacity, msgsize) + " bytes (" + capacity + " messages x " + msgsize
-                + " bytes + overhead) of this user's RLIMIT_MSGQUEUE of " + show(limits.rlimitMsgqueue())
+                + " bytes + overhead) of this user's RLIMIT_MSGQUEUE of "
+                + show(SystemLimits.rlimit(Linux.RLIMIT_MSGQUEUE, false))
                 + " bytes, which the user's other queues already use up (EMFILE); unlink queues no longer needed, "
                 + "create smaller queues, or raise the limit (ulimit -q, LimitMSGQUEUE= in systemd)", errno, name);
     }
@@ -135,13 +133,5 @@ final class Errors {
         catch (IOException | RuntimeException ex) {
             return -1;
         }
-    }
-
-    private static long nofileLimit() {
-        Scratch scratch = Scratch.get();
-        if (JnaLinuxBinding.instance().getrlimit(Linux.RLIMIT_NOFILE, scratch.word()) != 0) {
-            return -1;
-        }
-        return scratch.memory().getLong(scratch.wordOffset());
     }
 }

@@ -234,8 +234,7 @@ public final class PosixMq implements AutoCloseable {
         }
         checkSend(message.length, priority);
         Scratch scratch = Scratch.get();
-        scratch.messageBuffer(Math.max(message.length, 1));
-        scratch.messageView().put(0, message, 0, message.length);
+        scratch.messageBuffer(message.length).put(0, message, 0, message.length);
         return doSend(scratch.messageAddress(), message.length, priority, timeout);
     }
 
@@ -252,13 +251,7 @@ public final class PosixMq implements AutoCloseable {
             address = scratch.directAddress(message) + position;
         }
         else {
-            scratch.messageBuffer(Math.max(length, 1));
-            if (message.hasArray()) {
-                scratch.messageView().put(0, message.array(), message.arrayOffset() + position, length);
-            }
-            else {
-                scratch.messageView().put(0, message, position, length);
-            }
+            scratch.messageBuffer(length).put(0, message, position, length);
             address = scratch.messageAddress();
         }
         boolean sent = doSend(address, length, priority, timeout);
@@ -287,7 +280,7 @@ public final class PosixMq implements AutoCloseable {
         acquire();
         try {
             long deadline = timeout > 0 ? System.nanoTime() + timeout : 0;
-            boolean yielded = false;
+            boolean firstWait = true;
             while (true) {
                 if (binding.mqSend(handle, address, length, priority) == 0) {
                     return true;
@@ -299,13 +292,10 @@ public final class PosixMq implements AutoCloseable {
                 if (errno != Linux.EAGAIN) {
                     throw Errors.send(errno, this, length);
                 }
-                if (yieldBeforeWaiting(timeout, yielded)) {
-                    yielded = true;
-                    continue;
-                }
-                if (!waitFor(Linux.POLLOUT, "full", timeout, deadline)) {
+                if (!waitFor(Linux.POLLOUT, "full", timeout, deadline, firstWait)) {
                     return false;
                 }
+                firstWait = false;
             }
         }
         finally {
@@ -366,13 +356,13 @@ public final class PosixMq implements AutoCloseable {
     private @Nullable Message receiveMessage(long timeout) {
         checkReceive();
         Scratch scratch = Scratch.get();
-        scratch.messageBuffer(maxMessageSize);
+        ByteBuffer received = scratch.messageBuffer(maxMessageSize);
         long length = doReceive(scratch.messageAddress(), maxMessageSize, timeout, scratch);
         if (length < 0) {
             return null;
         }
         byte[] bytes = new byte[(int) length];
-        scratch.messageView().get(0, bytes, 0, bytes.length);
+        received.get(0, bytes, 0, bytes.length);
         return new Message(scratch.readPriority(), bytes);
     }
 
@@ -397,15 +387,10 @@ public final class PosixMq implements AutoCloseable {
             length = doReceive(scratch.directAddress(buffer) + position, room, timeout, scratch);
         }
         else {
-            scratch.messageBuffer(maxMessageSize);
+            ByteBuffer received = scratch.messageBuffer(maxMessageSize);
             length = doReceive(scratch.messageAddress(), maxMessageSize, timeout, scratch);
             if (length > 0) {
-                if (buffer.hasArray()) {
-                    scratch.messageView().get(0, buffer.array(), buffer.arrayOffset() + position, (int) length);
-                }
-                else {
-                    buffer.put(position, scratch.messageView(), 0, (int) length);
-                }
+                buffer.put(position, received, 0, (int) length);
             }
         }
         if (length < 0) {
@@ -428,7 +413,7 @@ public final class PosixMq implements AutoCloseable {
         acquire();
         try {
             long deadline = timeout > 0 ? System.nanoTime() + timeout : 0;
-            boolean yielded = false;
+            boolean firstWait = true;
             while (true) {
                 long received = binding.mqReceive(handle, address, length, scratch.priority());
                 if (received >= 0) {
@@ -441,13 +426,10 @@ public final class PosixMq implements AutoCloseable {
                 if (errno != Linux.EAGAIN) {
                     throw Errors.receive(errno, this);
                 }
-                if (yieldBeforeWaiting(timeout, yielded)) {
-                    yielded = true;
-                    continue;
-                }
-                if (!waitFor(Linux.POLLIN, "empty", timeout, deadline)) {
+                if (!waitFor(Linux.POLLIN, "empty", timeout, deadline, firstWait)) {
                     return -1;
                 }
+                firstWait = false;
             }
         }
         finally {
@@ -456,24 +438,13 @@ public final class PosixMq implements AutoCloseable {
     }
 
     /**
-     * After EAGAIN in a call that may wait: gives the CPU away once ({@code sched_yield}) and asks for one more try
-     * before sleeping in {@code ppoll}. A producer and a consumer sharing a CPU then hand over without a sleep and a
-     * wake-up each (pinned producer/consumer throughput about +45%, see {@code benchmarks/RESULTS.md}); on an idle
-     * queue it costs one extra system call before the thread sleeps.
+     * After EAGAIN: returns true when the call should try again (the queue became ready), false when the deadline
+     * passed, and throws when the queue was closed. Called with the descriptor acquired. The first wait of a call
+     * only gives the CPU away once ({@code sched_yield}) before the retry: a producer and a consumer sharing a CPU
+     * then hand over without a sleep and a wake-up each (pinned producer/consumer throughput about +45%, see
+     * {@code benchmarks/RESULTS.md}); on an idle queue it costs one extra system call before {@code ppoll}.
      */
-    private boolean yieldBeforeWaiting(long timeout, boolean yieldedAlready) {
-        if (yieldedAlready || timeout == NOW || nonBlocking) {
-            return false;
-        }
-        Thread.yield();
-        return true;
-    }
-
-    /**
-     * After EAGAIN: waits until the queue is ready, the deadline passes (false) or the queue is closed (throws).
-     * Called with the descriptor acquired.
-     */
-    private boolean waitFor(short events, String state, long timeout, long deadline) {
+    private boolean waitFor(short events, String state, long timeout, long deadline, boolean firstWait) {
         if (nonBlocking) {
             if (timeout == FOREVER) {
                 throw Errors.wouldBlock(name, state);
@@ -482,6 +453,10 @@ public final class PosixMq implements AutoCloseable {
         }
         if (timeout == NOW) {
             return false;
+        }
+        if (firstWait) {
+            Thread.yield();
+            return true;
         }
         Scratch scratch = Scratch.get();
         while (true) {
@@ -762,9 +737,7 @@ public final class PosixMq implements AutoCloseable {
             return;
         }
         try {
-            Scratch scratch = Scratch.get();
-            scratch.putLong(scratch.wordOffset(), 1);
-            binding.write(wakeFd, scratch.word(), 8);
+            binding.eventfdWrite(wakeFd, 1);
         }
         finally {
             release();

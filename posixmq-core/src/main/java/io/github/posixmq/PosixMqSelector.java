@@ -230,9 +230,7 @@ public final class PosixMqSelector implements AutoCloseable {
     }
 
     private void signal() {
-        Scratch scratch = Scratch.get();
-        scratch.memory().setLong(scratch.wordOffset(), 1);
-        binding.write(wakeFd, scratch.word(), 8);
+        binding.eventfdWrite(wakeFd, 1);
     }
 
     private void drainWakeup() {

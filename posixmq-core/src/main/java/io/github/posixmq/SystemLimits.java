@@ -8,7 +8,6 @@ import java.nio.file.Path;
 
 import io.github.posixmq.internal.JnaLinuxBinding;
 import io.github.posixmq.internal.Linux;
-import io.github.posixmq.internal.MqBinding;
 import io.github.posixmq.internal.Scratch;
 
 /**
@@ -34,18 +33,21 @@ public record SystemLimits(long msgMax, long msgsizeMax, long msgDefault, long m
 
     /** Reads the limits now (they can change while the process runs). */
     public static SystemLimits read() {
-        long soft = UNKNOWN;
-        long hard = UNKNOWN;
-        if (JnaLinuxBinding.isSupported()) {
-            MqBinding binding = JnaLinuxBinding.instance();
-            Scratch scratch = Scratch.get();
-            if (binding.getrlimit(Linux.RLIMIT_MSGQUEUE, scratch.word()) == 0) {
-                soft = scratch.memory().getLong(scratch.wordOffset());
-                hard = scratch.memory().getLong(scratch.wordOffset() + 8);
-            }
-        }
         return new SystemLimits(proc("msg_max"), proc("msgsize_max"), proc("msg_default"),
-                proc("msgsize_default"), proc("queues_max"), soft, hard);
+                proc("msgsize_default"), proc("queues_max"), rlimit(Linux.RLIMIT_MSGQUEUE, false),
+                rlimit(Linux.RLIMIT_MSGQUEUE, true));
+    }
+
+    /** The soft or hard {@code getrlimit} value of {@code resource} (-1 = unlimited), or {@link #UNKNOWN}. */
+    static long rlimit(int resource, boolean hard) {
+        if (!JnaLinuxBinding.isSupported()) {
+            return UNKNOWN;
+        }
+        Scratch scratch = Scratch.get();
+        if (JnaLinuxBinding.instance().getrlimit(resource, scratch.word()) != 0) {
+            return UNKNOWN;
+        }
+        return scratch.getLong(scratch.wordOffset() + (hard ? 8 : 0));
     }
 
     /** The path of one limit file, such as {@code /proc/sys/fs/mqueue/msg_max}. */

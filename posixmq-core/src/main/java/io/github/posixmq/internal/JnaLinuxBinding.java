@@ -109,7 +109,7 @@ public final class JnaLinuxBinding implements MqBinding {
 
         static native int eventfd(int initval, int flags);
 
-        static native long write(int fd, long buf, long count);
+        static native int eventfd_write(int fd, long value);
 
         static native long read(int fd, long buf, long count);
 
@@ -193,8 +193,8 @@ public final class JnaLinuxBinding implements MqBinding {
     }
 
     @Override
-    public long write(int fd, long bufAddress, long count) {
-        return Libc.write(fd, bufAddress, count);
+    public int eventfdWrite(int fd, long value) {
+        return Libc.eventfd_write(fd, value);
     }
 
     @Override

@@ -47,8 +47,8 @@ public interface MqBinding {
     /** {@code eventfd(initval, flags)}. */
     int eventfd(int initval, int flags);
 
-    /** {@code write(fd, buf, count)}. */
-    long write(int fd, long bufAddress, long count);
+    /** {@code eventfd_write(fd, value)}: adds {@code value} to an eventfd counter, waking its pollers. */
+    int eventfdWrite(int fd, long value);
 
     /** {@code read(fd, buf, count)}. */
     long read(int fd, long bufAddress, long count);

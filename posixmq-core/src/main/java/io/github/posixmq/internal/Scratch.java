@@ -33,6 +33,7 @@ public final class Scratch {
     private final long base = Pointer.nativeValue(fixed);
     private final ByteBuffer view = fixed.getByteBuffer(0, SIZE).order(ByteOrder.nativeOrder());
 
+    /** Keeps the native message buffer alive while its view and address are in use. */
     private @Nullable Memory message;
     private @Nullable ByteBuffer messageView;
     private long messageAddress;
@@ -53,17 +54,7 @@ public final class Scratch {
         return CURRENT.get();
     }
 
-    /** The underlying fixed block, for reads and writes of the slots. */
-    public Memory memory() {
-        return fixed;
-    }
-
-    /** Address of a zeroed-on-demand {@code struct mq_attr} (64 bytes, including {@code __pad[4]}). */
-    public long attr() {
-        return base + ATTR;
-    }
-
-    /** Offset of the {@code mq_attr} slot within {@link #memory()}. */
+    /** Offset of the {@code mq_attr} slot, for {@link #getLong(int)} and {@link #putLong(int, long)}. */
     public int attrOffset() {
         return ATTR;
     }
@@ -76,12 +67,12 @@ public final class Scratch {
         return base + ATTR;
     }
 
-    /** The 64-bit value at {@code offset} in {@link #memory()} (e.g. an {@code mq_attr} field). */
+    /** The 64-bit value at {@code offset} in the fixed slots (e.g. an {@code mq_attr} field). */
     public long getLong(int offset) {
         return view.getLong(offset);
     }
 
-    /** Writes a 64-bit value at {@code offset} in {@link #memory()}. */
+    /** Writes a 64-bit value at {@code offset} in the fixed slots. */
     public void putLong(int offset, long value) {
         view.putLong(offset, value);
     }
@@ -124,35 +115,30 @@ public final class Scratch {
         return base + WORD;
     }
 
-    /** Offset of the word slot within {@link #memory()}. */
+    /** Offset of the word slot, for {@link #getLong(int)}. */
     public int wordOffset() {
         return WORD;
     }
 
-    /** Message buffer of at least {@code capacity} bytes; valid until the next call on this thread. */
-    public Memory messageBuffer(long capacity) {
-        if (message == null || messageCapacity < capacity) {
-            message = new Memory(Math.max(capacity, 64));
-            messageAddress = Pointer.nativeValue(message);
-            messageCapacity = message.size();
-            messageView = message.getByteBuffer(0, messageCapacity);
-        }
-        return message;
-    }
-
     /**
-     * A {@link ByteBuffer} over {@link #messageBuffer(long)} (call that first), for copying to and from arrays with
-     * absolute bulk {@code get}/{@code put}: a JIT intrinsic, where {@code Memory.read}/{@code write} are JNI calls.
+     * A view of this thread's message buffer, grown to at least {@code capacity} bytes, for copying to and from
+     * arrays and heap buffers with absolute bulk {@code get}/{@code put} (a JIT intrinsic, where JNA's
+     * {@code Memory.read}/{@code write} are JNI calls). Valid until the next call on this thread.
      */
-    public ByteBuffer messageView() {
+    public ByteBuffer messageBuffer(long capacity) {
         ByteBuffer view = messageView;
-        if (view == null) {
-            throw new IllegalStateException("messageBuffer(long) was not called on this thread");
+        if (view == null || messageCapacity < capacity) {
+            Memory memory = new Memory(Math.max(capacity, 64));
+            message = memory;
+            messageAddress = Pointer.nativeValue(memory);
+            messageCapacity = memory.size();
+            view = memory.getByteBuffer(0, messageCapacity);
+            messageView = view;
         }
         return view;
     }
 
-    /** Address of {@link #messageBuffer(long)}; call that first. */
+    /** Native address of the buffer {@link #messageBuffer(long)} returned last. */
     public long messageAddress() {
         return messageAddress;
     }
