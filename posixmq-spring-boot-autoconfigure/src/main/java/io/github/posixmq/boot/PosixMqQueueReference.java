@@ -1,6 +1,7 @@
 package io.github.posixmq.boot;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Function;
 
 import io.github.posixmq.PosixMq;
@@ -95,20 +96,11 @@ public final class PosixMqQueueReference {
     public boolean send(byte[] message, int priority, Duration timeout) {
         Assert.notNull(timeout, "timeout must not be null");
         Assert.isTrue(!timeout.isNegative(), "timeout must not be negative");
-        PosixMq queue = get();
-        long start = System.nanoTime();
-        try {
-            return send(queue, message, priority, timeout);
+        if (timeout.isZero()) {
+            return execute((queue) -> queue.trySend(message, priority));
         }
-        catch (QueueClosedException ex) {
-            PosixMq replacement = replacementOf(queue, ex);
-            Duration left = timeout.minusNanos(System.nanoTime() - start);
-            return send(replacement, message, priority, left.isNegative() ? Duration.ZERO : left);
-        }
-    }
-
-    private static boolean send(PosixMq queue, byte[] message, int priority, Duration timeout) {
-        return timeout.isZero() ? queue.trySend(message, priority) : queue.send(message, priority, timeout);
+        Instant deadline = Instant.now().plus(timeout);
+        return execute((queue) -> queue.sendUntil(message, priority, deadline));
     }
 
     /** The descriptor that replaced {@code used}; rethrows {@code failure} when there is none. */
