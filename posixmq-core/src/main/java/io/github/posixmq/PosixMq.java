@@ -1,6 +1,9 @@
 package io.github.posixmq;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -666,6 +669,36 @@ public final class PosixMq implements AutoCloseable {
     public int fileDescriptor() {
         checkOpen();
         return fd;
+    }
+
+    /**
+     * Whether the queue's name was removed ({@code mq_unlink}) since this descriptor was opened, so that other
+     * processes opening the name reach another queue or none. Read from the {@code /proc/self/fd} link, which ends
+     * in {@code " (deleted)"} then; throws {@link UnsupportedOperationException} when that link cannot tell.
+     */
+    public boolean isUnlinked() {
+        acquire();
+        try {
+            String link;
+            try {
+                link = Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd))).toString();
+            }
+            catch (IOException | RuntimeException ex) {
+                throw new UnsupportedOperationException("cannot tell whether queue " + name + " was unlinked: /proc/self/fd/"
+                        + fd + " cannot be read (" + ex + ")", ex);
+            }
+            if (link.equals(name)) {
+                return false;
+            }
+            if (link.equals(name + " (deleted)")) {
+                return true;
+            }
+            throw new UnsupportedOperationException("cannot tell whether queue " + name + " was unlinked: /proc/self/fd/"
+                    + fd + " reads " + link);
+        }
+        finally {
+            release();
+        }
     }
 
     /** A second, independent {@code PosixMq} on a duplicate of this descriptor (like {@code dup}). */

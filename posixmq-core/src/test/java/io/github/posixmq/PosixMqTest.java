@@ -185,6 +185,22 @@ class PosixMqTest {
     }
 
     @Test
+    void tellsWhenTheNameWasUnlinkedUnderAnOpenDescriptor() {
+        String name = queues.name("unlinked");
+        try (PosixMq mq = PosixMq.create(name)) {
+            assertThat(mq.isUnlinked()).isFalse();
+            PosixMq.unlink(name);
+            assertThat(mq.isUnlinked()).isTrue();
+            try (PosixMq again = PosixMq.create(name)) {
+                assertThat(mq.isUnlinked()).isTrue();
+                assertThat(again.isUnlinked()).isFalse();
+            }
+            mq.close();
+            assertThatThrownBy(mq::isUnlinked).isInstanceOf(QueueClosedException.class);
+        }
+    }
+
+    @Test
     void iteratesAndStreams() {
         try (PosixMq mq = OpenOptions.readWrite().create().capacity(5).maxMessageSize(16).open(queues.name("iter"))) {
             for (int i = 0; i < 5; i++) {

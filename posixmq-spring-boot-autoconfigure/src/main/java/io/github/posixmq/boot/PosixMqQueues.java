@@ -1,9 +1,6 @@
 package io.github.posixmq.boot;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -59,7 +56,6 @@ public final class PosixMqQueues implements AutoCloseable {
 
     private static final Log logger = LogFactory.getLog(PosixMqQueues.class);
 
-    private static final String DELETED_SUFFIX = " (deleted)";
 
     /** The resolved settings as configured (capacity and size 0 = system default), by key. */
     private final Map<String, QueueInfo> configured;
@@ -123,14 +119,16 @@ public final class PosixMqQueues implements AutoCloseable {
             return true;
         }
         PosixMq mq = entries.iterator().next().current;
-        String link = readLink(mq);
-        if (link != null && (link.equals(mq.name()) || link.equals(mq.name() + DELETED_SUFFIX))) {
+        try {
+            mq.isUnlinked();
             return true;
         }
-        logger.warn("Cannot tell whether POSIX message queue " + mq.name() + " is removed while in use: /proc/self/fd/"
-                + mq.fileDescriptor() + " reads " + link + "; posixmq.recovery is off, so a queue removed (mq_unlink) "
-                + "while the application runs needs a restart");
-        return false;
+        catch (UnsupportedOperationException ex) {
+            logger.warn("Cannot tell whether POSIX message queue " + mq.name() + " is removed while in use: "
+                    + ex.getMessage() + "; posixmq.recovery is off, so a queue removed (mq_unlink) while the "
+                    + "application runs needs a restart");
+            return false;
+        }
     }
 
     private ScheduledThreadPoolExecutor startWatchdog() {
@@ -310,20 +308,16 @@ public final class PosixMqQueues implements AutoCloseable {
     }
 
     /**
-     * Whether the queue {@code mq} refers to was removed with {@code mq_unlink} since it was opened (its
-     * {@code /proc/self/fd} link reads {@code "/name (deleted)"}); false when that cannot be told.
+     * Whether the queue {@code mq} refers to was removed with {@code mq_unlink} since it was opened
+     * ({@link PosixMq#isUnlinked()}); false when that cannot be told or {@code mq} is closed.
      */
     public static boolean isRemoved(PosixMq mq) {
         Assert.notNull(mq, "mq must not be null");
-        return (mq.name() + DELETED_SUFFIX).equals(readLink(mq));
-    }
-
-    private static @Nullable String readLink(PosixMq mq) {
         try {
-            return Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(mq.fileDescriptor()))).toString();
+            return mq.isUnlinked();
         }
-        catch (IOException | RuntimeException ex) {
-            return null;
+        catch (UnsupportedOperationException | PosixMqException ex) {
+            return false;
         }
     }
 

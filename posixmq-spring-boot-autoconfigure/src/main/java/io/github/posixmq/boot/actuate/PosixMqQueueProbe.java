@@ -69,14 +69,6 @@ public final class PosixMqQueueProbe {
         return attributes;
     }
 
-    /**
-     * Whether the queue {@code mq} refers to was removed with {@code mq_unlink} since it was opened (its
-     * {@code /proc/self/fd} link reads {@code "/name (deleted)"}); false when that cannot be told.
-     */
-    public static boolean isRemoved(PosixMq mq) {
-        return PosixMqQueues.isRemoved(mq);
-    }
-
     private static void checkDetached(PosixMqQueues queues, String key, String name) {
         queues.detachedReason(key).ifPresent((reason) -> {
             throw new QueueNotFoundException(reason, 0, name);
