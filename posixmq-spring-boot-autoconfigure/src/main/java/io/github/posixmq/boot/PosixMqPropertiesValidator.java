@@ -176,7 +176,10 @@ final class PosixMqPropertiesValidator {
         if (infos.containsKey(keyOrName)) {
             return keyOrName;
         }
-        String name = keyOrName.startsWith("/") ? keyOrName : "/" + keyOrName;
+        if (!QueueNames.isValid(keyOrName)) {
+            return null;
+        }
+        String name = QueueNames.normalize(keyOrName);
         return infos.values().stream().filter(info -> info.name().equals(name)).map(PosixMqQueues.QueueInfo::key)
             .findFirst().orElse(null);
     }
