@@ -26,6 +26,7 @@ import org.springframework.cloud.stream.binder.ExtendedPropertiesBinder;
 import org.springframework.cloud.stream.provisioning.ConsumerDestination;
 import org.springframework.cloud.stream.provisioning.ProducerDestination;
 import org.springframework.core.retry.RetryTemplate;
+import org.springframework.integration.IntegrationMessageHeaderAccessor;
 import org.springframework.integration.core.MessageProducer;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
@@ -39,7 +40,8 @@ import org.springframework.util.StringUtils;
  * inbound channel adapter on its queue ({@code concurrency} receiving threads, Spring Cloud Stream's retry, then the
  * dead-letter queue and the binding's error channel); a producer binding is the outbound channel adapter on the
  * destination's queue (and on the queues of its required groups and partitions). The {@code posixmq_priority} header
- * is the message priority both ways. Only the payload and the priority cross a queue: the consumer's
+ * is the message priority both ways (the standard {@code priority} header too, so a bridge to or from RabbitMQ keeps it
+ * as the AMQP priority). Only the payload and the priority cross a queue: the consumer's
  * {@code content-type} (default {@code application/json}) says how to read the bytes.
  */
 public final class PosixMqMessageChannelBinder extends
@@ -91,6 +93,8 @@ public final class PosixMqMessageChannelBinder extends
             for (ProvisionedQueue queue : target) {
                 PosixMqMessageHandler handler = new PosixMqMessageHandler(queue.queues(), queue.key());
                 handler.setPriority(settings.getPriority());
+                // without posixmq_priority, the standard priority header (the AMQP priority from a RabbitMQ binding)
+                handler.setPriorityExpressionString("headers['" + IntegrationMessageHeaderAccessor.PRIORITY + "']");
                 handler.setSendTimeout(settings.getSendTimeout());
                 handler.setBeanFactory(getBeanFactory());
                 handler.setComponentName(properties.getBindingName() + "-" + queue.name());
