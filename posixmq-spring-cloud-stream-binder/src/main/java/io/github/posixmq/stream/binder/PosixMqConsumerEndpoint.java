@@ -23,7 +23,7 @@ final class PosixMqConsumerEndpoint extends PosixMqMessageProducer {
     private final @Nullable RetryTemplate retryTemplate;
 
     PosixMqConsumerEndpoint(ProvisionedQueue queue, @Nullable RetryTemplate retryTemplate) {
-        super(queue.queues(), queue.key());
+        super(queue.queues().resolve(queue.key()));
         this.retryTemplate = retryTemplate;
     }
 

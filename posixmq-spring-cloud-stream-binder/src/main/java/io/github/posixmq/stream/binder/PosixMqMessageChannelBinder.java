@@ -91,7 +91,7 @@ public final class PosixMqMessageChannelBinder extends
         for (List<ProvisionedQueue> target : queues.targets()) {
             List<PosixMqMessageHandler> byPartition = new ArrayList<>();
             for (ProvisionedQueue queue : target) {
-                PosixMqMessageHandler handler = new PosixMqMessageHandler(queue.queues(), queue.key());
+                PosixMqMessageHandler handler = new PosixMqMessageHandler(queue.queues().resolve(queue.key()));
                 handler.setPriority(settings.getPriority());
                 // without posixmq_priority, the standard priority header (the AMQP priority from a RabbitMQ binding)
                 handler.setPriorityExpressionString("headers['" + IntegrationMessageHeaderAccessor.PRIORITY + "']");
@@ -117,7 +117,7 @@ public final class PosixMqMessageChannelBinder extends
         endpoint.setConcurrency(properties.getConcurrency());
         ProvisionedQueue deadLetter = queues.deadLetterQueue();
         if (deadLetter != null) {
-            endpoint.setDeadLetterQueue(deadLetter.queues(), deadLetter.key());
+            endpoint.setDeadLetterQueue(deadLetter.queues().resolve(deadLetter.key()));
         }
         ErrorInfrastructure errors = registerErrorInfrastructure(destination,
                 StringUtils.hasText(group) ? group : "anonymous", properties);
