@@ -2,6 +2,7 @@ package io.github.posixmq.stream.binder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -19,11 +20,15 @@ import io.github.posixmq.Message;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.integration.PosixMqHeaders;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.messaging.MessageHeaders;
@@ -37,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The posixmq binder in a Spring Cloud Stream application, against real kernel queues: provisioning, JSON to POJO
  * conversion, the priority header both ways, retry, the dead-letter queue, error handlers and concurrency.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PosixMqBinderTests {
 
     private final StreamApp app = new StreamApp();
@@ -149,6 +155,21 @@ class PosixMqBinderTests {
         assertThat(StreamApp.text(dead)).isEqualTo("fail twice");
         assertThat(dead.priority()).isEqualTo(5);
         assertThat(context.getBean(Functions.class).attempts.get("fail twice")).hasValue(1);
+    }
+
+    @Test
+    void withoutADeadLetterQueueAFailedMessageIsLoggedAtErrorWithItsBytes(CapturedOutput output) {
+        String in = this.app.destination("in");
+        ConfigurableApplicationContext context = this.app.run(Functions.class,
+                "spring.cloud.function.definition=flaky",
+                "spring.cloud.stream.bindings.flaky-in-0.destination=" + in,
+                "spring.cloud.stream.bindings.flaky-in-0.consumer.max-attempts=2",
+                "spring.cloud.stream.bindings.flaky-in-0.consumer.back-off-initial-interval=10");
+        StreamApp.send(in, "fail always", 8);
+        String lost = "LOST a message from POSIX message queue /" + in + " after 2 attempt(s) (binding flaky-in-0 has "
+                + "no dead-letter-queue): priority 8, payload fail always";
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> output.getAll().contains(lost));
+        assertThat(context.getBean(Functions.class).attempts.get("fail always")).hasValue(2);
     }
 
     @Test
