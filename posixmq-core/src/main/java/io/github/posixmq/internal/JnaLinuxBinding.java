@@ -13,6 +13,9 @@ public final class JnaLinuxBinding implements MqBinding {
 
     private static final JnaLinuxBinding INSTANCE = new JnaLinuxBinding();
 
+    /** Set once while loading when libc has no {@code fstat} symbol. */
+    private static volatile boolean legacyFstat;
+
     private JnaLinuxBinding() {
     }
 
@@ -72,6 +75,14 @@ public final class JnaLinuxBinding implements MqBinding {
                     mqLib = NativeLibrary.getInstance("rt");
                 }
                 Native.register(Mq.class, mqLib);
+                try {
+                    Native.register(Stat.class, libc);
+                }
+                catch (UnsatisfiedLinkError ex) {
+                    // glibc before 2.33 exports fstat only as __fxstat(_STAT_VER, fd, buf)
+                    Native.register(Fxstat.class, libc);
+                    legacyFstat = true;
+                }
                 return null;
             }
             catch (Throwable ex) {
@@ -93,11 +104,36 @@ public final class JnaLinuxBinding implements MqBinding {
 
         static native long mq_receive(int mqdes, long msg, long len, long prio);
 
+        static native int mq_timedsend(int mqdes, long msg, long len, int prio, long timeout);
+
+        static native long mq_timedreceive(int mqdes, long msg, long len, long prio, long timeout);
+
         static native int mq_getattr(int mqdes, long attr);
+
+        static native int mq_setattr(int mqdes, long newattr, long oldattr);
 
         static native int mq_notify(int mqdes, long sevp);
 
         private Mq() {
+        }
+    }
+
+    /** {@code fstat}, exported by glibc 2.33 and later. */
+    static final class Stat {
+        static native int fstat(int fd, long statbuf);
+
+        private Stat() {
+        }
+    }
+
+    /** {@code __fxstat}, the older glibc's entry point behind the {@code fstat} macro. */
+    static final class Fxstat {
+        /** {@code _STAT_VER} of the kernel {@code struct stat}: 1 on x86-64, 0 on the generic ABI. */
+        static final int STAT_VER = "amd64".equals(System.getProperty("os.arch")) ? 1 : 0;
+
+        static native int __fxstat(int ver, int fd, long statbuf);
+
+        private Fxstat() {
         }
     }
 
@@ -150,6 +186,21 @@ public final class JnaLinuxBinding implements MqBinding {
     @Override
     public long mqReceive(long mq, long msgAddress, long length, long priorityAddress) {
         return Mq.mq_receive((int) mq, msgAddress, length, priorityAddress);
+    }
+
+    @Override
+    public int mqTimedsend(long mq, long msgAddress, long length, int priority, long timeoutAddress) {
+        return Mq.mq_timedsend((int) mq, msgAddress, length, priority, timeoutAddress);
+    }
+
+    @Override
+    public long mqTimedreceive(long mq, long msgAddress, long length, long priorityAddress, long timeoutAddress) {
+        return Mq.mq_timedreceive((int) mq, msgAddress, length, priorityAddress, timeoutAddress);
+    }
+
+    @Override
+    public int mqSetattr(long mq, long newAttrAddress, long oldAttrAddress) {
+        return Mq.mq_setattr((int) mq, newAttrAddress, oldAttrAddress);
     }
 
     @Override
@@ -220,6 +271,11 @@ public final class JnaLinuxBinding implements MqBinding {
     @Override
     public int epollWait(int epfd, long eventsAddress, int maxEvents, int timeoutMillis) {
         return Libc.epoll_wait(epfd, eventsAddress, maxEvents, timeoutMillis);
+    }
+
+    @Override
+    public int fstat(int fd, long statAddress) {
+        return legacyFstat ? Fxstat.__fxstat(Fxstat.STAT_VER, fd, statAddress) : Stat.fstat(fd, statAddress);
     }
 
     @Override
