@@ -13,6 +13,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.github.posixmq.internal.Linux;
 import io.github.posixmq.internal.MqBinding;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code mq_notify} with {@code SIGEV_THREAD}: the C library calls one process-wide JNA callback on a thread of its
@@ -57,6 +58,8 @@ final class Notifications {
     private final long handle;
     /** This queue's registration id, 0 when none. */
     private long current;
+    /** The {@code struct sigevent} passed to {@code mq_notify}, allocated on first use and reused. */
+    private @Nullable Memory sigevent;
 
     Notifications(String name, MqBinding binding, long handle) {
         this.name = name;
@@ -67,8 +70,12 @@ final class Notifications {
     synchronized void register(Runnable callback) {
         long id = IDS.incrementAndGet();
         REGISTERED.put(id, new Registration(name, callback));
-        Memory sigevent = new Memory(Linux.SIGEVENT_SIZE);
-        sigevent.clear();
+        Memory sigevent = this.sigevent;
+        if (sigevent == null) {
+            sigevent = new Memory(Linux.SIGEVENT_SIZE);
+            sigevent.clear();
+            this.sigevent = sigevent;
+        }
         sigevent.setLong(0, id); // sigev_value
         sigevent.setInt(12, Linux.SIGEV_THREAD); // sigev_notify
         sigevent.setLong(16, Native.FUNCTION_POINTER); // sigev_notify_function

@@ -62,7 +62,8 @@ public final class PosixMq implements AutoCloseable {
     static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 2;
 
     private static final System.Logger LOG = System.getLogger(PosixMq.class.getName());
-    private static final Cleaner CLEANER = Cleaner.create(runnable -> {
+    /** Closes queues and selectors that were never closed, on one daemon thread. */
+    static final Cleaner CLEANER = Cleaner.create(runnable -> {
         Thread thread = new Thread(runnable, "posixmq-cleaner");
         thread.setDaemon(true);
         return thread;

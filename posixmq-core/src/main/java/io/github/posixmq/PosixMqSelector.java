@@ -49,11 +49,6 @@ public final class PosixMqSelector implements AutoCloseable {
     private static final int DATA_OFFSET = PACKED ? 4 : 8;
 
     private static final System.Logger LOG = System.getLogger(PosixMqSelector.class.getName());
-    private static final Cleaner CLEANER = Cleaner.create(runnable -> {
-        Thread thread = new Thread(runnable, "posixmq-selector-cleaner");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private final MqBinding binding;
     private final int epfd;
@@ -90,7 +85,7 @@ public final class PosixMqSelector implements AutoCloseable {
             }
         }
         this.descriptors = new Descriptors(binding, ep, wake);
-        this.cleanable = CLEANER.register(this, descriptors);
+        this.cleanable = PosixMq.CLEANER.register(this, descriptors);
     }
 
     /** What {@link #close()} releases, without a reference to the selector, so the {@link Cleaner} can run it. */

@@ -200,10 +200,15 @@ class BadInputTest {
         else {
             assertLimitExceeded(options, limit + 1, attribute, file, limit);
         }
-        assertLimitExceeded(options, hardLimit + 1, attribute, file, limit);
+        String name = assertLimitExceeded(options, hardLimit + 1, attribute, file, limit);
+        assertThatThrownBy(() -> options.apply(hardLimit + 1).open(name))
+                .as("no advice beyond what the kernel allows").hasMessageContaining("hard limit " + hardLimit)
+                .hasMessageNotContaining("=" + (hardLimit + 1));
+        assertThatThrownBy(() -> options.apply(4294967295L).open(name)).hasMessageContaining("hard limit " + hardLimit)
+                .hasMessageNotContaining("4294967295;").hasMessageNotContaining("=4294967295");
     }
 
-    private void assertLimitExceeded(LongFunction<OpenOptions> options, long value, String attribute, String file,
+    private String assertLimitExceeded(LongFunction<OpenOptions> options, long value, String attribute, String file,
             long limit) {
         String name = queues.name("limit");
         assertThatThrownBy(() -> options.apply(value).open(name)).isInstanceOf(QueueLimitExceededException.class)
@@ -211,6 +216,7 @@ class BadInputTest {
                 .hasMessageContaining("/proc/sys/fs/mqueue/" + file + " (" + limit + ")")
                 .satisfies(ex -> assertThat(((PosixMqException) ex).errnoName()).isEqualTo("EINVAL"));
         assertThat(PosixMq.unlinkIfExists(name)).as("nothing was created").isFalse();
+        return name;
     }
 
     @Test

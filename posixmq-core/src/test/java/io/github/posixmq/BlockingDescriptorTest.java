@@ -90,40 +90,38 @@ class BlockingDescriptorTest {
 
     @Test
     void aCChildThatInheritsTheDescriptorBlocksInMqReceive(@TempDir Path tmp) throws Exception {
-        Path child = compileChild(tmp);
-        String name = queues.name("inherited");
-        String replyName = queues.name("reply");
-        try (PosixMq reply = OpenOptions.readWrite().createNew().capacity(4).maxMessageSize(256).open(replyName);
-                PosixMq mq = OpenOptions.readWrite().createNew().capacity(2).maxMessageSize(64).closeOnExec(false)
-                        .open(name)) {
-            int pid = spawn(child, mq.fileDescriptor(), replyName);
-            try {
-                assertThat(reply.receive(Duration.ofSeconds(60)).map(Message::utf8)).contains("READY nonblock=0");
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
-                        .until(() -> sleepingInMqReceive(pid));
-                mq.send(utf8("hello child"), 2);
-                assertThat(reply.receive(Duration.ofSeconds(60)).map(Message::utf8)).contains("GOT hello child");
-                assertThat(reap(pid)).isZero();
-            }
-            finally {
-                kill(pid);
-            }
-        }
+        withChild(tmp, false, (mq, reply, pid) -> {
+            assertThat(reply.receive(Duration.ofSeconds(60)).map(Message::utf8)).contains("READY nonblock=0");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> sleepingInMqReceive(pid));
+            mq.send(utf8("hello child"), 2);
+            assertThat(reply.receive(Duration.ofSeconds(60)).map(Message::utf8)).contains("GOT hello child");
+        });
     }
 
     @Test
     void aCChildThatInheritsANonBlockingDescriptorGetsEagain(@TempDir Path tmp) throws Exception {
+        withChild(tmp, true, (mq, reply, pid) -> {
+            assertThat(reply.receive(Duration.ofSeconds(60)).map(Message::utf8)).contains("READY nonblock=1");
+            assertThat(reply.receive(Duration.ofSeconds(60)).map(Message::utf8)).contains("ERR mq_receive 11");
+        });
+    }
+
+    interface ChildCheck {
+        void check(PosixMq inherited, PosixMq reply, int pid) throws Exception;
+    }
+
+    /** Starts the C child on a queue opened with closeOnExec(false), runs {@code check}, and reaps the child. */
+    private void withChild(Path tmp, boolean nonBlocking, ChildCheck check) throws Exception {
         Path child = compileChild(tmp);
-        String name = queues.name("inheritednb");
-        String replyName = queues.name("replynb");
+        String replyName = queues.name("reply");
         try (PosixMq reply = OpenOptions.readWrite().createNew().capacity(4).maxMessageSize(256).open(replyName);
                 PosixMq mq = OpenOptions.readWrite().createNew().capacity(2).maxMessageSize(64).closeOnExec(false)
-                        .nonBlocking(true).open(name)) {
+                        .nonBlocking(nonBlocking).open(queues.name("inherited"))) {
             int pid = spawn(child, mq.fileDescriptor(), replyName);
             try {
-                assertThat(reply.receive(Duration.ofSeconds(60)).map(Message::utf8)).contains("READY nonblock=1");
-                assertThat(reply.receive(Duration.ofSeconds(60)).map(Message::utf8)).contains("ERR mq_receive 11");
-                assertThat(reap(pid)).isZero();
+                check.check(mq, reply, pid);
+                assertThat(reap(pid)).as("exit status of the C child").isZero();
             }
             finally {
                 kill(pid);
