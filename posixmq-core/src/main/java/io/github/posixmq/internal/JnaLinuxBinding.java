@@ -93,7 +93,13 @@ public final class JnaLinuxBinding implements MqBinding {
 
         static native long mq_receive(int mqdes, long msg, long len, long prio);
 
+        static native int mq_timedsend(int mqdes, long msg, long len, int prio, long timeout);
+
+        static native long mq_timedreceive(int mqdes, long msg, long len, long prio, long timeout);
+
         static native int mq_getattr(int mqdes, long attr);
+
+        static native int mq_setattr(int mqdes, long newattr, long oldattr);
 
         static native int mq_notify(int mqdes, long sevp);
 
@@ -123,6 +129,8 @@ public final class JnaLinuxBinding implements MqBinding {
 
         static native int getrlimit(int resource, long rlim);
 
+        static native int fstat(int fd, long statbuf);
+
         private Libc() {
         }
     }
@@ -150,6 +158,21 @@ public final class JnaLinuxBinding implements MqBinding {
     @Override
     public long mqReceive(long mq, long msgAddress, long length, long priorityAddress) {
         return Mq.mq_receive((int) mq, msgAddress, length, priorityAddress);
+    }
+
+    @Override
+    public int mqTimedsend(long mq, long msgAddress, long length, int priority, long timeoutAddress) {
+        return Mq.mq_timedsend((int) mq, msgAddress, length, priority, timeoutAddress);
+    }
+
+    @Override
+    public long mqTimedreceive(long mq, long msgAddress, long length, long priorityAddress, long timeoutAddress) {
+        return Mq.mq_timedreceive((int) mq, msgAddress, length, priorityAddress, timeoutAddress);
+    }
+
+    @Override
+    public int mqSetattr(long mq, long newAttrAddress, long oldAttrAddress) {
+        return Mq.mq_setattr((int) mq, newAttrAddress, oldAttrAddress);
     }
 
     @Override
@@ -220,6 +243,11 @@ public final class JnaLinuxBinding implements MqBinding {
     @Override
     public int epollWait(int epfd, long eventsAddress, int maxEvents, int timeoutMillis) {
         return Libc.epoll_wait(epfd, eventsAddress, maxEvents, timeoutMillis);
+    }
+
+    @Override
+    public int fstat(int fd, long statAddress) {
+        return Libc.fstat(fd, statAddress);
     }
 
     @Override

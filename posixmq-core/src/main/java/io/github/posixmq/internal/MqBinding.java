@@ -23,6 +23,15 @@ public interface MqBinding {
     /** {@code mq_receive}; returns the message length or -1. */
     long mqReceive(long mq, long msgAddress, long length, long priorityAddress);
 
+    /** {@code mq_timedsend}; {@code timeoutAddress} 0 passes NULL. */
+    int mqTimedsend(long mq, long msgAddress, long length, int priority, long timeoutAddress);
+
+    /** {@code mq_timedreceive}; returns the message length or -1; {@code timeoutAddress} 0 passes NULL. */
+    long mqTimedreceive(long mq, long msgAddress, long length, long priorityAddress, long timeoutAddress);
+
+    /** {@code mq_setattr}; {@code oldAttrAddress} may be 0. */
+    int mqSetattr(long mq, long newAttrAddress, long oldAttrAddress);
+
     /** {@code mq_getattr} into a {@code struct mq_attr} at {@code attrAddress}. */
     int mqGetattr(long mq, long attrAddress);
 
@@ -64,6 +73,9 @@ public interface MqBinding {
 
     /** {@code epoll_wait(epfd, events, maxevents, timeoutMillis)}. */
     int epollWait(int epfd, long eventsAddress, int maxEvents, int timeoutMillis);
+
+    /** {@code fstat(fd, statbuf)} into a {@code struct stat} at {@code statAddress}. */
+    int fstat(int fd, long statAddress);
 
     /** {@code getrlimit(resource, rlim)}. */
     int getrlimit(int resource, long rlimitAddress);
