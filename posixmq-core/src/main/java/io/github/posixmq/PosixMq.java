@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
-import io.github.posixmq.internal.JnaLinuxBinding;
+import io.github.posixmq.internal.Bindings;
 import io.github.posixmq.internal.Linux;
 import io.github.posixmq.internal.MqBinding;
 import io.github.posixmq.internal.Scratch;
@@ -102,7 +102,7 @@ public final class PosixMq implements AutoCloseable {
     /** Removes the queue name; open descriptors keep working until closed. Throws if it does not exist. */
     public static void unlink(String name) {
         String normalized = QueueNames.normalize(name);
-        MqBinding binding = JnaLinuxBinding.instance();
+        MqBinding binding = Bindings.instance();
         while (binding.mqUnlink(QueueNames.cString(normalized)) != 0) {
             int errno = binding.lastErrno();
             if (errno == Linux.EINTR) {
@@ -132,16 +132,16 @@ public final class PosixMq implements AutoCloseable {
 
     /** Whether this JVM can use POSIX message queues (64-bit Linux). */
     public static boolean isSupported() {
-        return JnaLinuxBinding.isSupported();
+        return Bindings.unsupportedReason() == null;
     }
 
     /** One sentence saying why {@link #isSupported()} is false, or null when it is true. */
     public static @Nullable String unsupportedReason() {
-        return JnaLinuxBinding.unsupportedReason();
+        return Bindings.unsupportedReason();
     }
 
     static PosixMq open(String name, OpenOptions options) {
-        MqBinding binding = JnaLinuxBinding.instance();
+        MqBinding binding = Bindings.instance();
         Scratch scratch = Scratch.get();
         long capacity = options.capacity();
         long msgsize = options.maxMessageSize();
