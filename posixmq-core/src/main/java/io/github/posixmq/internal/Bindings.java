@@ -106,7 +106,7 @@ public final class Bindings {
                         + "run posixmq-core from its multi-release jar, built with JDK 22 or later).");
             }
             try {
-                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+                MethodHandles.Lookup lookup = MethodHandles.lookup(); // same module: internal is not exported
                 MethodHandle enabled = lookup.findStatic(type, "isNativeAccessEnabled",
                         MethodType.methodType(boolean.class));
                 if (onlyIfEnabled && !(boolean) enabled.invoke()) {
