@@ -13,6 +13,9 @@ public final class JnaLinuxBinding implements MqBinding {
 
     private static final JnaLinuxBinding INSTANCE = new JnaLinuxBinding();
 
+    /** Set once while loading when libc has no {@code fstat} symbol. */
+    private static volatile boolean legacyFstat;
+
     private JnaLinuxBinding() {
     }
 
@@ -72,6 +75,14 @@ public final class JnaLinuxBinding implements MqBinding {
                     mqLib = NativeLibrary.getInstance("rt");
                 }
                 Native.register(Mq.class, mqLib);
+                try {
+                    Native.register(Stat.class, libc);
+                }
+                catch (UnsatisfiedLinkError ex) {
+                    // glibc before 2.33 exports fstat only as __fxstat(_STAT_VER, fd, buf)
+                    Native.register(Fxstat.class, libc);
+                    legacyFstat = true;
+                }
                 return null;
             }
             catch (Throwable ex) {
@@ -107,6 +118,25 @@ public final class JnaLinuxBinding implements MqBinding {
         }
     }
 
+    /** {@code fstat}, exported by glibc 2.33 and later. */
+    static final class Stat {
+        static native int fstat(int fd, long statbuf);
+
+        private Stat() {
+        }
+    }
+
+    /** {@code __fxstat}, the older glibc's entry point behind the {@code fstat} macro. */
+    static final class Fxstat {
+        /** {@code _STAT_VER} of the kernel {@code struct stat}: 1 on x86-64, 0 on the generic ABI. */
+        static final int STAT_VER = "amd64".equals(System.getProperty("os.arch")) ? 1 : 0;
+
+        static native int __fxstat(int ver, int fd, long statbuf);
+
+        private Fxstat() {
+        }
+    }
+
     /** Direct-mapped libc functions. */
     static final class Libc {
         static native int close(int fd);
@@ -128,8 +158,6 @@ public final class JnaLinuxBinding implements MqBinding {
         static native int epoll_wait(int epfd, long events, int maxevents, int timeout);
 
         static native int getrlimit(int resource, long rlim);
-
-        static native int fstat(int fd, long statbuf);
 
         private Libc() {
         }
@@ -247,7 +275,7 @@ public final class JnaLinuxBinding implements MqBinding {
 
     @Override
     public int fstat(int fd, long statAddress) {
-        return Libc.fstat(fd, statAddress);
+        return legacyFstat ? Fxstat.__fxstat(Fxstat.STAT_VER, fd, statAddress) : Stat.fstat(fd, statAddress);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Optional;
 
@@ -126,7 +127,11 @@ public final class FfmLinuxBinding implements MqBinding {
         static final MethodHandle EPOLL_CREATE1 = libc("epoll_create1", FunctionDescriptor.of(INT, INT));
         static final MethodHandle EPOLL_CTL = libc("epoll_ctl", FunctionDescriptor.of(INT, INT, INT, INT, PTR));
         static final MethodHandle EPOLL_WAIT = libc("epoll_wait", FunctionDescriptor.of(INT, INT, PTR, INT, INT));
-        static final MethodHandle FSTAT = libc("fstat", FunctionDescriptor.of(INT, INT, PTR));
+        /** {@code fstat}; glibc before 2.33 exports it only as {@code __fxstat(_STAT_VER, fd, buf)}. */
+        static final MethodHandle FSTAT = LIBC.find("fstat").isPresent()
+                ? libc("fstat", FunctionDescriptor.of(INT, INT, PTR))
+                : MethodHandles.insertArguments(libc("__fxstat", FunctionDescriptor.of(INT, INT, INT, PTR)), 1,
+                        "amd64".equals(System.getProperty("os.arch")) ? 1 : 0); // _STAT_VER: x86-64 1, generic 0
         static final MethodHandle GETRLIMIT = libc("getrlimit", FunctionDescriptor.of(INT, INT, PTR));
 
         private static SymbolLookup librt() {

@@ -1,6 +1,8 @@
 package io.github.posixmq.boot;
 
 import io.github.posixmq.PosixMq;
+import io.github.posixmq.integration.CompositePosixMqOperationListener;
+import io.github.posixmq.integration.PosixMqOperationListener;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;

@@ -1,5 +1,7 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.CompositePosixMqOperationListener;
+import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import io.github.posixmq.integration.outbound.PosixMqMessageHandler;
 import org.jspecify.annotations.Nullable;
@@ -96,14 +98,13 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
     }
 
     private PosixMqOperationListener listener() {
-        return CompositePosixMqOperationListener
-            .of(beanFactory().getBeanProvider(PosixMqOperationListener.class).orderedStream().toList());
+        return CompositePosixMqOperationListener.ofBeans(beanFactory());
     }
 
     private PosixMqMessageProducer createInbound(String key, String channel) {
         PosixMqQueues queues = beanFactory().getBean(PosixMqQueues.class);
         PosixMqProperties.Inbound inbound = queues.info(key).properties().getInbound();
-        PosixMqMessageProducer producer = new PosixMqMessageProducer(queues, key);
+        PosixMqMessageProducer producer = new PosixMqMessageProducer(queues.resolve(key));
         producer.setOutputChannelName(channel);
         producer.setConcurrency(inbound.getConcurrency());
         if (PosixMqPropertiesValidator.stringPayload(key, inbound)) {
@@ -114,10 +115,10 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
         }
         String deadLetter = inbound.getDeadLetterQueue();
         if (deadLetter != null) {
-            producer.setDeadLetterQueue(queues, queues.findKey(deadLetter).orElseThrow(() ->
+            producer.setDeadLetterQueue(queues.resolve(queues.findKey(deadLetter).orElseThrow(() ->
                     new PosixMqConfigurationException(PosixMqPropertiesValidator.prefix(key)
                             + ".inbound.dead-letter-queue", deadLetter, "no queue with that key or name is configured",
-                            "Declare the dead-letter queue under posixmq.queues and name its key here.", null)));
+                            "Declare the dead-letter queue under posixmq.queues and name its key here.", null))));
         }
         producer.setOperationListener(listener());
         return producer;
@@ -132,7 +133,7 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
     private PosixMqMessageHandler createOutbound(String key) {
         PosixMqQueues queues = beanFactory().getBean(PosixMqQueues.class);
         PosixMqProperties.Outbound outbound = queues.info(key).properties().getOutbound();
-        PosixMqMessageHandler handler = new PosixMqMessageHandler(queues, key);
+        PosixMqMessageHandler handler = new PosixMqMessageHandler(queues.resolve(key));
         handler.setPriority(outbound.getPriority());
         if (outbound.getPriorityExpression() != null) {
             handler.setPriorityExpressionString(outbound.getPriorityExpression());

@@ -24,6 +24,8 @@ import io.github.posixmq.QueueAlreadyExistsException;
 import io.github.posixmq.QueueLimitExceededException;
 import io.github.posixmq.QueueNotFoundException;
 import io.github.posixmq.SystemLimits;
+import io.github.posixmq.integration.PosixMqQueueResolver;
+import io.github.posixmq.integration.PosixMqQueueSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -52,7 +54,7 @@ import org.springframework.util.Assert;
  * retried once on the new one: nothing is lost. Code that keeps a {@code PosixMq} from {@link #get} for long should
  * look it up again when it gets a {@link io.github.posixmq.QueueClosedException}.
  */
-public final class PosixMqQueues implements AutoCloseable {
+public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable {
 
     private static final Log logger = LogFactory.getLog(PosixMqQueues.class);
 
@@ -247,6 +249,17 @@ public final class PosixMqQueues implements AutoCloseable {
      */
     public PosixMq get(String key) {
         return this.entries.get(checkKey(key)).current;
+    }
+
+    /**
+     * The queue configured under {@code key} as a supplier for the channel adapters and the DSL: it looks the
+     * descriptor up at each use, so it follows recovery.
+     *
+     * @throws IllegalArgumentException when no queue has that key (the message lists the keys)
+     */
+    @Override
+    public PosixMqQueueSupplier resolve(String key) {
+        return new RegistryQueueSupplier(this, checkKey(key));
     }
 
     /** The configured keys, in configuration order. */

@@ -15,6 +15,8 @@ import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqSelector;
 import io.github.posixmq.QueueNames;
 import io.github.posixmq.QueueWouldBlockException;
+import io.github.posixmq.integration.PosixMqOperationListener;
+import io.github.posixmq.integration.PosixMqQueueSupplier;
 
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.ByteArrayMessageConverter;
@@ -130,18 +132,18 @@ public final class PosixMqTemplate implements AutoCloseable {
      */
     public void send(String destination, byte[] payload, int priority) {
         Assert.notNull(payload, "payload must not be null");
-        PosixMqQueueReference queue = reference(destination, true);
+        PosixMqQueueSupplier queue = reference(destination, true);
         long start = System.nanoTime();
         try {
             if (!queue.send(payload, priority, this.sendTimeout)) {
-                throw new QueueWouldBlockException("cannot send to queue " + queue.name() + ": it stayed full ("
+                throw new QueueWouldBlockException("cannot send to queue " + queue.queueName() + ": it stayed full ("
                         + queue.get().capacity() + " messages) for the send timeout of " + this.sendTimeout
-                        + "; is anything receiving from it?", 0, queue.name());
+                        + "; is anything receiving from it?", 0, queue.queueName());
             }
-            this.listener.onSend(queue.name(), System.nanoTime() - start, null);
+            this.listener.onSend(queue.queueName(), System.nanoTime() - start, null);
         }
         catch (RuntimeException ex) {
-            this.listener.onSend(queue.name(), System.nanoTime() - start, ex);
+            this.listener.onSend(queue.queueName(), System.nanoTime() - start, ex);
             throw ex;
         }
     }
@@ -190,7 +192,7 @@ public final class PosixMqTemplate implements AutoCloseable {
     public Optional<Message> receive(String destination, Duration timeout) {
         Assert.notNull(timeout, "timeout must not be null");
         Assert.isTrue(!timeout.isNegative(), "timeout must not be negative");
-        PosixMqQueueReference queue = reference(destination, false);
+        PosixMqQueueSupplier queue = reference(destination, false);
         Optional<Message> message = tryReceive(queue);
         if (message.isPresent() || timeout.isZero()) {
             return message;
@@ -241,17 +243,17 @@ public final class PosixMqTemplate implements AutoCloseable {
         return type.cast(converted);
     }
 
-    private Optional<Message> tryReceive(PosixMqQueueReference queue) {
+    private Optional<Message> tryReceive(PosixMqQueueSupplier queue) {
         long start = System.nanoTime();
         try {
             Optional<Message> message = queue.execute(PosixMq::tryReceive);
             if (message.isPresent()) {
-                this.listener.onReceive(queue.name(), System.nanoTime() - start, null);
+                this.listener.onReceive(queue.queueName(), System.nanoTime() - start, null);
             }
             return message;
         }
         catch (RuntimeException ex) {
-            this.listener.onReceive(queue.name(), System.nanoTime() - start, ex);
+            this.listener.onReceive(queue.queueName(), System.nanoTime() - start, ex);
             throw ex;
         }
     }
@@ -266,15 +268,15 @@ public final class PosixMqTemplate implements AutoCloseable {
         return reference(destination, forSending).get();
     }
 
-    private PosixMqQueueReference reference(String destination, boolean forSending) {
+    private PosixMqQueueSupplier reference(String destination, boolean forSending) {
         Assert.hasText(destination, "destination must not be empty");
         Assert.state(!this.closed, "PosixMqTemplate is closed");
         Optional<String> key = this.queues.findKey(destination);
         if (key.isPresent()) {
-            return PosixMqQueueReference.of(this.queues, key.get());
+            return this.queues.resolve(key.get());
         }
         String name = QueueNames.normalize(destination);
-        return PosixMqQueueReference.of(this.openedByName.computeIfAbsent((forSending ? "w:" : "r:") + name,
+        return PosixMqQueueSupplier.of(this.openedByName.computeIfAbsent((forSending ? "w:" : "r:") + name,
                 ignored -> (forSending ? OpenOptions.writeOnly() : OpenOptions.readOnly()).open(name)));
     }
 

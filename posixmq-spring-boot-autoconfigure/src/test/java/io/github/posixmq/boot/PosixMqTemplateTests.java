@@ -10,6 +10,7 @@ import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueNotFoundException;
 import io.github.posixmq.QueueWouldBlockException;
+import io.github.posixmq.integration.PosixMqOperationListener;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

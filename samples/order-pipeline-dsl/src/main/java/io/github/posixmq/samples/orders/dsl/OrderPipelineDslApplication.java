@@ -3,7 +3,7 @@ package io.github.posixmq.samples.orders.dsl;
 import java.time.Duration;
 
 import io.github.posixmq.boot.PosixMqQueues;
-import io.github.posixmq.integration.dsl.PosixMq;
+import io.github.posixmq.integration.dsl.PosixMqs;
 import io.github.posixmq.samples.orders.OrderRules;
 import io.github.posixmq.samples.orders.OrderRules.Decision;
 
@@ -37,15 +37,15 @@ public final class OrderPipelineDslApplication {
     IntegrationFlow orderFlow(PosixMqQueues queues, OrderRules rules,
             @Value("${orders.send-timeout:30s}") Duration sendTimeout) {
         return IntegrationFlow
-            .from(PosixMq.inboundChannelAdapter(queues, "orders").deadLetterQueue("dead-letter"))
+            .from(PosixMqs.inboundChannelAdapter(queues, "orders").deadLetterQueue("dead-letter"))
             .transform(byte[].class, rules::decide)
             .route(Decision.class, Decision::accepted, (route) -> route
                 .subFlowMapping(true, (accepted) -> accepted
                     .transform(Decision.class, Decision::payload)
-                    .handle(PosixMq.outboundChannelAdapter(queues, "processed").sendTimeout(sendTimeout)))
+                    .handle(PosixMqs.outboundChannelAdapter(queues, "processed").sendTimeout(sendTimeout)))
                 .subFlowMapping(false, (rejected) -> rejected
                     .transform(Decision.class, Decision::payload)
-                    .handle(PosixMq.outboundChannelAdapter(queues, "rejected").sendTimeout(sendTimeout))))
+                    .handle(PosixMqs.outboundChannelAdapter(queues, "rejected").sendTimeout(sendTimeout))))
             .get();
     }
 }

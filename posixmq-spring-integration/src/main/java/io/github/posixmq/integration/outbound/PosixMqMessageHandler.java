@@ -6,14 +6,12 @@ import java.time.Duration;
 
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqException;
-import io.github.posixmq.boot.CompositePosixMqOperationListener;
-import io.github.posixmq.boot.PosixMqOperationListener;
-import io.github.posixmq.boot.PosixMqQueueReference;
-import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.integration.CompositePosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqHeaders;
+import io.github.posixmq.integration.PosixMqOperationListener;
+import io.github.posixmq.integration.PosixMqQueueSupplier;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.Expression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
@@ -32,13 +30,13 @@ import org.springframework.util.Assert;
  * priority. A full queue is waited on up to the send timeout, then a {@link MessageDeliveryException} names the
  * queue. The queue descriptor is never closed here.
  *
- * <p>Built with {@link #PosixMqMessageHandler(PosixMqQueues, String) a registry key}, the handler looks the queue up
- * for each message, so it follows {@link PosixMqQueues}' recovery when the queue's name was removed and the queue
- * recreated; a send that meets the replaced descriptor is retried on the new one within the send timeout.
+ * <p>Built with a {@link PosixMqQueueSupplier}, the handler looks the queue up for each message, so it follows a
+ * registry's recovery when the queue's name was removed and the queue recreated; a send that meets the replaced
+ * descriptor is retried on the new one within the send timeout.
  */
 public class PosixMqMessageHandler extends AbstractMessageHandler {
 
-    private final PosixMqQueueReference queue;
+    private final PosixMqQueueSupplier queue;
 
     private int priority;
 
@@ -58,12 +56,13 @@ public class PosixMqMessageHandler extends AbstractMessageHandler {
     public PosixMqMessageHandler(PosixMq queue) {
         Assert.notNull(queue, "queue must not be null");
         Assert.isTrue(queue.canSend(), () -> "queue " + queue.name() + " must be opened for sending");
-        this.queue = PosixMqQueueReference.of(queue);
+        this.queue = PosixMqQueueSupplier.of(queue);
     }
 
-    /** Creates a handler sending to the queue configured under {@code key}, looked up in {@code queues} per message. */
-    public PosixMqMessageHandler(PosixMqQueues queues, String key) {
-        this.queue = PosixMqQueueReference.of(queues, key);
+    /** Creates a handler sending to the queue {@code queue} supplies, looked up for each message. */
+    public PosixMqMessageHandler(PosixMqQueueSupplier queue) {
+        Assert.notNull(queue, "queue must not be null");
+        this.queue = queue;
     }
 
     /** The queue this handler sends to now. */
@@ -124,9 +123,8 @@ public class PosixMqMessageHandler extends AbstractMessageHandler {
     protected void onInit() {
         super.onInit();
         this.evaluationContext = ExpressionUtils.createStandardEvaluationContext(getBeanFactory());
-        if (this.listener == null && getBeanFactory() instanceof ListableBeanFactory beanFactory) {
-            this.listener = CompositePosixMqOperationListener
-                .of(beanFactory.getBeanProvider(PosixMqOperationListener.class).orderedStream().toList());
+        if (this.listener == null) {
+            this.listener = CompositePosixMqOperationListener.ofBeans(getBeanFactory());
         }
     }
 
@@ -141,18 +139,18 @@ public class PosixMqMessageHandler extends AbstractMessageHandler {
             sent = this.queue.send(bytes, priority, this.sendTimeout);
         }
         catch (PosixMqException ex) {
-            listener.onSend(this.queue.name(), System.nanoTime() - start, ex);
-            throw new MessageDeliveryException(message, "cannot send to queue " + this.queue.name() + ": "
+            listener.onSend(this.queue.queueName(), System.nanoTime() - start, ex);
+            throw new MessageDeliveryException(message, "cannot send to queue " + this.queue.queueName() + ": "
                     + ex.getMessage(), ex);
         }
         if (!sent) {
-            MessageDeliveryException ex = new MessageDeliveryException(message, "queue " + this.queue.name()
+            MessageDeliveryException ex = new MessageDeliveryException(message, "queue " + this.queue.queueName()
                     + " stayed full (" + this.queue.get().capacity() + " messages) for the send timeout of "
                     + this.sendTimeout + "; is anything receiving from it?");
-            listener.onSend(this.queue.name(), System.nanoTime() - start, ex);
+            listener.onSend(this.queue.queueName(), System.nanoTime() - start, ex);
             throw ex;
         }
-        listener.onSend(this.queue.name(), System.nanoTime() - start, null);
+        listener.onSend(this.queue.queueName(), System.nanoTime() - start, null);
     }
 
     private byte[] toBytes(Message<?> message) {
@@ -175,7 +173,7 @@ public class PosixMqMessageHandler extends AbstractMessageHandler {
             }
         }
         throw new MessageHandlingException(message, "cannot send a " + payload.getClass().getName() + " payload to "
-                + "queue " + this.queue.name() + ": only byte[] and String are sent as is; "
+                + "queue " + this.queue.queueName() + ": only byte[] and String are sent as is; "
                 + (converter == null ? "set a MessageConverter (such as JacksonJsonMessageConverter) on the adapter"
                         : "the message converter " + converter + " did not produce byte[] or String"));
     }
@@ -208,12 +206,12 @@ public class PosixMqMessageHandler extends AbstractMessageHandler {
             catch (NumberFormatException ex) {
                 throw new MessageHandlingException(message, "the " + source + " gave '" + value
                         + "', not a priority (an integer 0 to " + (PosixMq.MQ_PRIO_MAX - 1) + ") for queue "
-                        + this.queue.name(), ex);
+                        + this.queue.queueName(), ex);
             }
         }
         if (result < 0 || result >= PosixMq.MQ_PRIO_MAX) {
             throw new MessageHandlingException(message, "the " + source + " gave priority " + result
-                    + ", outside 0 to " + (PosixMq.MQ_PRIO_MAX - 1) + " for queue " + this.queue.name());
+                    + ", outside 0 to " + (PosixMq.MQ_PRIO_MAX - 1) + " for queue " + this.queue.queueName());
         }
         return result;
     }
@@ -226,6 +224,6 @@ public class PosixMqMessageHandler extends AbstractMessageHandler {
     @Override
     public String toString() {
         String name = getComponentName();
-        return "PosixMqMessageHandler[" + (name != null ? name + ", " : "") + this.queue.name() + "]";
+        return "PosixMqMessageHandler[" + (name != null ? name + ", " : "") + this.queue.queueName() + "]";
     }
 }

@@ -1,4 +1,4 @@
-package io.github.posixmq.integration.inbound;
+package io.github.posixmq.boot;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,9 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.github.posixmq.Message;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
-import io.github.posixmq.boot.PosixMqIntegrationAutoConfiguration;
-import io.github.posixmq.boot.PosixMqTemplate;
-import io.github.posixmq.boot.TestQueues;
+import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +27,8 @@ import org.springframework.messaging.SubscribableChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Shutting down never drops a received message. */
-class PosixMqMessageProducerShutdownTests {
+/** Shutting down an application with a configured inbound channel adapter never drops a received message. */
+class PosixMqInboundShutdownTests {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 

@@ -5,27 +5,29 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 
-import io.github.posixmq.boot.PosixMqOperationListener;
-import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.PosixMq;
+import io.github.posixmq.integration.PosixMqOperationListener;
+import io.github.posixmq.integration.PosixMqQueueResolver;
+import io.github.posixmq.integration.PosixMqQueueSupplier;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.integration.dsl.MessageProducerSpec;
 import org.springframework.util.Assert;
 
-/** Configures a {@link PosixMqMessageProducer} in the Java DSL; created by {@link PosixMq#inboundChannelAdapter}. */
+/** Configures a {@link PosixMqMessageProducer} in the Java DSL; created by {@link PosixMqs#inboundChannelAdapter}. */
 public final class PosixMqMessageProducerSpec
         extends MessageProducerSpec<PosixMqMessageProducerSpec, PosixMqMessageProducer> {
 
-    private final @Nullable PosixMqQueues queues;
+    private final @Nullable PosixMqQueueResolver queues;
 
-    PosixMqMessageProducerSpec(io.github.posixmq.PosixMq queue) {
+    PosixMqMessageProducerSpec(PosixMq queue) {
         super(new PosixMqMessageProducer(queue));
         this.queues = null;
     }
 
-    PosixMqMessageProducerSpec(PosixMqQueues queues, String key) {
-        super(new PosixMqMessageProducer(queues, key));
+    PosixMqMessageProducerSpec(PosixMqQueueSupplier queue, @Nullable PosixMqQueueResolver queues) {
+        super(new PosixMqMessageProducer(queue));
         this.queues = queues;
     }
 
@@ -53,19 +55,27 @@ public final class PosixMqMessageProducerSpec
     }
 
     /** A queue that receives the original bytes and priority of every message whose flow failed. */
-    public PosixMqMessageProducerSpec deadLetterQueue(io.github.posixmq.PosixMq deadLetterQueue) {
+    public PosixMqMessageProducerSpec deadLetterQueue(PosixMq deadLetterQueue) {
+        this.target.setDeadLetterQueue(deadLetterQueue);
+        return this;
+    }
+
+    /** A dead-letter queue looked up for each failed message, following its supplier. */
+    public PosixMqMessageProducerSpec deadLetterQueue(PosixMqQueueSupplier deadLetterQueue) {
         this.target.setDeadLetterQueue(deadLetterQueue);
         return this;
     }
 
     /**
-     * The queue configured under {@code key} (in the registry this adapter was built from) receives the original
-     * bytes and priority of every message whose flow failed; it follows the registry's recovery.
+     * The queue configured under {@code key} (in the resolver this adapter was built from, such as the Spring Boot
+     * {@code PosixMqQueues}) receives the original bytes and priority of every message whose flow failed; it follows
+     * the resolver's supplier.
      */
     public PosixMqMessageProducerSpec deadLetterQueue(String key) {
-        PosixMqQueues queues = this.queues;
-        Assert.state(queues != null, "deadLetterQueue(key) needs an adapter built from PosixMqQueues; pass a PosixMq");
-        this.target.setDeadLetterQueue(queues, key);
+        PosixMqQueueResolver queues = this.queues;
+        Assert.state(queues != null, "deadLetterQueue(key) needs an adapter built from a PosixMqQueueResolver "
+                + "(such as PosixMqQueues) and a key; pass a PosixMq or a PosixMqQueueSupplier");
+        this.target.setDeadLetterQueue(queues.resolve(key));
         return this;
     }
 

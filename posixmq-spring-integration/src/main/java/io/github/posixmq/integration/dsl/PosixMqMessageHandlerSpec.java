@@ -4,8 +4,9 @@ import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.function.Function;
 
-import io.github.posixmq.boot.PosixMqOperationListener;
-import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.PosixMq;
+import io.github.posixmq.integration.PosixMqOperationListener;
+import io.github.posixmq.integration.PosixMqQueueSupplier;
 import io.github.posixmq.integration.outbound.PosixMqMessageHandler;
 
 import org.springframework.integration.dsl.MessageHandlerSpec;
@@ -13,15 +14,15 @@ import org.springframework.integration.expression.FunctionExpression;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.converter.MessageConverter;
 
-/** Configures a {@link PosixMqMessageHandler} in the Java DSL; created by {@link PosixMq#outboundChannelAdapter}. */
+/** Configures a {@link PosixMqMessageHandler} in the Java DSL; created by {@link PosixMqs#outboundChannelAdapter}. */
 public final class PosixMqMessageHandlerSpec extends MessageHandlerSpec<PosixMqMessageHandlerSpec, PosixMqMessageHandler> {
 
-    PosixMqMessageHandlerSpec(io.github.posixmq.PosixMq queue) {
+    PosixMqMessageHandlerSpec(PosixMq queue) {
         this.target = new PosixMqMessageHandler(queue);
     }
 
-    PosixMqMessageHandlerSpec(PosixMqQueues queues, String key) {
-        this.target = new PosixMqMessageHandler(queues, key);
+    PosixMqMessageHandlerSpec(PosixMqQueueSupplier queue) {
+        this.target = new PosixMqMessageHandler(queue);
     }
 
     /** The priority of messages without a {@code posixmq_priority} header or priority expression (default 0). */

@@ -1,4 +1,4 @@
-package io.github.posixmq.integration.dsl;
+package io.github.posixmq.boot;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -9,13 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.posixmq.Message;
 import io.github.posixmq.OpenOptions;
-import io.github.posixmq.boot.PosixMqAutoConfiguration;
-import io.github.posixmq.boot.PosixMqIntegrationAutoConfiguration;
-import io.github.posixmq.boot.PosixMqQueues;
-import io.github.posixmq.boot.PosixMqTemplate;
-import io.github.posixmq.boot.TestQueues;
+import io.github.posixmq.PosixMq;
 import io.github.posixmq.integration.PosixMqHeaders;
-import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
+import io.github.posixmq.integration.PosixMqOperationListener;
+import io.github.posixmq.integration.dsl.PosixMqs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +24,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.channel.QueueChannel;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.messaging.MessageChannel;
-import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.support.ErrorMessage;
 import org.springframework.messaging.support.MessageBuilder;
@@ -36,8 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** Flows built in code with {@link PosixMq#inboundChannelAdapter} and {@link PosixMq#outboundChannelAdapter}. */
-class PosixMqDslTests {
+/**
+ * Flows built in code with {@link PosixMqs} on the queues of the {@link PosixMqQueues} registry, which is their
+ * {@code PosixMqQueueResolver}.
+ */
+class PosixMqQueuesDslTests {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -50,31 +49,6 @@ class PosixMqDslTests {
     @AfterEach
     void removeQueues() {
         NAMES.close();
-    }
-
-    @Test
-    void flowFromOneQueueToAnotherWithCoreDescriptors() {
-        String in = NAMES.name("dsl-in");
-        String out = NAMES.name("dsl-out");
-        try (io.github.posixmq.PosixMq input = OpenOptions.readWrite().create().capacity(10).maxMessageSize(128).open(in);
-                io.github.posixmq.PosixMq output = OpenOptions.readWrite().create().capacity(10).maxMessageSize(128)
-                    .open(out)) {
-            this.runner.withBean("upperCaseFlow", IntegrationFlow.class, () -> IntegrationFlow
-                .from(PosixMq.inboundChannelAdapter(input).stringPayload().concurrency(2).id("dslInbound"))
-                .transform(String.class, text -> text.toUpperCase(Locale.ROOT))
-                .handle(PosixMq.outboundChannelAdapter(output)
-                    .priorityFunction(message -> ((String) message.getPayload()).length())
-                    .sendTimeout(Duration.ofSeconds(1)))
-                .get()).run(context -> {
-                    PosixMqMessageProducer producer = context.getBean("dslInbound", PosixMqMessageProducer.class);
-                    assertThat(producer.getConcurrency()).isEqualTo(2);
-                    assertThat(producer.isRunning()).isTrue();
-                    input.send("hello".getBytes(StandardCharsets.UTF_8), 1);
-                    // the posixmq_priority header (1) from the inbound adapter wins over the priority function
-                    assertThat(output.receive(WAIT)).contains(new Message(1, "HELLO".getBytes(StandardCharsets.UTF_8)));
-                });
-            assertThat(input.isClosed()).as("the adapter never closes the caller's descriptor").isFalse();
-        }
     }
 
     @Test
@@ -98,25 +72,6 @@ class PosixMqDslTests {
                     .isInstanceOf(MessagingException.class)
                     .hasMessageContaining("gave priority 40000, outside 0 to 32767 for queue /" + key);
             });
-    }
-
-    @Test
-    void outboundWithoutConverterRejectsOtherPayloadsClearly() {
-        String name = NAMES.name("noconv");
-        try (io.github.posixmq.PosixMq queue = OpenOptions.readWrite().create().capacity(1).maxMessageSize(16).open(name)) {
-            this.runner.withBean("flow", IntegrationFlow.class, () -> IntegrationFlow.from("rawInput")
-                .handle(PosixMq.outboundChannelAdapter(queue).sendTimeout(Duration.ZERO))
-                .get()).run(context -> {
-                    MessageChannel channel = context.getBean("rawInput", MessageChannel.class);
-                    assertThatThrownBy(() -> channel.send(MessageBuilder.withPayload(new Item("x")).build()))
-                        .isInstanceOf(MessagingException.class)
-                        .hasMessageContaining("cannot send a " + Item.class.getName() + " payload to queue " + name);
-                    channel.send(MessageBuilder.withPayload("1").build());
-                    assertThatThrownBy(() -> channel.send(MessageBuilder.withPayload("2").build()))
-                        .isInstanceOf(MessageDeliveryException.class)
-                        .hasMessageContaining("queue " + name + " stayed full");
-                });
-        }
     }
 
     @Test
@@ -167,29 +122,19 @@ class PosixMqDslTests {
             .withUserConfiguration(ReadmeFlow.class)
             .run(context -> {
                 PosixMqQueues queues = context.getBean(PosixMqQueues.class);
-                io.github.posixmq.PosixMq removedOrders = queues.get("orders");
-                io.github.posixmq.PosixMq removedShipping = queues.get("shipping");
-                io.github.posixmq.PosixMq.unlink(orders);
-                io.github.posixmq.PosixMq.unlink(shipping);
+                PosixMq removedOrders = queues.get("orders");
+                PosixMq removedShipping = queues.get("shipping");
+                PosixMq.unlink(orders);
+                PosixMq.unlink(shipping);
                 await().atMost(WAIT).until(() -> removedOrders.isClosed() && removedShipping.isClosed()
                         && queues.detachedReason("orders").isEmpty() && queues.detachedReason("shipping").isEmpty());
                 // through the recreated queues, opened by name as other programs would
-                try (io.github.posixmq.PosixMq in = OpenOptions.writeOnly().existing().open(orders);
-                        io.github.posixmq.PosixMq out = OpenOptions.readOnly().existing().open(shipping)) {
+                try (PosixMq in = OpenOptions.writeOnly().existing().open(orders);
+                        PosixMq out = OpenOptions.readOnly().existing().open(shipping)) {
                     in.send(bytes("order 43"), 4);
                     assertThat(out.receive(WAIT)).contains(new Message(4, bytes("ORDER 43")));
                 }
             });
-    }
-
-    @Test
-    void deadLetterQueueByKeyNeedsAnAdapterBuiltFromTheRegistry() {
-        String name = NAMES.name("raw");
-        try (io.github.posixmq.PosixMq raw = OpenOptions.readWrite().create().capacity(2).maxMessageSize(64).open(name)) {
-            assertThatThrownBy(() -> PosixMq.inboundChannelAdapter(raw).deadLetterQueue("orders-dlq"))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("needs an adapter built from PosixMqQueues");
-        }
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -197,13 +142,13 @@ class PosixMqDslTests {
 
         @Bean
         IntegrationFlow orders(PosixMqQueues queues) {
-            return IntegrationFlow.from(PosixMq.inboundChannelAdapter(queues, "orders")
+            return IntegrationFlow.from(PosixMqs.inboundChannelAdapter(queues, "orders")
                         .stringPayload()
                         .concurrency(2)
                         .errorChannel("ordersErrors")
                         .deadLetterQueue("orders-dlq"))
                 .transform(String.class, text -> text.toUpperCase(Locale.ROOT))
-                .handle(PosixMq.outboundChannelAdapter(queues, "shipping")
+                .handle(PosixMqs.outboundChannelAdapter(queues, "shipping")
                         .priority(5)
                         .priorityExpression("headers['level']")
                         .sendTimeout(Duration.ofSeconds(1)))
@@ -225,7 +170,7 @@ class PosixMqDslTests {
         @Bean
         IntegrationFlow outboundFlow(PosixMqQueues queues, org.springframework.core.env.Environment environment) {
             return IntegrationFlow.from("outboundInput")
-                .handle(PosixMq.outboundChannelAdapter(queues, environment.getProperty("test.key"))
+                .handle(PosixMqs.outboundChannelAdapter(queues, environment.getProperty("test.key"))
                     .priority(5)
                     .priorityExpression("headers['level']")
                     .messageConverter(PosixMqTemplate.defaultMessageConverter())
@@ -252,12 +197,12 @@ class PosixMqDslTests {
                 BlockingQueue<String> events) {
             String key = environment.getProperty("test.key");
             String dlq = environment.getProperty("test.dlq");
-            return IntegrationFlow.from(PosixMq.inboundChannelAdapter(queues, key)
+            return IntegrationFlow.from(PosixMqs.inboundChannelAdapter(queues, key)
                     .stringPayload(StandardCharsets.UTF_8)
                     .errorChannel("dslErrors")
                     .deadLetterQueue(queues.get(dlq))
                     .stopTimeout(Duration.ofSeconds(5))
-                    .operationListener(new io.github.posixmq.boot.PosixMqOperationListener() {
+                    .operationListener(new PosixMqOperationListener() {
                         @Override
                         public void onReceive(String queueName, long durationNanos, Throwable failure) {
                             events.add("receive " + queueName);

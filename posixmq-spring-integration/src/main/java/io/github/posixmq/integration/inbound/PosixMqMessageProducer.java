@@ -14,15 +14,13 @@ import java.util.concurrent.RejectedExecutionException;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqSelector;
 import io.github.posixmq.QueueClosedException;
-import io.github.posixmq.boot.CompositePosixMqOperationListener;
-import io.github.posixmq.boot.PosixMqOperationListener;
-import io.github.posixmq.boot.PosixMqQueueReference;
-import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.integration.CompositePosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqHeaders;
+import io.github.posixmq.integration.PosixMqOperationListener;
+import io.github.posixmq.integration.PosixMqQueueSupplier;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.integration.context.IntegrationContextUtils;
 import org.springframework.integration.endpoint.MessageProducerSupport;
@@ -41,9 +39,9 @@ import org.springframework.util.Assert;
  * (epoll), so a message is picked up as soon as it arrives and an idle queue costs no CPU. The queue descriptor is
  * shared and never closed by the adapter.
  *
- * <p>Built with {@link #PosixMqMessageProducer(PosixMqQueues, String) a registry key}, the adapter follows
- * {@link PosixMqQueues}' recovery: when the registry switches to a recreated queue and closes the old descriptor,
- * each receiving thread wakes and waits on the new one (and so does a dead-letter queue given by key).
+ * <p>Built with a {@link PosixMqQueueSupplier}, the adapter follows the supplier: when it switches to another
+ * descriptor (a registry's recovery of a recreated queue) and the old descriptor is closed, each receiving thread
+ * wakes and waits on the new one (and a dead-letter queue given as a supplier is looked up for each message).
  *
  * <p>When the flow fails for a message, the original bytes and priority go to the {@link #setDeadLetterQueue
  * dead-letter queue} (if set) and an {@code ErrorMessage} to the error channel (the global {@code errorChannel}
@@ -55,7 +53,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     /** Pause after an unexpected receive failure before trying again. */
     private static final long RECOVERY_MILLIS = 1000;
 
-    private final PosixMqQueueReference queue;
+    private final PosixMqQueueSupplier queue;
 
     private final Object monitor = new Object();
 
@@ -67,7 +65,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
 
     private @Nullable Charset charset;
 
-    private @Nullable PosixMqQueueReference deadLetterQueue;
+    private @Nullable PosixMqQueueSupplier deadLetterQueue;
 
     private @Nullable PosixMqOperationListener listener;
 
@@ -85,12 +83,16 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     public PosixMqMessageProducer(PosixMq queue) {
         Assert.notNull(queue, "queue must not be null");
         Assert.isTrue(queue.canReceive(), () -> "queue " + queue.name() + " must be opened for reading");
-        this.queue = PosixMqQueueReference.of(queue);
+        this.queue = PosixMqQueueSupplier.of(queue);
     }
 
-    /** Creates an adapter receiving from the queue configured under {@code key}, following the registry's recovery. */
-    public PosixMqMessageProducer(PosixMqQueues queues, String key) {
-        this.queue = PosixMqQueueReference.of(queues, key);
+    /**
+     * Creates an adapter receiving from the queue {@code queue} supplies now (which must be open for reading),
+     * following it when it supplies another descriptor.
+     */
+    public PosixMqMessageProducer(PosixMqQueueSupplier queue) {
+        Assert.notNull(queue, "queue must not be null");
+        this.queue = queue;
     }
 
     /** The queue this adapter receives from now. */
@@ -137,26 +139,22 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
      */
     public void setDeadLetterQueue(@Nullable PosixMq deadLetterQueue) {
         Assert.isTrue(deadLetterQueue == null || deadLetterQueue.canSend(), "the dead-letter queue must be open for sending");
-        setDeadLetterQueue(deadLetterQueue != null ? PosixMqQueueReference.of(deadLetterQueue) : null);
+        setDeadLetterQueue(deadLetterQueue != null ? PosixMqQueueSupplier.of(deadLetterQueue) : null);
     }
 
     /**
-     * Sets the queue configured under {@code key} in {@code queues} as the dead-letter queue, looked up for each
-     * failed message (so it follows the registry's recovery).
+     * Sets the dead-letter queue as a supplier, looked up for each failed message (so it follows the supplier when
+     * it switches to another descriptor); null for none.
      */
-    public void setDeadLetterQueue(PosixMqQueues queues, String key) {
-        setDeadLetterQueue(PosixMqQueueReference.of(queues, key));
-    }
-
-    private void setDeadLetterQueue(@Nullable PosixMqQueueReference deadLetterQueue) {
-        Assert.isTrue(deadLetterQueue == null || !deadLetterQueue.name().equals(this.queue.name()),
+    public void setDeadLetterQueue(@Nullable PosixMqQueueSupplier deadLetterQueue) {
+        Assert.isTrue(deadLetterQueue == null || !deadLetterQueue.queueName().equals(this.queue.queueName()),
                 "a queue cannot be its own dead-letter queue");
         this.deadLetterQueue = deadLetterQueue;
     }
 
     /** The dead-letter queue now, or null. */
     public @Nullable PosixMq getDeadLetterQueue() {
-        PosixMqQueueReference deadLetter = this.deadLetterQueue;
+        PosixMqQueueSupplier deadLetter = this.deadLetterQueue;
         return deadLetter != null ? deadLetter.get() : null;
     }
 
@@ -222,11 +220,10 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         super.onInit();
         if (this.taskExecutor == null) {
             String name = getComponentName();
-            this.taskExecutor = new SimpleAsyncTaskExecutor((name != null ? name : "posixmq-" + this.queue.name()) + "-");
+            this.taskExecutor = new SimpleAsyncTaskExecutor((name != null ? name : "posixmq-" + this.queue.queueName()) + "-");
         }
-        if (this.listener == null && getBeanFactory() instanceof ListableBeanFactory beanFactory) {
-            this.listener = CompositePosixMqOperationListener
-                .of(beanFactory.getBeanProvider(PosixMqOperationListener.class).orderedStream().toList());
+        if (this.listener == null) {
+            this.listener = CompositePosixMqOperationListener.ofBeans(getBeanFactory());
         }
     }
 
@@ -241,7 +238,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     protected void doStart() {
         Executor executor = this.taskExecutor;
         if (executor == null) {
-            executor = new SimpleAsyncTaskExecutor("posixmq-" + this.queue.name() + "-");
+            executor = new SimpleAsyncTaskExecutor("posixmq-" + this.queue.queueName() + "-");
             this.taskExecutor = executor;
         }
         synchronized (this.monitor) {
@@ -361,7 +358,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
 
         @Override
         public void run() {
-            PosixMqQueueReference reference = PosixMqMessageProducer.this.queue;
+            PosixMqQueueSupplier reference = PosixMqMessageProducer.this.queue;
             PosixMq queue = this.key.queue();
             ByteBuffer buffer = ByteBuffer.allocateDirect((int) queue.maxMessageSize());
             try {
@@ -398,8 +395,8 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
                         return;
                     }
                     catch (RuntimeException ex) {
-                        listener().onReceive(reference.name(), System.nanoTime() - start, ex);
-                        logger.error(ex, () -> "Failed to receive from queue " + reference.name() + "; retrying in "
+                        listener().onReceive(reference.queueName(), System.nanoTime() - start, ex);
+                        logger.error(ex, () -> "Failed to receive from queue " + reference.queueName() + "; retrying in "
                                 + RECOVERY_MILLIS + " ms");
                         pause();
                         continue;
@@ -412,7 +409,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
                         this.selector.select();
                         continue;
                     }
-                    listener().onReceive(reference.name(), System.nanoTime() - start, null);
+                    listener().onReceive(reference.queueName(), System.nanoTime() - start, null);
                     buffer.flip();
                     byte[] bytes = new byte[buffer.remaining()];
                     buffer.get(bytes);
@@ -456,7 +453,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
             catch (CharacterCodingException ex) {
                 Message<byte[]> raw = build(bytes, priority);
                 fail(raw, bytes, priority, new MessageConversionException(raw, "message of " + bytes.length
-                        + " bytes (priority " + priority + ") from queue " + this.queue.name() + " is not valid "
+                        + " bytes (priority " + priority + ") from queue " + this.queue.queueName() + " is not valid "
                         + charset.name() + " (" + ex + "); it was not sent to the output channel", ex));
                 return;
             }
@@ -481,17 +478,17 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     private <T> Message<T> build(T payload, int priority) {
         return getMessageBuilderFactory().withPayload(payload)
             .setHeader(PosixMqHeaders.PRIORITY, priority)
-            .setHeader(PosixMqHeaders.QUEUE, this.queue.name())
+            .setHeader(PosixMqHeaders.QUEUE, this.queue.queueName())
             .build();
     }
 
     private void fail(Message<?> message, byte[] bytes, int priority, RuntimeException failure) {
-        PosixMqQueueReference deadLetter = this.deadLetterQueue;
+        PosixMqQueueSupplier deadLetter = this.deadLetterQueue;
         if (deadLetter != null) {
             deadLetter(deadLetter, bytes, priority);
         }
         MessagingException error = failure instanceof MessagingException messaging ? messaging
-                : new MessagingException(message, "failed to handle a message from queue " + this.queue.name(), failure);
+                : new MessagingException(message, "failed to handle a message from queue " + this.queue.queueName(), failure);
         MessageChannel channel;
         try {
             channel = resolveErrorChannel();
@@ -501,8 +498,8 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
             return;
         }
         if (channel == null) {
-            logger.error(error, () -> "Failed to handle a message from queue " + this.queue.name()
-                    + (deadLetter != null ? "; it was sent to dead-letter queue " + deadLetter.name() : ""));
+            logger.error(error, () -> "Failed to handle a message from queue " + this.queue.queueName()
+                    + (deadLetter != null ? "; it was sent to dead-letter queue " + deadLetter.queueName() : ""));
             return;
         }
         try {
@@ -513,30 +510,30 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         }
     }
 
-    private void deadLetter(PosixMqQueueReference deadLetter, byte[] bytes, int priority) {
+    private void deadLetter(PosixMqQueueSupplier deadLetter, byte[] bytes, int priority) {
         long start = System.nanoTime();
         try {
             deadLetter.execute((queue) -> {
                 if (!queue.trySend(bytes, priority)) {
-                    logger.warn(() -> "Dead-letter queue " + deadLetter.name() + " is full; waiting for room to keep "
-                            + "a failed message from queue " + this.queue.name());
+                    logger.warn(() -> "Dead-letter queue " + deadLetter.queueName() + " is full; waiting for room to keep "
+                            + "a failed message from queue " + this.queue.queueName());
                     queue.send(bytes, priority);
                 }
                 return null;
             });
-            listener().onSend(deadLetter.name(), System.nanoTime() - start, null);
+            listener().onSend(deadLetter.queueName(), System.nanoTime() - start, null);
         }
         catch (RuntimeException ex) {
-            listener().onSend(deadLetter.name(), System.nanoTime() - start, ex);
+            listener().onSend(deadLetter.queueName(), System.nanoTime() - start, ex);
             logger.error(ex, () -> "LOST a failed message of " + bytes.length + " bytes (priority " + priority
-                    + ") from queue " + this.queue.name() + ": it could not be sent to dead-letter queue "
-                    + deadLetter.name());
+                    + ") from queue " + this.queue.queueName() + ": it could not be sent to dead-letter queue "
+                    + deadLetter.queueName());
         }
     }
 
     @Override
     public String toString() {
         String name = getComponentName();
-        return "PosixMqMessageProducer[" + (name != null ? name + ", " : "") + this.queue.name() + "]";
+        return "PosixMqMessageProducer[" + (name != null ? name + ", " : "") + this.queue.queueName() + "]";
     }
 }

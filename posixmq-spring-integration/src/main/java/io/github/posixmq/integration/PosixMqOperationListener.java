@@ -1,9 +1,9 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.integration;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Told of every send and receive made by {@code PosixMqTemplate} and the Spring Integration channel adapters, so
+ * Told of every send and receive made by the channel adapters (and the Spring Boot {@code PosixMqTemplate}), so
  * that metrics (and anything else) can observe them without the callers knowing about Micrometer.
  */
 public interface PosixMqOperationListener {

@@ -1,10 +1,13 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.integration;
 
 import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 
 /** Calls several {@link PosixMqOperationListener}s in order; one that throws does not stop the others. */
 public final class CompositePosixMqOperationListener implements PosixMqOperationListener {
@@ -26,6 +29,17 @@ public final class CompositePosixMqOperationListener implements PosixMqOperation
             return PosixMqOperationListener.NOOP;
         }
         return new CompositePosixMqOperationListener(List.copyOf(listeners));
+    }
+
+    /**
+     * The {@link PosixMqOperationListener} beans of {@code beanFactory} in order, as one listener
+     * ({@link PosixMqOperationListener#NOOP} when there are none or {@code beanFactory} cannot list beans).
+     */
+    public static PosixMqOperationListener ofBeans(@Nullable BeanFactory beanFactory) {
+        if (beanFactory instanceof ListableBeanFactory listable) {
+            return of(listable.getBeanProvider(PosixMqOperationListener.class).orderedStream().toList());
+        }
+        return PosixMqOperationListener.NOOP;
     }
 
     @Override

@@ -1,0 +1,35 @@
+package io.github.posixmq.boot;
+
+import io.github.posixmq.PosixMq;
+import io.github.posixmq.integration.PosixMqQueueSupplier;
+
+/** The queue configured under one key of {@link PosixMqQueues}, looked up at each use so that it follows recovery. */
+final class RegistryQueueSupplier implements PosixMqQueueSupplier {
+
+    private final PosixMqQueues queues;
+
+    private final String key;
+
+    private final String name;
+
+    RegistryQueueSupplier(PosixMqQueues queues, String key) {
+        this.queues = queues;
+        this.key = key;
+        this.name = queues.queueName(key);
+    }
+
+    @Override
+    public PosixMq get() {
+        return this.queues.get(this.key);
+    }
+
+    @Override
+    public String queueName() {
+        return this.name;
+    }
+
+    @Override
+    public String toString() {
+        return "PosixMqQueueSupplier[" + this.name + ", posixmq.queues." + this.key + "]";
+    }
+}
