@@ -28,22 +28,30 @@ final class PosixMqPropertiesValidator {
     private PosixMqPropertiesValidator() {
     }
 
+    /** The property prefix of the queues of {@link PosixMqProperties}. */
+    static final String ROOT = "posixmq.queues";
+
     static Map<String, PosixMqQueues.QueueInfo> validate(PosixMqProperties properties) {
+        return validate(properties, ROOT);
+    }
+
+    /** Validates the queues of {@code properties}, naming each property as {@code <root>.<key>.<property>}. */
+    static Map<String, PosixMqQueues.QueueInfo> validate(PosixMqProperties properties, String root) {
         Map<String, PosixMqQueues.QueueInfo> infos = new LinkedHashMap<>();
         Map<String, String> keysByName = new LinkedHashMap<>();
         properties.getQueues().forEach((key, queue) -> {
-            PosixMqQueues.QueueInfo info = resolve(key, queue);
+            PosixMqQueues.QueueInfo info = resolve(root, key, queue);
             String other = keysByName.putIfAbsent(info.name(), key);
             if (other != null) {
-                throw new PosixMqConfigurationException(prefix(key) + ".name", info.name(), "posixmq.queues." + other
-                        + " already uses queue " + info.name(), "Give each entry under posixmq.queues its own queue "
+                throw new PosixMqConfigurationException(prefix(root, key) + ".name", info.name(), prefix(root, other)
+                        + " already uses queue " + info.name(), "Give each entry under " + root + " its own queue "
                         + "name, or use one entry for both adapters.", null);
             }
             infos.put(key, info);
         });
         properties.getQueues().forEach((key, queue) -> {
-            validateInbound(key, queue.getInbound(), infos);
-            validateOutbound(key, queue.getOutbound());
+            validateInbound(root, key, queue.getInbound(), infos);
+            validateOutbound(prefix(root, key), queue.getOutbound());
         });
         validateRecovery(properties.getRecovery());
         return infos;
@@ -59,7 +67,11 @@ final class PosixMqPropertiesValidator {
     }
 
     static String prefix(String key) {
-        return "posixmq.queues." + key;
+        return prefix(ROOT, key);
+    }
+
+    static String prefix(String root, String key) {
+        return root + "." + key;
     }
 
     static String queueName(String key, PosixMqProperties.Queue queue) {
@@ -88,37 +100,42 @@ final class PosixMqPropertiesValidator {
 
     /** Whether the inbound payload is a String; throws for anything but "bytes" and "string". */
     static boolean stringPayload(String key, PosixMqProperties.Inbound inbound) {
+        return stringPayloadAt(prefix(key), inbound);
+    }
+
+    private static boolean stringPayloadAt(String prefix, PosixMqProperties.Inbound inbound) {
         String type = inbound.getPayloadType().trim().toLowerCase(Locale.ROOT);
         if (!type.equals(BYTES) && !type.equals(STRING)) {
-            throw new PosixMqConfigurationException(prefix(key) + ".inbound.payload-type", inbound.getPayloadType(),
-                    "unknown payload type", "Set " + prefix(key) + ".inbound.payload-type to 'bytes' (byte[] "
-                            + "payloads) or 'string' (decoded with " + prefix(key) + ".inbound.charset).", null);
+            throw new PosixMqConfigurationException(prefix + ".inbound.payload-type", inbound.getPayloadType(),
+                    "unknown payload type", "Set " + prefix + ".inbound.payload-type to 'bytes' (byte[] "
+                            + "payloads) or 'string' (decoded with " + prefix + ".inbound.charset).", null);
         }
         return type.equals(STRING);
     }
 
-    static int parseMode(String key, @Nullable String mode) {
+    private static int parseMode(String prefix, @Nullable String mode) {
         if (mode == null || !OCTAL_MODE.matcher(mode.trim()).matches()) {
-            throw new PosixMqConfigurationException(prefix(key) + ".mode", mode, "not an octal permission mode",
-                    "Set " + prefix(key) + ".mode to octal permission bits between 0000 and 0777, such as '0600' "
+            throw new PosixMqConfigurationException(prefix + ".mode", mode, "not an octal permission mode",
+                    "Set " + prefix + ".mode to octal permission bits between 0000 and 0777, such as '0600' "
                             + "(owner only) or '0660' (owner and group); quote it in YAML.", null);
         }
         return Integer.parseInt(mode.trim(), 8);
     }
 
-    private static PosixMqQueues.QueueInfo resolve(String key, PosixMqProperties.Queue queue) {
+    private static PosixMqQueues.QueueInfo resolve(String root, String key, PosixMqProperties.Queue queue) {
         if (!StringUtils.hasText(key)) {
-            throw new PosixMqConfigurationException("posixmq.queues", key, "a queue key is empty",
-                    "Give every entry under posixmq.queues a non-empty key.", null);
+            throw new PosixMqConfigurationException(root, key, "a queue key is empty",
+                    "Give every entry under " + root + " a non-empty key.", null);
         }
+        String prefix = prefix(root, key);
         String configured = queueName(key, queue);
         String name;
         try {
             name = QueueNames.normalize(configured);
         }
         catch (IllegalArgumentException ex) {
-            throw new PosixMqConfigurationException(prefix(key) + ".name", configured, String.valueOf(ex.getMessage()),
-                    "Set " + prefix(key) + ".name to a single-component name of 1 to " + QueueNames.NAME_MAX
+            throw new PosixMqConfigurationException(prefix + ".name", configured, String.valueOf(ex.getMessage()),
+                    "Set " + prefix + ".name to a single-component name of 1 to " + QueueNames.NAME_MAX
                             + " bytes such as /orders (no further '/', not '.' or '..').", ex);
         }
         long capacity = 0;
@@ -126,8 +143,8 @@ final class PosixMqPropertiesValidator {
             capacity = queue.getCapacity();
             if (capacity < 1) {
                 long limit = SystemLimits.read().msgMax();
-                throw new PosixMqConfigurationException(prefix(key) + ".capacity", capacity, "the capacity must be at "
-                        + "least 1", "Set " + prefix(key) + ".capacity between 1 and " + SystemLimits.path("msg_max")
+                throw new PosixMqConfigurationException(prefix + ".capacity", capacity, "the capacity must be at "
+                        + "least 1", "Set " + prefix + ".capacity between 1 and " + SystemLimits.path("msg_max")
                                 + " (" + (limit > 0 ? limit : "unknown") + "), or remove it for the system default.",
                         null);
             }
@@ -137,37 +154,38 @@ final class PosixMqPropertiesValidator {
         if (size != null) {
             maxMessageSize = size.toBytes();
             if (maxMessageSize < 1) {
-                throw new PosixMqConfigurationException(prefix(key) + ".max-message-size", size, "the max message "
-                        + "size must be at least 1 byte", "Set " + prefix(key) + ".max-message-size between 1 and "
+                throw new PosixMqConfigurationException(prefix + ".max-message-size", size, "the max message "
+                        + "size must be at least 1 byte", "Set " + prefix + ".max-message-size between 1 and "
                                 + SystemLimits.path("msgsize_max") + ", or remove it for the system default.",
                         null);
             }
         }
-        int mode = parseMode(key, queue.getMode());
+        int mode = parseMode(prefix, queue.getMode());
         return new PosixMqQueues.QueueInfo(key, name, queue.isCreate(), mode, capacity, maxMessageSize,
                 queue.isRemoveOnShutdown(), queue);
     }
 
-    private static void validateInbound(String key, PosixMqProperties.Inbound inbound,
+    private static void validateInbound(String root, String key, PosixMqProperties.Inbound inbound,
             Map<String, PosixMqQueues.QueueInfo> infos) {
-        String prefix = prefix(key) + ".inbound";
+        String queuePrefix = prefix(root, key);
+        String prefix = queuePrefix + ".inbound";
         if (inbound.getConcurrency() < 1) {
             throw new PosixMqConfigurationException(prefix + ".concurrency", inbound.getConcurrency(),
                     "at least one thread must receive", "Set " + prefix + ".concurrency to 1 or more, or set "
                             + prefix + ".enabled=false to not receive.", null);
         }
-        stringPayload(key, inbound);
+        stringPayloadAt(queuePrefix, inbound);
         String deadLetter = inbound.getDeadLetterQueue();
         if (deadLetter != null) {
             String target = findKey(deadLetter, infos);
             if (target == null) {
                 throw new PosixMqConfigurationException(prefix + ".dead-letter-queue", deadLetter, "no queue with that "
-                        + "key or name is configured", "Declare the dead-letter queue under posixmq.queues (for "
-                                + "example posixmq.queues." + key + "-dlq.capacity=10) and name its key here.", null);
+                        + "key or name is configured", "Declare the dead-letter queue under " + root + " (for "
+                                + "example " + queuePrefix + "-dlq.capacity=10) and name its key here.", null);
             }
             if (target.equals(key)) {
                 throw new PosixMqConfigurationException(prefix + ".dead-letter-queue", deadLetter, "a queue cannot be "
-                        + "its own dead-letter queue", "Name another queue configured under posixmq.queues.", null);
+                        + "its own dead-letter queue", "Name another queue configured under " + root + ".", null);
             }
         }
     }
@@ -184,8 +202,8 @@ final class PosixMqPropertiesValidator {
             .findFirst().orElse(null);
     }
 
-    private static void validateOutbound(String key, PosixMqProperties.Outbound outbound) {
-        String prefix = prefix(key) + ".outbound";
+    private static void validateOutbound(String queuePrefix, PosixMqProperties.Outbound outbound) {
+        String prefix = queuePrefix + ".outbound";
         if (outbound.getPriority() < 0 || outbound.getPriority() >= PosixMq.MQ_PRIO_MAX) {
             throw new PosixMqConfigurationException(prefix + ".priority", outbound.getPriority(), "priorities are 0 to "
                     + (PosixMq.MQ_PRIO_MAX - 1), "Set " + prefix + ".priority between 0 (lowest, the default) and "

@@ -64,6 +64,9 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
 
     private final Map<String, Entry> entries;
 
+    /** The property prefix of the queues, named in errors and log lines ({@code posixmq.queues}). */
+    private final String root;
+
     private final boolean recoveryEnabled;
 
     private final Duration checkInterval;
@@ -83,24 +86,35 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
      *         opened
      */
     public PosixMqQueues(PosixMqProperties properties) {
+        this(properties, PosixMqPropertiesValidator.ROOT);
+    }
+
+    /**
+     * Like {@link #PosixMqQueues(PosixMqProperties)} for queues configured under another property prefix than
+     * {@code posixmq.queues}, such as a binder's binding properties: errors and log lines name
+     * {@code <root>.<key>.<property>}.
+     */
+    public PosixMqQueues(PosixMqProperties properties, String root) {
         Assert.notNull(properties, "properties must not be null");
-        Map<String, QueueInfo> resolved = PosixMqPropertiesValidator.validate(properties);
+        Assert.hasText(root, "root must not be empty");
+        this.root = root;
+        Map<String, QueueInfo> resolved = PosixMqPropertiesValidator.validate(properties, root);
         Map<String, Entry> entries = new LinkedHashMap<>();
         List<String> created = new ArrayList<>();
         try {
             for (QueueInfo info : resolved.values()) {
                 PosixMq mq;
                 try {
-                    mq = open(info, created);
+                    mq = open(PosixMqPropertiesValidator.prefix(root, info.key()), info, created);
                 }
                 catch (PosixMqException ex) {
-                    throw openFailure(info, ex);
+                    throw openFailure(root, info, ex);
                 }
                 entries.put(info.key(), new Entry(info, mq));
             }
             Map<String, QueueInfo> actual = new LinkedHashMap<>();
             entries.forEach((key, entry) -> actual.put(key, entry.info));
-            checkDeadLetterSizes(actual);
+            checkDeadLetterSizes(root, actual);
         }
         catch (RuntimeException ex) {
             // a failed start leaves nothing behind: close what it opened, remove what it created
@@ -145,7 +159,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
     }
 
     /** A dead-letter queue must take every message of the queue it serves. */
-    private static void checkDeadLetterSizes(Map<String, QueueInfo> infos) {
+    private static void checkDeadLetterSizes(String root, Map<String, QueueInfo> infos) {
         for (QueueInfo info : infos.values()) {
             String deadLetter = info.properties().getInbound().getDeadLetterQueue();
             if (deadLetter == null) {
@@ -153,12 +167,12 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
             }
             QueueInfo target = infos.get(PosixMqPropertiesValidator.findKey(deadLetter, infos));
             if (target != null && target.maxMessageSize() < info.maxMessageSize()) {
-                String prefix = PosixMqPropertiesValidator.prefix(info.key());
+                String prefix = PosixMqPropertiesValidator.prefix(root, info.key());
                 throw new PosixMqConfigurationException(prefix + ".inbound.dead-letter-queue", deadLetter,
                         "its max message size " + target.maxMessageSize() + " is smaller than the "
                                 + info.maxMessageSize() + " bytes of " + info.name()
                                 + ", so a large failed message could not be kept",
-                        "Set posixmq.queues." + target.key() + ".max-message-size to at least "
+                        "Set " + PosixMqPropertiesValidator.prefix(root, target.key()) + ".max-message-size to at least "
                                 + info.maxMessageSize() + " (and recreate that queue if it exists).",
                         null);
             }
@@ -169,7 +183,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
      * Opens (creating if configured) the queue; adds its name to {@code created} when this call created it, and warns
      * when an existing queue has other attributes than configured.
      */
-    private static PosixMq open(QueueInfo info, List<String> created) {
+    private static PosixMq open(String prefix, QueueInfo info, List<String> created) {
         OpenOptions options = OpenOptions.readWrite().mode(info.mode());
         if (info.capacity() > 0) {
             options.capacity(info.capacity());
@@ -192,7 +206,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
         }
         if ((info.capacity() > 0 && info.capacity() != mq.capacity())
                 || (info.maxMessageSize() > 0 && info.maxMessageSize() != mq.maxMessageSize())) {
-            logger.warn("Queue " + info.name() + " (posixmq.queues." + info.key() + ") already existed with capacity "
+            logger.warn("Queue " + info.name() + " (" + prefix + ") already existed with capacity "
                     + mq.capacity() + " and max message size " + mq.maxMessageSize() + ", not the configured "
                     + describe(info.capacity()) + " and " + describe(info.maxMessageSize())
                     + "; a queue's attributes are fixed when it is created: remove it (mq_unlink) to apply the settings");
@@ -204,8 +218,8 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
         return value > 0 ? Long.toString(value) : "system default";
     }
 
-    private static PosixMqConfigurationException openFailure(QueueInfo info, PosixMqException ex) {
-        String prefix = "posixmq.queues." + info.key();
+    private static PosixMqConfigurationException openFailure(String root, QueueInfo info, PosixMqException ex) {
+        String prefix = PosixMqPropertiesValidator.prefix(root, info.key());
         if (ex instanceof QueueNotFoundException) {
             return new PosixMqConfigurationException(prefix + ".create", false, "queue " + info.name()
                     + " does not exist and create is false", "Start the program that creates " + info.name()
@@ -311,10 +325,15 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
         return this.checkInterval;
     }
 
+    /** The property prefix of the queue configured under {@code key}, such as {@code posixmq.queues.orders}. */
+    public String prefix(String key) {
+        return PosixMqPropertiesValidator.prefix(this.root, key);
+    }
+
     private String checkKey(String key) {
         Assert.notNull(key, "key must not be null");
         if (!this.entries.containsKey(key)) {
-            throw new IllegalArgumentException("no POSIX message queue is configured under posixmq.queues." + key
+            throw new IllegalArgumentException("no POSIX message queue is configured under " + prefix(key)
                     + "; the configured keys are " + this.entries.keySet());
         }
         return key;
@@ -367,7 +386,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
 
     private void detach(Entry entry) {
         QueueInfo info = entry.configured;
-        String prefix = PosixMqPropertiesValidator.prefix(info.key());
+        String prefix = prefix(info.key());
         entry.detachedBecause = "queue " + info.name() + " was removed (mq_unlink) while this application held it "
                 + "open, so no other process can reach the queue this application uses; "
                 + (info.create() ? "recreating it" : "waiting for another program to create it again (" + prefix
@@ -389,7 +408,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
         List<String> created = new ArrayList<>(1);
         PosixMq fresh;
         try {
-            fresh = open(info, created);
+            fresh = open(prefix(info.key()), info, created);
         }
         catch (QueueNotFoundException ex) {
             if (!info.create()) {
@@ -425,7 +444,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
         old.close();
         entry.removed.add(new RemovedQueue(removed, System.nanoTime()));
         long[] moved = moveMessages(entry, false);
-        logger.info("POSIX message queue " + info.name() + " (" + PosixMqPropertiesValidator.prefix(info.key())
+        logger.info("POSIX message queue " + info.name() + " (" + prefix(info.key())
                 + ") is back: " + (created.isEmpty() ? "opened the queue that now has that name" : "recreated it")
                 + " and switched to it; moved " + moved[0] + " message(s) from the removed queue"
                 + (moved[1] > 0 ? "; " + moved[1] + " more wait until the new queue has room" : ""));
@@ -441,7 +460,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
         if (!failure.equals(entry.lastFailure)) {
             entry.lastFailure = failure;
             logger.warn("Cannot " + step + " POSIX message queue " + entry.configured.name() + " ("
-                    + PosixMqPropertiesValidator.prefix(entry.configured.key()) + "): " + failure + "; trying again every "
+                    + prefix(entry.configured.key()) + "): " + failure + "; trying again every "
                     + format(this.checkInterval));
         }
     }
