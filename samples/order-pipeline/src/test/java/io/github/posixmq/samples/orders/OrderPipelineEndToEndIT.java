@@ -192,7 +192,9 @@ class OrderPipelineEndToEndIT {
         assertThat(jar).as("the packaged application (mvn package)").exists();
         Path logs = Files.createDirectories(Path.of(System.getProperty("e2e.dir", "target/e2e")));
         this.appLog = logs.resolve("order-pipeline-" + ProcessHandle.current().pid() + ".log");
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString(), "--server.port=0"));
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString(), "--server.port=0",
+                // the health check below reads the per-queue components, which the sample shows to nobody by default
+                "--management.endpoint.health.show-details=always"));
         QUEUES.forEach((key, name) -> {
             command.add("--posixmq.queues." + key + ".name=" + name);
             command.add("--posixmq.queues." + key + ".capacity=10");
@@ -217,7 +219,7 @@ class OrderPipelineEndToEndIT {
     }
 
     private String get(int port, String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
         return response.body();
