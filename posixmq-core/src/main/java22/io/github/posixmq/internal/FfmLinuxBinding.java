@@ -12,6 +12,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Optional;
 
+import com.sun.jna.Platform;
+
 /**
  * {@link MqBinding} for 64-bit Linux on the JDK's Foreign Function &amp; Memory API (Java 22+), shipped in
  * {@code META-INF/versions/22} of the posixmq-core jar. Every downcall handle is created once ({@code static final},
@@ -51,12 +53,11 @@ public final class FfmLinuxBinding implements MqBinding {
 
         private static String probe() {
             String os = System.getProperty("os.name") + " " + System.getProperty("os.arch");
-            if (!System.getProperty("os.name", "").startsWith("Linux")) {
-                return "POSIX message queues need Linux, but this JVM runs on " + os
-                        + "; posixmq cannot be used on this system.";
-            }
-            if (ValueLayout.ADDRESS.byteSize() != 8) {
-                return "posixmq supports 64-bit Linux only, but this JVM is 32-bit (" + os + ").";
+            // the same platforms as the JNA binding: the constants in Linux are theirs
+            String problem = JnaLinuxBinding.platformProblem(os, Platform.isLinux(),
+                    (int) ValueLayout.ADDRESS.byteSize(), Platform.ARCH);
+            if (problem != null) {
+                return problem;
             }
             try {
                 return Handles.MQ_OPEN == null ? "unreachable" : null;
