@@ -15,8 +15,8 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.messaging.converter.MessageConverter;
 
 /**
- * Auto-configuration of the queues declared under {@code posixmq.queues}: the {@link PosixMqQueues} registry and a
- * {@link PosixMqTemplate}. Backs off, with one log line, where POSIX message queues are not available.
+ * Auto-configuration of the queues declared under {@code posixmq.queues}: the {@link PosixMqQueues} registry, its
+ * {@link PosixMqRecovery} and a {@link PosixMqTemplate}. Backs off, with one log line, where POSIX message queues are not available.
  */
 @AutoConfiguration
 @ConditionalOnClass(PosixMq.class)
@@ -32,6 +32,13 @@ public final class PosixMqAutoConfiguration {
     @ConditionalOnMissingBean
     public PosixMqQueues posixMqQueues(PosixMqProperties properties) {
         return new PosixMqQueues(properties);
+    }
+
+    /** Recovery of queues whose name is removed while the application runs; a lifecycle bean. */
+    @Bean
+    @ConditionalOnMissingBean
+    public PosixMqRecovery posixMqRecovery(PosixMqQueues queues) {
+        return new PosixMqRecovery(queues);
     }
 
     /**

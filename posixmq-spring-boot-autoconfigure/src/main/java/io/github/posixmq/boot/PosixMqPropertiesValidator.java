@@ -16,37 +16,39 @@ import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
-/** Checks {@link PosixMqProperties} before any queue is opened; every problem names its property and the fix. */
+/**
+ * Checks {@link PosixMqProperties} before any queue is opened and resolves them into {@link PosixMqSettings}; every
+ * problem names its property and the fix.
+ */
 final class PosixMqPropertiesValidator {
 
-    static final String BYTES = "bytes";
+    private static final String BYTES = "bytes";
 
-    static final String STRING = "string";
+    private static final String STRING = "string";
 
     private static final Pattern OCTAL_MODE = Pattern.compile("0?[0-7]{1,3}");
 
     private PosixMqPropertiesValidator() {
     }
 
-    static Map<String, PosixMqQueues.QueueInfo> validate(PosixMqProperties properties) {
-        Map<String, PosixMqQueues.QueueInfo> infos = new LinkedHashMap<>();
+    static PosixMqSettings validate(PosixMqProperties properties) {
         Map<String, String> keysByName = new LinkedHashMap<>();
+        Map<String, String> names = new LinkedHashMap<>();
         properties.getQueues().forEach((key, queue) -> {
-            PosixMqQueues.QueueInfo info = resolve(key, queue);
-            String other = keysByName.putIfAbsent(info.name(), key);
+            String name = name(key, queue);
+            String other = keysByName.putIfAbsent(name, key);
             if (other != null) {
-                throw new PosixMqConfigurationException(prefix(key) + ".name", info.name(), "posixmq.queues." + other
-                        + " already uses queue " + info.name(), "Give each entry under posixmq.queues its own queue "
+                throw new PosixMqConfigurationException(prefix(key) + ".name", name, "posixmq.queues." + other
+                        + " already uses queue " + name, "Give each entry under posixmq.queues its own queue "
                         + "name, or use one entry for both adapters.", null);
             }
-            infos.put(key, info);
+            names.put(key, name);
         });
-        properties.getQueues().forEach((key, queue) -> {
-            validateInbound(key, queue.getInbound(), infos);
-            validateOutbound(key, queue.getOutbound());
-        });
-        validateRecovery(properties.getRecovery());
-        return infos;
+        Map<String, PosixMqQueueSettings> queues = new LinkedHashMap<>();
+        properties.getQueues().forEach((key, queue) -> queues.put(key, resolve(key, names.get(key), queue, names)));
+        PosixMqProperties.Recovery recovery = properties.getRecovery();
+        validateRecovery(recovery);
+        return new PosixMqSettings(queues, recovery.isEnabled(), recovery.getCheckInterval());
     }
 
     private static void validateRecovery(PosixMqProperties.Recovery recovery) {
@@ -58,43 +60,24 @@ final class PosixMqPropertiesValidator {
         }
     }
 
-    static String prefix(String key) {
-        return "posixmq.queues." + key;
+    private static String prefix(String key) {
+        return PosixMqQueueSettings.prefix(key);
     }
 
-    static String queueName(String key, PosixMqProperties.Queue queue) {
-        return queue.getName() != null ? queue.getName() : "/" + key;
-    }
-
-    static boolean inboundEnabled(PosixMqProperties.Queue queue) {
-        PosixMqProperties.Inbound inbound = queue.getInbound();
-        return inbound.getEnabled() != null ? inbound.getEnabled() : inbound.getChannel() != null;
-    }
-
-    static boolean outboundEnabled(PosixMqProperties.Queue queue) {
-        PosixMqProperties.Outbound outbound = queue.getOutbound();
-        return outbound.getEnabled() != null ? outbound.getEnabled() : outbound.getChannel() != null;
-    }
-
-    static String inboundChannel(String key, PosixMqProperties.Queue queue) {
-        String channel = queue.getInbound().getChannel();
-        return StringUtils.hasText(channel) ? channel : key + ".inbound";
-    }
-
-    static String outboundChannel(String key, PosixMqProperties.Queue queue) {
-        String channel = queue.getOutbound().getChannel();
-        return StringUtils.hasText(channel) ? channel : key + ".outbound";
-    }
-
-    /** Whether the inbound payload is a String; throws for anything but "bytes" and "string". */
-    static boolean stringPayload(String key, PosixMqProperties.Inbound inbound) {
-        String type = inbound.getPayloadType().trim().toLowerCase(Locale.ROOT);
-        if (!type.equals(BYTES) && !type.equals(STRING)) {
-            throw new PosixMqConfigurationException(prefix(key) + ".inbound.payload-type", inbound.getPayloadType(),
-                    "unknown payload type", "Set " + prefix(key) + ".inbound.payload-type to 'bytes' (byte[] "
-                            + "payloads) or 'string' (decoded with " + prefix(key) + ".inbound.charset).", null);
+    private static String name(String key, PosixMqProperties.Queue queue) {
+        if (!StringUtils.hasText(key)) {
+            throw new PosixMqConfigurationException("posixmq.queues", key, "a queue key is empty",
+                    "Give every entry under posixmq.queues a non-empty key.", null);
         }
-        return type.equals(STRING);
+        String configured = queue.getName() != null ? queue.getName() : "/" + key;
+        try {
+            return QueueNames.normalize(configured);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new PosixMqConfigurationException(prefix(key) + ".name", configured, String.valueOf(ex.getMessage()),
+                    "Set " + prefix(key) + ".name to a single-component name of 1 to " + QueueNames.NAME_MAX
+                            + " bytes such as /orders (no further '/', not '.' or '..').", ex);
+        }
     }
 
     static int parseMode(String key, @Nullable String mode) {
@@ -106,21 +89,8 @@ final class PosixMqPropertiesValidator {
         return Integer.parseInt(mode.trim(), 8);
     }
 
-    private static PosixMqQueues.QueueInfo resolve(String key, PosixMqProperties.Queue queue) {
-        if (!StringUtils.hasText(key)) {
-            throw new PosixMqConfigurationException("posixmq.queues", key, "a queue key is empty",
-                    "Give every entry under posixmq.queues a non-empty key.", null);
-        }
-        String configured = queueName(key, queue);
-        String name;
-        try {
-            name = QueueNames.normalize(configured);
-        }
-        catch (IllegalArgumentException ex) {
-            throw new PosixMqConfigurationException(prefix(key) + ".name", configured, String.valueOf(ex.getMessage()),
-                    "Set " + prefix(key) + ".name to a single-component name of 1 to " + QueueNames.NAME_MAX
-                            + " bytes such as /orders (no further '/', not '.' or '..').", ex);
-        }
+    private static PosixMqQueueSettings resolve(String key, String name, PosixMqProperties.Queue queue,
+            Map<String, String> names) {
         long capacity = 0;
         if (queue.getCapacity() != null) {
             capacity = queue.getCapacity();
@@ -144,47 +114,58 @@ final class PosixMqPropertiesValidator {
             }
         }
         int mode = parseMode(key, queue.getMode());
-        return new PosixMqQueues.QueueInfo(key, name, queue.isCreate(), mode, capacity, maxMessageSize,
-                queue.isRemoveOnShutdown(), queue);
+        return new PosixMqQueueSettings(key, name, queue.isCreate(), mode, capacity, maxMessageSize,
+                queue.isRemoveOnShutdown(), inbound(key, queue.getInbound(), names), outbound(key, queue.getOutbound()));
     }
 
-    private static void validateInbound(String key, PosixMqProperties.Inbound inbound,
-            Map<String, PosixMqQueues.QueueInfo> infos) {
+    private static PosixMqQueueSettings.Inbound inbound(String key, PosixMqProperties.Inbound inbound,
+            Map<String, String> names) {
         String prefix = prefix(key) + ".inbound";
         if (inbound.getConcurrency() < 1) {
             throw new PosixMqConfigurationException(prefix + ".concurrency", inbound.getConcurrency(),
                     "at least one thread must receive", "Set " + prefix + ".concurrency to 1 or more, or set "
                             + prefix + ".enabled=false to not receive.", null);
         }
-        stringPayload(key, inbound);
+        String type = inbound.getPayloadType().trim().toLowerCase(Locale.ROOT);
+        if (!type.equals(BYTES) && !type.equals(STRING)) {
+            throw new PosixMqConfigurationException(prefix + ".payload-type", inbound.getPayloadType(),
+                    "unknown payload type", "Set " + prefix + ".payload-type to 'bytes' (byte[] "
+                            + "payloads) or 'string' (decoded with " + prefix + ".charset).", null);
+        }
+        String deadLetterKey = null;
         String deadLetter = inbound.getDeadLetterQueue();
         if (deadLetter != null) {
-            String target = findKey(deadLetter, infos);
-            if (target == null) {
+            deadLetterKey = findKey(deadLetter, names);
+            if (deadLetterKey == null) {
                 throw new PosixMqConfigurationException(prefix + ".dead-letter-queue", deadLetter, "no queue with that "
                         + "key or name is configured", "Declare the dead-letter queue under posixmq.queues (for "
                                 + "example posixmq.queues." + key + "-dlq.capacity=10) and name its key here.", null);
             }
-            if (target.equals(key)) {
+            if (deadLetterKey.equals(key)) {
                 throw new PosixMqConfigurationException(prefix + ".dead-letter-queue", deadLetter, "a queue cannot be "
                         + "its own dead-letter queue", "Name another queue configured under posixmq.queues.", null);
             }
         }
+        boolean enabled = inbound.getEnabled() != null ? inbound.getEnabled() : inbound.getChannel() != null;
+        String channel = StringUtils.hasText(inbound.getChannel()) ? inbound.getChannel() : key + ".inbound";
+        return new PosixMqQueueSettings.Inbound(enabled, channel, inbound.getConcurrency(),
+                type.equals(STRING) ? inbound.getCharset() : null, inbound.getErrorChannel(), deadLetterKey);
     }
 
-    static @Nullable String findKey(String keyOrName, Map<String, PosixMqQueues.QueueInfo> infos) {
-        if (infos.containsKey(keyOrName)) {
+    /** The key whose key or queue name (in {@code names}, by key) is {@code keyOrName}, or null. */
+    static @Nullable String findKey(String keyOrName, Map<String, String> names) {
+        if (names.containsKey(keyOrName)) {
             return keyOrName;
         }
         if (!QueueNames.isValid(keyOrName)) {
             return null;
         }
         String name = QueueNames.normalize(keyOrName);
-        return infos.values().stream().filter(info -> info.name().equals(name)).map(PosixMqQueues.QueueInfo::key)
+        return names.entrySet().stream().filter((entry) -> entry.getValue().equals(name)).map(Map.Entry::getKey)
             .findFirst().orElse(null);
     }
 
-    private static void validateOutbound(String key, PosixMqProperties.Outbound outbound) {
+    private static PosixMqQueueSettings.Outbound outbound(String key, PosixMqProperties.Outbound outbound) {
         String prefix = prefix(key) + ".outbound";
         if (outbound.getPriority() < 0 || outbound.getPriority() >= PosixMq.MQ_PRIO_MAX) {
             throw new PosixMqConfigurationException(prefix + ".priority", outbound.getPriority(), "priorities are 0 to "
@@ -209,5 +190,8 @@ final class PosixMqPropertiesValidator {
                     + "or positive", "Set " + prefix + ".send-timeout to how long a send may wait for room, such as "
                             + "5s (0 = fail at once when the queue is full).", null);
         }
+        boolean enabled = outbound.getEnabled() != null ? outbound.getEnabled() : outbound.getChannel() != null;
+        String channel = StringUtils.hasText(outbound.getChannel()) ? outbound.getChannel() : key + ".outbound";
+        return new PosixMqQueueSettings.Outbound(enabled, channel, outbound.getPriority(), expression, timeout);
     }
 }

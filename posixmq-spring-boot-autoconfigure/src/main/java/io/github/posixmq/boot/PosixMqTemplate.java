@@ -17,8 +17,8 @@ import io.github.posixmq.QueueNames;
 import io.github.posixmq.QueueWouldBlockException;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
+import io.github.posixmq.integration.outbound.PosixMqOutboundMessageMapper;
 
-import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.ByteArrayMessageConverter;
 import org.springframework.messaging.converter.CompositeMessageConverter;
 import org.springframework.messaging.converter.JacksonJsonMessageConverter;
@@ -133,19 +133,10 @@ public final class PosixMqTemplate implements AutoCloseable {
     public void send(String destination, byte[] payload, int priority) {
         Assert.notNull(payload, "payload must not be null");
         PosixMqQueueSupplier queue = reference(destination, true);
-        long start = System.nanoTime();
-        try {
-            if (!queue.send(payload, priority, this.sendTimeout)) {
-                throw new QueueWouldBlockException("cannot send to queue " + queue.queueName() + ": it stayed full ("
-                        + queue.get().capacity() + " messages) for the send timeout of " + this.sendTimeout
-                        + "; is anything receiving from it?", 0, queue.queueName());
-            }
-            this.listener.onSend(queue.queueName(), System.nanoTime() - start, null);
-        }
-        catch (RuntimeException ex) {
-            this.listener.onSend(queue.queueName(), System.nanoTime() - start, ex);
-            throw ex;
-        }
+        this.listener.timedSend(queue.queueName(), () -> {
+            queue.sendOrThrow(payload, priority, this.sendTimeout);
+            return null;
+        });
     }
 
     /** Sends {@code payload} encoded with the charset (UTF-8 unless set) with {@code priority}. */
@@ -161,29 +152,11 @@ public final class PosixMqTemplate implements AutoCloseable {
 
     /** Converts {@code payload} with the message converter and sends it with {@code priority}. */
     public void convertAndSend(String destination, Object payload, int priority) {
-        send(destination, toBytes(payload), priority);
-    }
-
-    private byte[] toBytes(Object payload) {
         Assert.notNull(payload, "payload must not be null");
-        if (payload instanceof byte[] bytes) {
-            return bytes;
-        }
-        if (payload instanceof String text) {
-            return text.getBytes(this.charset);
-        }
-        org.springframework.messaging.Message<?> converted = this.messageConverter.toMessage(payload,
-                new MessageHeaders(null));
-        Object body = converted != null ? converted.getPayload() : null;
-        if (body instanceof byte[] bytes) {
-            return bytes;
-        }
-        if (body instanceof String text) {
-            return text.getBytes(this.charset);
-        }
-        throw new MessageConversionException("cannot send a " + payload.getClass().getName() + " to a POSIX message "
-                + "queue: the message converter " + this.messageConverter + " did not turn it into byte[] or String; "
-                + "set a converter that does (such as JacksonJsonMessageConverter)");
+        PosixMqOutboundMessageMapper mapper = new PosixMqOutboundMessageMapper(reference(destination, true).queueName());
+        mapper.setCharset(this.charset);
+        mapper.setMessageConverter(this.messageConverter);
+        send(destination, mapper.toBytes(MessageBuilder.withPayload(payload).build()), priority);
     }
 
     // ---------------------------------------------------------------- receiving
@@ -244,18 +217,8 @@ public final class PosixMqTemplate implements AutoCloseable {
     }
 
     private Optional<Message> tryReceive(PosixMqQueueSupplier queue) {
-        long start = System.nanoTime();
-        try {
-            Optional<Message> message = queue.execute(PosixMq::tryReceive);
-            if (message.isPresent()) {
-                this.listener.onReceive(queue.queueName(), System.nanoTime() - start, null);
-            }
-            return message;
-        }
-        catch (RuntimeException ex) {
-            this.listener.onReceive(queue.queueName(), System.nanoTime() - start, ex);
-            throw ex;
-        }
+        return this.listener.timedReceive(queue.queueName(), () -> queue.execute(PosixMq::tryReceive),
+                Optional::isPresent);
     }
 
     // ---------------------------------------------------------------- destinations

@@ -12,10 +12,10 @@ final class RegistryQueueSupplier implements PosixMqQueueSupplier {
 
     private final String name;
 
-    RegistryQueueSupplier(PosixMqQueues queues, String key) {
+    RegistryQueueSupplier(PosixMqQueues queues, PosixMqQueueSettings queue) {
         this.queues = queues;
-        this.key = key;
-        this.name = queues.queueName(key);
+        this.key = queue.key();
+        this.name = queue.name();
     }
 
     @Override

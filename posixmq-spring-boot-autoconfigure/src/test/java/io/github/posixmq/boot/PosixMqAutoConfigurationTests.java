@@ -69,7 +69,7 @@ class PosixMqAutoConfigurationTests {
             Attributes attributes = mq.attributes();
             assertThat(attributes.capacity()).isEqualTo(7);
             assertThat(attributes.maxMessageSize()).isEqualTo(1024);
-            PosixMqQueues.QueueInfo info = registry.info(key);
+            PosixMqQueueSettings info = registry.info(key);
             assertThat(info.capacity()).isEqualTo(7);
             assertThat(info.maxMessageSize()).isEqualTo(1024);
             assertThat(info.create()).isTrue();

@@ -1,6 +1,7 @@
 package io.github.posixmq.boot.actuate;
 
 import io.github.posixmq.Attributes;
+import io.github.posixmq.boot.PosixMqQueueProbe;
 import io.github.posixmq.boot.PosixMqQueues;
 import org.jspecify.annotations.Nullable;
 

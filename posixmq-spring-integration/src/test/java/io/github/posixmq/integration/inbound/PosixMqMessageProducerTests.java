@@ -2,12 +2,15 @@ package io.github.posixmq.integration.inbound;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
+import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.TestQueues;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.channel.QueueChannel;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessagingException;
+import org.springframework.messaging.support.ErrorMessage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -116,6 +122,41 @@ class PosixMqMessageProducerTests {
         producer.start();
         await().atMost(WAIT).until(producer::getActiveReceivers, count -> count == 2);
         return producer;
+    }
+
+    @Test
+    void aFailedFlowRunsTheRecoveryCallbackWithTheReceivedBytesThenSendsTheErrorMessage() throws Exception {
+        PosixMqMessageProducer producer = new PosixMqMessageProducer(this.queue);
+        DirectChannel output = new DirectChannel();
+        output.subscribe(message -> {
+            throw new IllegalStateException("refused");
+        });
+        producer.setOutputChannel(output);
+        QueueChannel errors = new QueueChannel();
+        producer.setErrorChannel(errors);
+        BlockingQueue<String> steps = new LinkedBlockingQueue<>();
+        producer.setRecoveryCallback((context, cause) -> {
+            io.github.posixmq.Message received = (io.github.posixmq.Message) context
+                .getAttribute(PosixMqDeadLetterRecoverer.RECEIVED_MESSAGE);
+            steps.add("recovered " + received.priority() + " " + received.utf8() + " after " + cause.getCause().getMessage());
+            return null;
+        });
+        producer.setBeanFactory(new DefaultListableBeanFactory());
+        producer.afterPropertiesSet();
+        producer.start();
+        try {
+            this.queue.send("bad".getBytes(StandardCharsets.UTF_8), 7);
+            Message<?> error = errors.receive(WAIT.toMillis());
+            assertThat(error).isInstanceOf(ErrorMessage.class);
+            assertThat(steps.poll()).as("the recovery callback ran before the error message was sent")
+                .isEqualTo("recovered 7 bad after refused");
+            assertThat(((MessagingException) error.getPayload()).getFailedMessage().getHeaders())
+                .containsEntry(PosixMqHeaders.PRIORITY, 7);
+            assertThat(producer.getErrorChannel()).as("errors are routed after the recovery callback").isNull();
+        }
+        finally {
+            producer.stop();
+        }
     }
 
     @Test

@@ -82,7 +82,20 @@ class OrderPipelineEndToEndIT {
 
     @Test
     void ordersFromTheCProducerArriveOnceOnTheRightQueueWithTheirPriority() throws Exception {
-        int port = startApp();
+        runOrders(false);
+    }
+
+    /**
+     * The same jar started with the bean definitions Spring AOT generated at build time ({@code process-aot}); with
+     * {@code spring.aot.enabled} Spring Boot refuses to start when the generated initializer is missing.
+     */
+    @Test
+    void withSpringAotTheSameOrdersArriveTheSameWay() throws Exception {
+        runOrders(true);
+    }
+
+    private void runOrders(boolean aot) throws Exception {
+        int port = startApp(aot);
         assertThat(get(port, "/actuator/health")).contains("\"status\":\"UP\"");
 
         Result result = run(List.of(producer.toString(), "-n", Integer.toString(ORDERS), "-i",
@@ -187,12 +200,16 @@ class OrderPipelineEndToEndIT {
         return sum;
     }
 
-    private int startApp() throws IOException {
+    private int startApp(boolean aot) throws IOException {
         Path jar = Path.of(System.getProperty("order-pipeline.jar", "target/order-pipeline.jar"));
         assertThat(jar).as("the packaged application (mvn package)").exists();
         Path logs = Files.createDirectories(Path.of(System.getProperty("e2e.dir", "target/e2e")));
-        this.appLog = logs.resolve("order-pipeline-" + ProcessHandle.current().pid() + ".log");
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString(), "--server.port=0"));
+        this.appLog = logs.resolve("order-pipeline-" + ProcessHandle.current().pid() + (aot ? "-aot" : "") + ".log");
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        if (aot) {
+            command.add("-Dspring.aot.enabled=true");
+        }
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=0"));
         QUEUES.forEach((key, name) -> {
             command.add("--posixmq.queues." + key + ".name=" + name);
             command.add("--posixmq.queues." + key + ".capacity=10");

@@ -1,4 +1,4 @@
-package io.github.posixmq.boot.actuate;
+package io.github.posixmq.boot;
 
 import java.time.Duration;
 
@@ -6,7 +6,6 @@ import io.github.posixmq.Attributes;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueNotFoundException;
-import io.github.posixmq.boot.PosixMqQueues;
 
 import org.springframework.util.Assert;
 
@@ -93,7 +92,7 @@ public final class PosixMqQueueProbe {
         }
         Duration interval = queues.recoveryCheckInterval();
         return "no other process can reach the removed queue this application uses; the next recovery check (every "
-                + (interval.toMillis() % 1000 == 0 ? interval.toSeconds() + "s" : interval.toMillis() + "ms") + ") "
+                + PosixMqSettings.format(interval) + ") "
                 + (queues.info(key).create() ? "recreates it and switches to it"
                         : "switches to the queue of that name as soon as one exists (create is false)");
     }

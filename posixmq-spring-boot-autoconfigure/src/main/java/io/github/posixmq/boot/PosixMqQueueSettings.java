@@ -1,0 +1,72 @@
+package io.github.posixmq.boot;
+
+import java.nio.charset.Charset;
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The resolved, validated settings of one queue configured under {@code posixmq.queues.<key>}: what
+ * {@link PosixMqProperties} said, with defaults applied and names normalized. Immutable.
+ *
+ * @param key the key under {@code posixmq.queues}
+ * @param name the queue name, such as {@code /orders}
+ * @param create whether the queue is created when missing
+ * @param mode the permission bits of a created queue
+ * @param capacity the capacity in messages (the queue's actual one once open; 0 = system default)
+ * @param maxMessageSize the largest message in bytes (the queue's actual one once open; 0 = system default)
+ * @param removeOnShutdown whether the queue name is removed on shutdown
+ * @param inbound the inbound channel adapter's settings
+ * @param outbound the outbound channel adapter's settings
+ */
+public record PosixMqQueueSettings(String key, String name, boolean create, int mode, long capacity,
+        long maxMessageSize, boolean removeOnShutdown, Inbound inbound, Outbound outbound) {
+
+    /** These settings with the capacity and max message size the open queue actually has. */
+    PosixMqQueueSettings withActual(long actualCapacity, long actualMaxMessageSize) {
+        return new PosixMqQueueSettings(this.key, this.name, this.create, this.mode, actualCapacity,
+                actualMaxMessageSize, this.removeOnShutdown, this.inbound, this.outbound);
+    }
+
+    /** The mode as an octal string, such as {@code 0600}. */
+    public String modeString() {
+        return String.format("0%03o", this.mode);
+    }
+
+    /** The property prefix of this queue, {@code posixmq.queues.<key>}. */
+    public String prefix() {
+        return prefix(this.key);
+    }
+
+    /** The property prefix of the queue configured under {@code key}. */
+    static String prefix(String key) {
+        return "posixmq.queues." + key;
+    }
+
+    /**
+     * The inbound (message-driven) channel adapter of a queue.
+     *
+     * @param enabled whether it is registered
+     * @param channel the channel received messages are sent to
+     * @param concurrency the number of receiving threads
+     * @param charset the charset of String payloads, or null for byte[] payloads
+     * @param errorChannel the channel of ErrorMessages, or null for the global {@code errorChannel}
+     * @param deadLetterQueue the key of the configured dead-letter queue, or null
+     */
+    public record Inbound(boolean enabled, String channel, int concurrency, @Nullable Charset charset,
+            @Nullable String errorChannel, @Nullable String deadLetterQueue) {
+    }
+
+    /**
+     * The outbound channel adapter of a queue.
+     *
+     * @param enabled whether it is registered
+     * @param channel the channel it subscribes to
+     * @param priority the priority of messages without a priority header or expression value
+     * @param priorityExpression a SpEL expression giving the priority, or null
+     * @param sendTimeout how long a send waits for room in a full queue
+     */
+    public record Outbound(boolean enabled, String channel, int priority, @Nullable String priorityExpression,
+            Duration sendTimeout) {
+    }
+}

@@ -1,0 +1,166 @@
+package io.github.posixmq.boot;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+
+import io.github.posixmq.PosixMq;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Moves the messages of the removed queues of one configured queue into the queue that now has its name, with their
+ * priorities, while that queue has room. A removed queue is held open on a duplicate of the descriptor that
+ * recovery closed; what does not fit yet is kept for the next {@link #move}. Used by {@link PosixMqRecovery} only,
+ * under the registry's lock.
+ */
+final class RemovedQueueMover {
+
+    private static final Log logger = LogFactory.getLog(RemovedQueueMover.class);
+
+    private final String name;
+
+    /** Removed queues still held open for their messages. */
+    private final List<RemovedQueue> removed = new ArrayList<>();
+
+    /** Messages taken out of a removed queue that the new queue had no room for yet. */
+    private final Deque<HeldMessage> held = new ArrayDeque<>();
+
+    /** A mover for the queue named {@code name}, such as {@code /orders}. */
+    RemovedQueueMover(String name) {
+        this.name = name;
+    }
+
+    /** Takes over {@code removedQueue}, a duplicate of a descriptor of the removed queue closed just now. */
+    void add(PosixMq removedQueue) {
+        this.removed.add(new RemovedQueue(removedQueue, System.nanoTime()));
+    }
+
+    /** Whether messages wait to be moved, or removed queues to be closed. */
+    boolean hasWork() {
+        return !this.removed.isEmpty() || !this.held.isEmpty();
+    }
+
+    /**
+     * Moves the held messages, then those still in the removed queues, into {@code target} while it has room; closes
+     * a removed queue once it is empty and no send can still reach it (one {@code grace} after its descriptor was
+     * closed, or at once when {@code closing}).
+     *
+     * @return the messages moved, and those left
+     */
+    Moved move(PosixMq target, Duration grace, boolean closing) {
+        long moved = 0;
+        for (Iterator<HeldMessage> messages = this.held.iterator(); messages.hasNext();) {
+            HeldMessage message = messages.next();
+            if (message.bytes().length > target.maxMessageSize()) {
+                continue;
+            }
+            if (!target.trySend(message.bytes(), message.priority())) {
+                break;
+            }
+            messages.remove();
+            moved++;
+        }
+        long left = this.held.size();
+        for (Iterator<RemovedQueue> queues = this.removed.iterator(); queues.hasNext();) {
+            RemovedQueue queue = queues.next();
+            moved += drain(queue.queue(), target);
+            long remaining = queue.queue().currentMessages();
+            if (remaining == 0 && (closing || System.nanoTime() - queue.closedAt() >= grace.toNanos())) {
+                queue.queue().close();
+                queues.remove();
+            }
+            left += remaining;
+        }
+        return new Moved(moved, left);
+    }
+
+    /** Moves the messages of {@code removedQueue} into {@code target} while it has room; returns how many. */
+    private long drain(PosixMq removedQueue, PosixMq target) {
+        long pending = removedQueue.currentMessages();
+        if (pending == 0) {
+            return 0;
+        }
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) removedQueue.maxMessageSize());
+        long moved = 0;
+        for (; pending > 0 && target.currentMessages() < target.capacity(); pending--) {
+            buffer.clear();
+            int priority = removedQueue.tryReceive(buffer);
+            if (priority == PosixMq.NO_MESSAGE) {
+                break;
+            }
+            buffer.flip();
+            int size = buffer.remaining();
+            if (size > target.maxMessageSize()) {
+                hold(buffer, priority);
+                logger.warn("A message of " + size + " bytes in the removed POSIX message queue " + this.name
+                        + " is larger than the max message size " + target.maxMessageSize() + " of the queue that "
+                        + "now has that name; it is kept in memory and lost at shutdown");
+                continue;
+            }
+            boolean sent;
+            try {
+                sent = target.trySend(buffer, priority);
+            }
+            catch (RuntimeException ex) {
+                hold(buffer, priority);
+                throw ex;
+            }
+            if (!sent) {
+                hold(buffer, priority); // another sender took the room: the next move sends it first
+                break;
+            }
+            moved++;
+        }
+        return moved;
+    }
+
+    private void hold(ByteBuffer buffer, int priority) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        this.held.add(new HeldMessage(bytes, priority));
+    }
+
+    /**
+     * Moves what fits into {@code target} one last time, logs the messages that are lost, and closes every removed
+     * queue.
+     */
+    void close(PosixMq target) {
+        try {
+            if (hasWork()) {
+                long left = move(target, Duration.ZERO, true).left();
+                if (left > 0) {
+                    logger.error("LOST " + left + " message(s) of POSIX message queue " + this.name + " at shutdown: "
+                            + "they were still in the removed queue (or too large for the queue that replaced it) "
+                            + "because the new queue had no room");
+                }
+            }
+        }
+        finally {
+            this.removed.forEach((queue) -> queue.queue().close());
+            this.removed.clear();
+            this.held.clear();
+        }
+    }
+
+    /**
+     * What one {@link #move} did.
+     *
+     * @param moved the messages moved into the new queue
+     * @param left the messages still waiting for room
+     */
+    record Moved(long moved, long left) {
+    }
+
+    /** A removed queue, held open on a duplicate of the descriptor that was closed at {@code closedAt}. */
+    private record RemovedQueue(PosixMq queue, long closedAt) {
+    }
+
+    /** A message taken out of a removed queue, not yet in the new one. */
+    private record HeldMessage(byte[] bytes, int priority) {
+    }
+}
