@@ -61,7 +61,7 @@ public final class PosixMqCli {
             Linux POSIX message queues from the shell. Queue names start with '/' (added when missing).
 
             Commands:
-              list                          queues in /dev/mqueue with their size, mode and owner
+              list [--raw]                  queues in /dev/mqueue with their size, mode and owner
               stat QUEUE...                 capacity, max message size and current messages
               create QUEUE [--capacity N] [--max-message-size BYTES] [--mode OCTAL]
                                             create a queue (fails if it exists)
@@ -74,16 +74,23 @@ public final class PosixMqCli {
 
             Run 'posixmq-cli COMMAND --help' for the options of one command.
 
+            Queue names and messages are printed with control and other non-printing characters
+            escaped (\\xNN, \\n, \\r, \\t; a backslash as \\\\), so they cannot move the cursor or forge
+            lines; --raw (list, receive) prints them exactly as they are.
+
             Exit codes: 0 success; 1 failure (the reason is on stderr); 2 usage error;
                         3 the --timeout expired (receive: nothing arrived; send: the queue stayed full).
             """;
 
     private static final Map<String, String> COMMAND_HELP = Map.of(
             "list", """
-                    Usage: posixmq-cli list
+                    Usage: posixmq-cli list [--raw]
 
                     Lists the queues of this IPC namespace from /dev/mqueue: name, current messages, capacity,
                     max message size (when this user may open the queue), bytes queued, mode and owner.
+                    Control and other non-printing characters in names are escaped (\\xNN, \\n, \\r, \\t,
+                    a backslash as \\\\), so a name cannot forge rows or hide text.
+                      --raw   print the names exactly as they are
                     The library does not need /dev/mqueue; only listing does. To mount it (as root):
                       %s
                     """.formatted(MOUNT_HINT),
@@ -115,12 +122,13 @@ public final class PosixMqCli {
                     Usage: posixmq-cli receive QUEUE [--timeout DURATION] [--count N] [--show-priority] [--raw]
 
                     Receives messages from the existing QUEUE, highest priority first, and prints each
-                    as UTF-8 text on its own line.
+                    as UTF-8 text on its own line, with control and other non-printing characters and bytes
+                    that are not UTF-8 escaped (\\xNN, \\n, \\r, \\t; a backslash as \\\\; 'printf %b' undoes it).
                       --timeout DURATION   wait at most this long for each message (0 = do not wait); without
                                            it, wait until a message arrives
                       --count N            stop after N messages (default 1; 0 = no limit, until the timeout)
                       --show-priority      print 'PRIORITY<TAB>MESSAGE'
-                      --raw                write the message bytes exactly, with no newline
+                      --raw                write the message bytes exactly, unescaped, with no newline
                     Exits 3 when the timeout expires before N messages arrived (with --count 0: before any).
                     """,
             "rm", """
@@ -174,7 +182,7 @@ public final class PosixMqCli {
                 return OK;
             }
             return switch (command) {
-                case "list" -> list(parse(command, rest, Set.of(), Set.of()));
+                case "list" -> list(parse(command, rest, Set.of(), Set.of("raw")));
                 case "stat" -> stat(parse(command, rest, Set.of(), Set.of()));
                 case "create" -> create(parse(command, rest, Set.of("capacity", "max-message-size", "mode"), Set.of()));
                 case "send" -> send(parse(command, rest, Set.of("priority", "timeout"), Set.of()));
@@ -232,13 +240,14 @@ public final class PosixMqCli {
             err.println(PROGRAM + ": cannot read " + mqueueDir + ": " + ex.getMessage());
             return FAILURE;
         }
+        boolean raw = args.flag("raw");
         String format = "%-32s %8s %8s %8s %8s %5s %s%n";
         out.printf(format, "NAME", "MESSAGES", "CAPACITY", "MSGSIZE", "BYTES", "MODE", "OWNER");
         for (Path entry : entries) {
             String name = "/" + entry.getFileName();
             Optional<Attributes> attributes = attributesIfPermitted(name);
             Optional<PosixFileAttributes> file = fileAttributes(entry);
-            out.printf(format, name,
+            out.printf(format, raw ? name : Printable.of(name),
                     attributes.map(a -> Long.toString(a.currentMessages())).orElse("-"),
                     attributes.map(a -> Long.toString(a.capacity())).orElse("-"),
                     attributes.map(a -> Long.toString(a.maxMessageSize())).orElse("-"),
@@ -261,7 +270,7 @@ public final class PosixMqCli {
                     out.println();
                 }
                 first = false;
-                out.println(name);
+                out.println(Printable.of(name));
                 out.println("  messages:          " + attributes.currentMessages());
                 out.println("  capacity:          " + attributes.capacity());
                 out.println("  max message size:  " + attributes.maxMessageSize() + " bytes");
@@ -410,7 +419,8 @@ public final class PosixMqCli {
             out.write(message.bytes(), 0, message.bytes().length);
         }
         else {
-            out.println(showPriority ? message.priority() + "\t" + message.utf8() : message.utf8());
+            String text = Printable.of(message.bytes());
+            out.println(showPriority ? message.priority() + "\t" + text : text);
         }
         out.flush();
     }

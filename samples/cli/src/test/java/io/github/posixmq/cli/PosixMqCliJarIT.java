@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,24 @@ class PosixMqCliJarIT {
         byte[] err = process.getErrorStream().readAllBytes();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("posixmq-cli " + String.join(" ", args) + " finished").isTrue();
         return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void listAndReceiveInAnotherProcessPrintNoControlBytesUnlessRaw() throws Exception {
+        String hostile = queue + "-x\norders 999 999 8192 0 0600 root\u001b[8m";
+        try (PosixMq mq = OpenOptions.readWrite().createNew().capacity(1).maxMessageSize(32).open(hostile)) {
+            mq.send("a\u001b[2Jb\nc".getBytes(StandardCharsets.UTF_8), 1);
+            Run listed = run("list");
+            assertThat(listed.code).isZero();
+            assertThat(listed.out).contains(queue + "-x\\norders 999 999 8192 0 0600 root\\x1b[8m ")
+                    .doesNotContain("\u001b", "\norders 999");
+            assertThat(run("list", "--raw").out).contains(hostile);
+            Run received = run("receive", hostile);
+            assertThat(received.out).isEqualTo("a\\x1b[2Jb\\nc\n");
+        }
+        finally {
+            PosixMq.unlinkIfExists(hostile);
+        }
     }
 
     @Test

@@ -268,7 +268,98 @@ class PosixMqCliTest {
         assertThat(tooLarge.stderr).contains(name, "129 bytes", "128");
     }
 
+    @Test
+    void receiveEscapesControlCharactersAndBytesThatAreNotUtf8() {
+        String name = createdQueue("escape");
+        byte[] hostile = concat("ok \u001b[2J\u001b]0;title\u0007 a\rb\nc\td\u007f e\u009b1m f\\g \u202eh \u2028 é😀 ",
+                new byte[] {(byte) 0xff, (byte) 0xc0, (byte) 0xaf, (byte) 0xed, (byte) 0xa0, (byte) 0x80, 0});
+        try (PosixMq mq = OpenOptions.writeOnly().open(name)) {
+            mq.send(hostile, 4);
+            mq.send(hostile, 2);
+        }
+        String escaped = "ok \\x1b[2J\\x1b]0;title\\x07 a\\rb\\nc\\td\\x7f e\\xc2\\x9b1m f\\\\g \\xe2\\x80\\xaeh "
+                + "\\xe2\\x80\\xa8 é😀 \\xff\\xc0\\xaf\\xed\\xa0\\x80\\x00";
+        Result shown = cli("receive", name, "--show-priority");
+        assertThat(shown.code).isZero();
+        assertThat(shown.out()).isEqualTo("4\t" + escaped + "\n");
+        Result plain = cli("receive", name);
+        assertThat(plain.out()).isEqualTo(escaped + "\n");
+        // printf %b (or bash $'...') turns the escaped line back into the message's bytes
+        assertThat(unescape(escaped)).isEqualTo(hostile);
+    }
+
+    @Test
+    void escapingIsReversibleForAnyBytes() {
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 5000; i++) {
+            byte[] bytes = new byte[random.nextInt(24)];
+            random.nextBytes(bytes);
+            String escaped = Printable.of(bytes);
+            assertThat(escaped.codePoints()).as(escaped).allMatch(c -> c >= 0x20 && c != 0x7f && (c < 0x80 || c > 0x9f));
+            assertThat(unescape(escaped)).as(escaped).isEqualTo(bytes);
+        }
+    }
+
+    private static byte[] concat(String text, byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(bytes);
+        return out.toByteArray();
+    }
+
+    /** What {@code printf '%b'} makes of an escaped line. */
+    private static byte[] unescape(String escaped) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < escaped.length(); i++) {
+            int c = escaped.codePointAt(i);
+            if (c != '\\') {
+                out.writeBytes(Character.toString(c).getBytes(StandardCharsets.UTF_8));
+                i += Character.charCount(c) - 1;
+                continue;
+            }
+            char next = escaped.charAt(++i);
+            switch (next) {
+                case 'n' -> out.write('\n');
+                case 'r' -> out.write('\r');
+                case 't' -> out.write('\t');
+                case '\\' -> out.write('\\');
+                case 'x' -> {
+                    out.write(Integer.parseInt(escaped.substring(i + 1, i + 3), 16));
+                    i += 2;
+                }
+                default -> throw new AssertionError("unknown escape \\" + next + " in " + escaped);
+            }
+        }
+        return out.toByteArray();
+    }
+
     // ---------------------------------------------------------------- list and limits
+
+    @Test
+    void listEscapesNamesSoAQueueNameCannotForgeRows() {
+        // a real queue whose name ends a row, hides the rest with ESC[8m (concealed text) and starts a forged one
+        String forged = "/orders 999 999 8192 0 0600 root";
+        String name = queue("x\n" + forged.substring(1) + "\u001b[8m\r\u007f\u009b\\");
+        try (PosixMq mq = OpenOptions.readOnly().createNew().capacity(1).maxMessageSize(16).open(name)) {
+            assertThat(mq.capacity()).isEqualTo(1);
+        }
+        Result listed = cli("list");
+        assertThat(listed.code).isZero();
+        String escapedName = Printable.of(name);
+        assertThat(escapedName).endsWith("-x\\n" + forged.substring(1) + "\\x1b[8m\\r\\x7f\\xc2\\x9b\\\\");
+        assertThat(listed.out().lines()).anySatisfy(line -> assertThat(line).startsWith(escapedName + " ")
+                .contains(" 0600 "));
+        assertThat(listed.out().lines()).noneSatisfy(line -> assertThat(line).startsWith(forged.substring(0, 8)));
+        assertThat(listed.stdout).doesNotContain((byte) 0x1b, (byte) '\r', (byte) 0x7f);
+
+        Result raw = cli("list", "--raw");
+        assertThat(raw.code).isZero();
+        assertThat(raw.out()).contains(name.substring(0, name.indexOf('\n') + 1) + forged.substring(1) + "\u001b[8m");
+
+        Result stat = cli("stat", name);
+        assertThat(stat.out().lines().findFirst()).hasValue(escapedName);
+    }
+
 
     @Test
     void listExplainsHowToMountWhenDevMqueueIsMissing() {

@@ -44,6 +44,18 @@ class OrderHandlerTest {
     }
 
     @Test
+    void anOrderWithAHugeNumberIsProcessedInsteadOfFailingTheHandler() {
+        // {"id":18,"qty":<999 nines>} used to throw (BigIntegerNode to double), sending every such order to the
+        // dead-letter queue until it was full and the pipeline stopped
+        byte[] order = ("{\"id\":18,\"qty\":" + "9".repeat(999) + "}").getBytes(StandardCharsets.UTF_8);
+        this.handler.handle(order(order, 4));
+        Message<?> result = this.processed.receive(0);
+        assertThat(result).isNotNull();
+        assertThat(new String((byte[]) result.getPayload(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"id\":18,\"qty\":" + "9".repeat(999) + ",\"status\":\"ACCEPTED\"}");
+    }
+
+    @Test
     void anInvalidOrderGoesToRejectedByteForByteWithItsPriority() {
         byte[] bytes = {'{', 'x', (byte) 0xff};
         this.handler.handle(order(bytes, 3));

@@ -103,6 +103,33 @@ class OrderPipelineApplicationTest {
     }
 
     @Test
+    void adversarialOrdersAreRoutedAndNeverReachTheDeadLetterQueue() {
+        byte[] nines = utf8("{\"id\":18,\"qty\":" + "9".repeat(900) + "}"); // a BigInteger: threw in the handler before
+        byte[] precise = utf8("{\"id\":19, \"qty\":1.00000000000000000001,\"status\":\"NEW\" }");
+        byte[] deep = utf8("{\"id\":20,\"qty\":1,\"x\":" + "[".repeat(400) + "]".repeat(400) + "}");
+        byte[] overlong = {'{', '"', 'i', 'd', '"', ':', '2', '1', ',', '"', 'q', 't', 'y', '"', ':', '1', ',', '"', 'n',
+                '"', ':', '"', (byte) 0xc0, (byte) 0xaf, '"', '}'};
+        byte[] aboveUnicode = {'{', '"', 'i', 'd', '"', ':', '2', '2', ',', '"', 'q', 't', 'y', '"', ':', '1', ',', '"',
+                (byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80, '"', ':', '0', '}'};
+        try (PosixMq orders = OpenOptions.writeOnly().open(PREFIX + "orders")) {
+            orders.send(nines, 6);
+            orders.send(precise, 6);
+            orders.send(deep, 6);
+            orders.send(overlong, 5);
+            orders.send(aboveUnicode, 5);
+        }
+        assertThat(receive(PREFIX + "processed")).isEqualTo(new Message(6, utf8("{\"id\":18,\"qty\":" + "9".repeat(900)
+                + ",\"status\":\"ACCEPTED\"}")));
+        assertThat(receive(PREFIX + "processed"))
+                .isEqualTo(new Message(6, utf8("{\"id\":19, \"qty\":1.00000000000000000001,\"status\":\"ACCEPTED\" }")));
+        assertThat(receive(PREFIX + "processed")).isEqualTo(new Message(6, utf8("{\"id\":20,\"qty\":1,\"x\":"
+                + "[".repeat(400) + "]".repeat(400) + ",\"status\":\"ACCEPTED\"}")));
+        assertThat(receive(PREFIX + "rejected")).isEqualTo(new Message(5, overlong));
+        assertThat(receive(PREFIX + "rejected")).isEqualTo(new Message(5, aboveUnicode));
+        assertThat(this.queues.get("dead-letter").currentMessages()).isZero();
+    }
+
+    @Test
     void anOrderTooLargeOnceAcceptedGoesToTheDeadLetterQueueUnchanged() {
         String head = "{\"id\":9,\"qty\":1,\"pad\":\"";
         // fits the 1024-byte queues, but not with ,"status":"ACCEPTED" (20 bytes) added
