@@ -52,7 +52,7 @@ public final class PosixMqAutoConfiguration {
             ObjectProvider<PosixMqOperationListener> listeners) {
         PosixMqTemplate template = new PosixMqTemplate(queues);
         messageConverter.ifAvailable(template::setMessageConverter);
-        template.setOperationListener(CompositePosixMqOperationListener.of(listeners.orderedStream().toList()));
+        template.setOperationListener(CompositePosixMqOperationListener.of(listeners));
         return template;
     }
 }

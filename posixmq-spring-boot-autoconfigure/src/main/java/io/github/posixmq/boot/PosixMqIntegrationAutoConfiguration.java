@@ -51,7 +51,7 @@ public final class PosixMqIntegrationAutoConfiguration {
             @Qualifier(PosixMqAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME) ObjectProvider<MessageConverter> converter,
             ObjectProvider<PosixMqOperationListener> listeners) {
         return new PosixMqChannelAdapterFactory(queues,
-                CompositePosixMqOperationListener.of(listeners.orderedStream().toList()),
+                CompositePosixMqOperationListener.of(listeners),
                 converter.getIfAvailable(PosixMqTemplate::defaultMessageConverter));
     }
 
