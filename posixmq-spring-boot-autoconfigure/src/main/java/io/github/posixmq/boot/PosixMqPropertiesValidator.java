@@ -28,27 +28,32 @@ final class PosixMqPropertiesValidator {
 
     private static final Pattern OCTAL_MODE = Pattern.compile("0?[0-7]{1,3}");
 
+    /** The property prefix of the queues of {@link PosixMqProperties}. */
+    static final String ROOT = "posixmq.queues";
+
     private PosixMqPropertiesValidator() {
     }
 
-    static PosixMqSettings validate(PosixMqProperties properties) {
+    /** Validates the queues of {@code properties}, naming each property as {@code <root>.<key>.<property>}. */
+    static PosixMqSettings validate(PosixMqProperties properties, String root) {
         Map<String, String> keysByName = new LinkedHashMap<>();
         Map<String, String> names = new LinkedHashMap<>();
         properties.getQueues().forEach((key, queue) -> {
-            String name = name(key, queue);
+            String name = name(root, key, queue);
             String other = keysByName.putIfAbsent(name, key);
             if (other != null) {
-                throw new PosixMqConfigurationException(prefix(key) + ".name", name, "posixmq.queues." + other
-                        + " already uses queue " + name, "Give each entry under posixmq.queues its own queue "
+                throw new PosixMqConfigurationException(prefix(root, key) + ".name", name, prefix(root, other)
+                        + " already uses queue " + name, "Give each entry under " + root + " its own queue "
                         + "name, or use one entry for both adapters.", null);
             }
             names.put(key, name);
         });
         Map<String, PosixMqQueueSettings> queues = new LinkedHashMap<>();
-        properties.getQueues().forEach((key, queue) -> queues.put(key, resolve(key, names.get(key), queue, names)));
+        properties.getQueues()
+            .forEach((key, queue) -> queues.put(key, resolve(root, key, names.get(key), queue, names)));
         PosixMqProperties.Recovery recovery = properties.getRecovery();
         validateRecovery(recovery);
-        return new PosixMqSettings(queues, recovery.isEnabled(), recovery.getCheckInterval());
+        return new PosixMqSettings(root, queues, recovery.isEnabled(), recovery.getCheckInterval());
     }
 
     private static void validateRecovery(PosixMqProperties.Recovery recovery) {
@@ -60,44 +65,47 @@ final class PosixMqPropertiesValidator {
         }
     }
 
-    private static String prefix(String key) {
-        return PosixMqQueueSettings.prefix(key);
+    /** The property prefix of the queue configured under {@code key} below {@code root}. */
+    static String prefix(String root, String key) {
+        return root + "." + key;
     }
 
-    private static String name(String key, PosixMqProperties.Queue queue) {
+    private static String name(String root, String key, PosixMqProperties.Queue queue) {
         if (!StringUtils.hasText(key)) {
-            throw new PosixMqConfigurationException("posixmq.queues", key, "a queue key is empty",
-                    "Give every entry under posixmq.queues a non-empty key.", null);
+            throw new PosixMqConfigurationException(root, key, "a queue key is empty",
+                    "Give every entry under " + root + " a non-empty key.", null);
         }
+        String prefix = prefix(root, key);
         String configured = queue.getName() != null ? queue.getName() : "/" + key;
         try {
             return QueueNames.normalize(configured);
         }
         catch (IllegalArgumentException ex) {
-            throw new PosixMqConfigurationException(prefix(key) + ".name", configured, String.valueOf(ex.getMessage()),
-                    "Set " + prefix(key) + ".name to a single-component name of 1 to " + QueueNames.NAME_MAX
+            throw new PosixMqConfigurationException(prefix + ".name", configured, String.valueOf(ex.getMessage()),
+                    "Set " + prefix + ".name to a single-component name of 1 to " + QueueNames.NAME_MAX
                             + " bytes such as /orders (no further '/', not '.' or '..').", ex);
         }
     }
 
-    static int parseMode(String key, @Nullable String mode) {
+    private static int parseMode(String prefix, @Nullable String mode) {
         if (mode == null || !OCTAL_MODE.matcher(mode.trim()).matches()) {
-            throw new PosixMqConfigurationException(prefix(key) + ".mode", mode, "not an octal permission mode",
-                    "Set " + prefix(key) + ".mode to octal permission bits between 0000 and 0777, such as '0600' "
+            throw new PosixMqConfigurationException(prefix + ".mode", mode, "not an octal permission mode",
+                    "Set " + prefix + ".mode to octal permission bits between 0000 and 0777, such as '0600' "
                             + "(owner only) or '0660' (owner and group); quote it in YAML.", null);
         }
         return Integer.parseInt(mode.trim(), 8);
     }
 
-    private static PosixMqQueueSettings resolve(String key, String name, PosixMqProperties.Queue queue,
+    private static PosixMqQueueSettings resolve(String root, String key, String name, PosixMqProperties.Queue queue,
             Map<String, String> names) {
+        String prefix = prefix(root, key);
         long capacity = 0;
         if (queue.getCapacity() != null) {
             capacity = queue.getCapacity();
             if (capacity < 1) {
                 long limit = SystemLimits.read().msgMax();
-                throw new PosixMqConfigurationException(prefix(key) + ".capacity", capacity, "the capacity must be at "
-                        + "least 1", "Set " + prefix(key) + ".capacity between 1 and " + SystemLimits.path("msg_max")
+                throw new PosixMqConfigurationException(prefix + ".capacity", capacity, "the capacity must be at "
+                        + "least 1", "Set " + prefix + ".capacity between 1 and " + SystemLimits.path("msg_max")
                                 + " (" + (limit > 0 ? limit : "unknown") + "), or remove it for the system default.",
                         null);
             }
@@ -107,20 +115,22 @@ final class PosixMqPropertiesValidator {
         if (size != null) {
             maxMessageSize = size.toBytes();
             if (maxMessageSize < 1) {
-                throw new PosixMqConfigurationException(prefix(key) + ".max-message-size", size, "the max message "
-                        + "size must be at least 1 byte", "Set " + prefix(key) + ".max-message-size between 1 and "
+                throw new PosixMqConfigurationException(prefix + ".max-message-size", size, "the max message "
+                        + "size must be at least 1 byte", "Set " + prefix + ".max-message-size between 1 and "
                                 + SystemLimits.path("msgsize_max") + ", or remove it for the system default.",
                         null);
             }
         }
-        int mode = parseMode(key, queue.getMode());
-        return new PosixMqQueueSettings(key, name, queue.isCreate(), mode, capacity, maxMessageSize,
-                queue.isRemoveOnShutdown(), inbound(key, queue.getInbound(), names), outbound(key, queue.getOutbound()));
+        int mode = parseMode(prefix, queue.getMode());
+        return new PosixMqQueueSettings(key, prefix, name, queue.isCreate(), mode, capacity, maxMessageSize,
+                queue.isRemoveOnShutdown(), inbound(root, key, queue.getInbound(), names),
+                outbound(prefix, key, queue.getOutbound()));
     }
 
-    private static PosixMqQueueSettings.Inbound inbound(String key, PosixMqProperties.Inbound inbound,
+    private static PosixMqQueueSettings.Inbound inbound(String root, String key, PosixMqProperties.Inbound inbound,
             Map<String, String> names) {
-        String prefix = prefix(key) + ".inbound";
+        String queuePrefix = prefix(root, key);
+        String prefix = queuePrefix + ".inbound";
         if (inbound.getConcurrency() < 1) {
             throw new PosixMqConfigurationException(prefix + ".concurrency", inbound.getConcurrency(),
                     "at least one thread must receive", "Set " + prefix + ".concurrency to 1 or more, or set "
@@ -138,12 +148,12 @@ final class PosixMqPropertiesValidator {
             deadLetterKey = findKey(deadLetter, names);
             if (deadLetterKey == null) {
                 throw new PosixMqConfigurationException(prefix + ".dead-letter-queue", deadLetter, "no queue with that "
-                        + "key or name is configured", "Declare the dead-letter queue under posixmq.queues (for "
-                                + "example posixmq.queues." + key + "-dlq.capacity=10) and name its key here.", null);
+                        + "key or name is configured", "Declare the dead-letter queue under " + root + " (for "
+                                + "example " + queuePrefix + "-dlq.capacity=10) and name its key here.", null);
             }
             if (deadLetterKey.equals(key)) {
                 throw new PosixMqConfigurationException(prefix + ".dead-letter-queue", deadLetter, "a queue cannot be "
-                        + "its own dead-letter queue", "Name another queue configured under posixmq.queues.", null);
+                        + "its own dead-letter queue", "Name another queue configured under " + root + ".", null);
             }
         }
         boolean enabled = inbound.getEnabled() != null ? inbound.getEnabled() : inbound.getChannel() != null;
@@ -165,8 +175,9 @@ final class PosixMqPropertiesValidator {
             .findFirst().orElse(null);
     }
 
-    private static PosixMqQueueSettings.Outbound outbound(String key, PosixMqProperties.Outbound outbound) {
-        String prefix = prefix(key) + ".outbound";
+    private static PosixMqQueueSettings.Outbound outbound(String queuePrefix, String key,
+            PosixMqProperties.Outbound outbound) {
+        String prefix = queuePrefix + ".outbound";
         if (outbound.getPriority() < 0 || outbound.getPriority() >= PosixMq.MQ_PRIO_MAX) {
             throw new PosixMqConfigurationException(prefix + ".priority", outbound.getPriority(), "priorities are 0 to "
                     + (PosixMq.MQ_PRIO_MAX - 1), "Set " + prefix + ".priority between 0 (lowest, the default) and "

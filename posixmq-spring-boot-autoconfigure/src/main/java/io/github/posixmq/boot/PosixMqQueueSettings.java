@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * {@link PosixMqProperties} said, with defaults applied and names normalized. Immutable.
  *
  * @param key the key under {@code posixmq.queues}
+ * @param prefix the property prefix of the queue, such as {@code posixmq.queues.orders}, named in errors and logs
  * @param name the queue name, such as {@code /orders}
  * @param create whether the queue is created when missing
  * @param mode the permission bits of a created queue
@@ -19,28 +20,18 @@ import org.jspecify.annotations.Nullable;
  * @param inbound the inbound channel adapter's settings
  * @param outbound the outbound channel adapter's settings
  */
-public record PosixMqQueueSettings(String key, String name, boolean create, int mode, long capacity,
+public record PosixMqQueueSettings(String key, String prefix, String name, boolean create, int mode, long capacity,
         long maxMessageSize, boolean removeOnShutdown, Inbound inbound, Outbound outbound) {
 
     /** These settings with the capacity and max message size the open queue actually has. */
     PosixMqQueueSettings withActual(long actualCapacity, long actualMaxMessageSize) {
-        return new PosixMqQueueSettings(this.key, this.name, this.create, this.mode, actualCapacity,
+        return new PosixMqQueueSettings(this.key, this.prefix, this.name, this.create, this.mode, actualCapacity,
                 actualMaxMessageSize, this.removeOnShutdown, this.inbound, this.outbound);
     }
 
     /** The mode as an octal string, such as {@code 0600}. */
     public String modeString() {
         return String.format("0%03o", this.mode);
-    }
-
-    /** The property prefix of this queue, {@code posixmq.queues.<key>}. */
-    public String prefix() {
-        return prefix(this.key);
-    }
-
-    /** The property prefix of the queue configured under {@code key}. */
-    static String prefix(String key) {
-        return "posixmq.queues." + key;
     }
 
     /**

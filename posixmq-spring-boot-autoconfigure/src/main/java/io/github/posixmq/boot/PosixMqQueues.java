@@ -64,6 +64,15 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
     }
 
     /**
+     * Like {@link #PosixMqQueues(PosixMqProperties)} for queues configured under another property prefix than
+     * {@code posixmq.queues}, such as a binder's binding properties: errors and log lines name
+     * {@code <root>.<key>.<property>}.
+     */
+    public PosixMqQueues(PosixMqProperties properties, String root) {
+        this(PosixMqSettings.of(properties, root));
+    }
+
+    /**
      * Opens (creating where configured) every queue of {@code settings}.
      *
      * @throws PosixMqConfigurationException naming the property at fault when a queue cannot be opened
@@ -206,11 +215,17 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
         return this.settings.recoveryCheckInterval();
     }
 
+    /** The property prefix of the queue configured under {@code key}, such as {@code posixmq.queues.orders}. */
+    public String prefix(String key) {
+        Assert.notNull(key, "key must not be null");
+        return PosixMqPropertiesValidator.prefix(this.settings.root(), key);
+    }
+
     private Entry entry(String key) {
         Assert.notNull(key, "key must not be null");
         Entry entry = this.entries.get(key);
         if (entry == null) {
-            throw new IllegalArgumentException("no POSIX message queue is configured under posixmq.queues." + key
+            throw new IllegalArgumentException("no POSIX message queue is configured under " + prefix(key)
                     + "; the configured keys are " + this.entries.keySet());
         }
         return entry;

@@ -13,15 +13,18 @@ import org.springframework.util.Assert;
  * Everything under {@code posixmq.*}, resolved and validated once from {@link PosixMqProperties}: the queues in
  * configuration order, and the recovery settings. Immutable.
  *
+ * @param root the property prefix of the queues, {@code posixmq.queues} (another for queues configured elsewhere,
+ *        such as a binder's bindings)
  * @param queues the settings of every queue, by key, in configuration order
  * @param recoveryEnabled whether queues whose name was removed are recovered ({@code posixmq.recovery.enabled})
  * @param recoveryCheckInterval how often recovery checks the queues ({@code posixmq.recovery.check-interval})
  */
-public record PosixMqSettings(Map<String, PosixMqQueueSettings> queues, boolean recoveryEnabled,
+public record PosixMqSettings(String root, Map<String, PosixMqQueueSettings> queues, boolean recoveryEnabled,
         Duration recoveryCheckInterval) {
 
     /** Copies {@code queues}, keeping its order. */
     public PosixMqSettings {
+        Assert.hasText(root, "root must not be empty");
         Assert.notNull(queues, "queues must not be null");
         Assert.notNull(recoveryCheckInterval, "recoveryCheckInterval must not be null");
         queues = Collections.unmodifiableMap(new LinkedHashMap<>(queues));
@@ -33,8 +36,19 @@ public record PosixMqSettings(Map<String, PosixMqQueueSettings> queues, boolean 
      * @throws PosixMqConfigurationException naming the property at fault and the fix
      */
     public static PosixMqSettings of(PosixMqProperties properties) {
+        return of(properties, PosixMqPropertiesValidator.ROOT);
+    }
+
+    /**
+     * Validates {@code properties} and resolves them, naming each property {@code <root>.<key>.<property>} (for
+     * queues configured under another prefix than {@code posixmq.queues}, such as a binder's bindings).
+     *
+     * @throws PosixMqConfigurationException naming the property at fault and the fix
+     */
+    public static PosixMqSettings of(PosixMqProperties properties, String root) {
         Assert.notNull(properties, "properties must not be null");
-        return PosixMqPropertiesValidator.validate(properties);
+        Assert.hasText(root, "root must not be empty");
+        return PosixMqPropertiesValidator.validate(properties, root);
     }
 
     /** The settings of every queue, in configuration order. */

@@ -1,0 +1,23 @@
+package io.github.posixmq.stream.binder.properties;
+
+import org.jspecify.annotations.Nullable;
+
+/** The posixmq settings of a consumer binding ({@code spring.cloud.stream.posixmq.bindings.<name>.consumer.*}). */
+public final class PosixMqConsumerProperties extends PosixMqQueueProperties {
+
+    /**
+     * Queue that receives the original bytes and priority of a message whose handling failed after every attempt,
+     * created with this binding's queue settings. Without one, such a message is logged at ERROR with its bytes.
+     */
+    private @Nullable String deadLetterQueue;
+
+    /** The dead-letter queue name, or null. */
+    public @Nullable String getDeadLetterQueue() {
+        return this.deadLetterQueue;
+    }
+
+    /** Sets the dead-letter queue name. */
+    public void setDeadLetterQueue(@Nullable String deadLetterQueue) {
+        this.deadLetterQueue = deadLetterQueue;
+    }
+}

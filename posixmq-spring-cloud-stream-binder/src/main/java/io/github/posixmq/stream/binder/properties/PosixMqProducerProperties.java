@@ -1,0 +1,33 @@
+package io.github.posixmq.stream.binder.properties;
+
+import java.time.Duration;
+
+/** The posixmq settings of a producer binding ({@code spring.cloud.stream.posixmq.bindings.<name>.producer.*}). */
+public final class PosixMqProducerProperties extends PosixMqQueueProperties {
+
+    /** Priority of messages without a posixmq_priority header (0 to 32767, higher first). */
+    private int priority;
+
+    /** How long a send waits for room in a full queue before it fails. */
+    private Duration sendTimeout = Duration.ofSeconds(5);
+
+    /** The default priority. */
+    public int getPriority() {
+        return this.priority;
+    }
+
+    /** Sets the default priority. */
+    public void setPriority(int priority) {
+        this.priority = priority;
+    }
+
+    /** How long a send waits for room. */
+    public Duration getSendTimeout() {
+        return this.sendTimeout;
+    }
+
+    /** Sets how long a send waits for room. */
+    public void setSendTimeout(Duration sendTimeout) {
+        this.sendTimeout = sendTimeout;
+    }
+}

@@ -1,0 +1,93 @@
+package io.github.posixmq.stream.binder.properties;
+
+import io.github.posixmq.boot.PosixMqProperties;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.convert.DataSizeUnit;
+import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
+
+/**
+ * How the binder opens or creates a binding's queues: the settings of a {@code posixmq.queues.*} entry, validated and
+ * applied by the same code.
+ */
+public abstract class PosixMqQueueProperties {
+
+    /** Whether to create the queue when it does not exist; when false, a missing queue fails the binding. */
+    private boolean create = true;
+
+    /** Capacity in messages of a created queue, up to /proc/sys/fs/mqueue/msg_max; default: the system's. */
+    private @Nullable Long capacity;
+
+    /** Largest message of a created queue, up to /proc/sys/fs/mqueue/msgsize_max; default: the system's. */
+    @DataSizeUnit(DataUnit.BYTES)
+    private @Nullable DataSize maxMessageSize;
+
+    /** Permission bits of a created queue, as an octal string (the umask applies). */
+    private String mode = "0600";
+
+    /** Whether to remove the queue names (mq_unlink) when the binder shuts down. */
+    private boolean removeOnShutdown;
+
+    /** Whether to create the queue when it does not exist. */
+    public boolean isCreate() {
+        return this.create;
+    }
+
+    /** Sets whether to create the queue when it does not exist. */
+    public void setCreate(boolean create) {
+        this.create = create;
+    }
+
+    /** Capacity of a created queue, or null for the system default. */
+    public @Nullable Long getCapacity() {
+        return this.capacity;
+    }
+
+    /** Sets the capacity of a created queue. */
+    public void setCapacity(@Nullable Long capacity) {
+        this.capacity = capacity;
+    }
+
+    /** Largest message of a created queue, or null for the system default. */
+    public @Nullable DataSize getMaxMessageSize() {
+        return this.maxMessageSize;
+    }
+
+    /** Sets the largest message of a created queue. */
+    public void setMaxMessageSize(@Nullable DataSize maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    /** Permission bits of a created queue (octal string). */
+    public String getMode() {
+        return this.mode;
+    }
+
+    /** Sets the permission bits of a created queue (octal string such as "0660"). */
+    public void setMode(String mode) {
+        this.mode = mode;
+    }
+
+    /** Whether the queue names are removed when the binder shuts down. */
+    public boolean isRemoveOnShutdown() {
+        return this.removeOnShutdown;
+    }
+
+    /** Sets whether the queue names are removed when the binder shuts down. */
+    public void setRemoveOnShutdown(boolean removeOnShutdown) {
+        this.removeOnShutdown = removeOnShutdown;
+    }
+
+    /** These settings as a {@code posixmq.queues.*} entry for the queue {@code name}. */
+    public PosixMqProperties.Queue toQueue(String name) {
+        PosixMqProperties.Queue queue = new PosixMqProperties.Queue();
+        queue.setName(name);
+        queue.setCreate(this.create);
+        queue.setCapacity(this.capacity);
+        queue.setMaxMessageSize(this.maxMessageSize);
+        queue.setMode(this.mode);
+        queue.setRemoveOnShutdown(this.removeOnShutdown);
+        return queue;
+    }
+}

@@ -1,0 +1,187 @@
+package io.github.posixmq.stream.binder.provisioning;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.posixmq.QueueNames;
+import io.github.posixmq.boot.PosixMqConfigurationException;
+import io.github.posixmq.boot.PosixMqProperties;
+import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.boot.PosixMqRecovery;
+import io.github.posixmq.stream.binder.properties.PosixMqConsumerProperties;
+import io.github.posixmq.stream.binder.properties.PosixMqExtendedBindingProperties;
+import io.github.posixmq.stream.binder.properties.PosixMqProducerProperties;
+import io.github.posixmq.stream.binder.properties.PosixMqQueueProperties;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cloud.stream.binder.ExtendedConsumerProperties;
+import org.springframework.cloud.stream.binder.ExtendedProducerProperties;
+import org.springframework.cloud.stream.provisioning.ProvisioningException;
+import org.springframework.cloud.stream.provisioning.ProvisioningProvider;
+import org.springframework.util.StringUtils;
+
+/**
+ * Opens (creating where configured) the queues of the bindings. A destination is a queue name used as is
+ * ({@code orders} is {@code /orders}), so C, Python and Rust programs share it. A partitioned producer sends to
+ * {@code <destination>-<n>}, {@code required-groups} add {@code <destination>.<group>}; a partitioned consumer reads
+ * {@code <destination>-<instance-index>}.
+ *
+ * <p>Each queue is held by a {@link PosixMqQueues} registry of its own, so validation, error messages (naming the
+ * binding property, such as {@code spring.cloud.stream.posixmq.bindings.process-in-0.consumer.capacity}), creation,
+ * recovery of a removed queue and {@code remove-on-shutdown} are those of {@code posixmq.queues.*}. A queue
+ * provisioned twice (a producer and a consumer of one destination) is opened once. {@link #close()} closes them all.
+ */
+public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedConsumerProperties<PosixMqConsumerProperties>,
+        ExtendedProducerProperties<PosixMqProducerProperties>>, AutoCloseable {
+
+    private static final Log logger = LogFactory.getLog(PosixMqProvisioner.class);
+
+    /** The registries by queue name. */
+    private final Map<String, ProvisionedQueue> queues = new LinkedHashMap<>();
+
+    /** The recovery of each registry, started with it and stopped before it closes. */
+    private final List<PosixMqRecovery> recoveries = new ArrayList<>();
+
+    /** The groups of the consumers of each queue, to say once that they compete. */
+    private final Map<String, Set<String>> consumerGroups = new LinkedHashMap<>();
+
+    private boolean closed;
+
+    @Override
+    public synchronized PosixMqProducerDestination provisionProducerDestination(String name,
+            ExtendedProducerProperties<PosixMqProducerProperties> properties) {
+        String key = bindingName(properties.getBindingName(), name) + ".producer";
+        List<String> bases = new ArrayList<>();
+        bases.add(name);
+        String[] groups = properties.getRequiredGroups();
+        if (groups != null) {
+            for (String group : groups) {
+                if (StringUtils.hasText(group)) {
+                    bases.add(name + "." + group.trim());
+                }
+            }
+        }
+        int partitions = properties.isPartitioned() ? properties.getPartitionCount() : 1;
+        if (partitions < 1) {
+            throw new ProvisioningException("Invalid spring.cloud.stream.bindings." + properties.getBindingName()
+                    + ".producer.partition-count '" + partitions + "': a partitioned producer needs at least 1 "
+                    + "partition (queue " + name + "-0)");
+        }
+        List<List<ProvisionedQueue>> targets = new ArrayList<>();
+        for (String base : bases) {
+            List<ProvisionedQueue> byPartition = new ArrayList<>();
+            for (int partition = 0; partition < partitions; partition++) {
+                String queueName = properties.isPartitioned() ? base + "-" + partition : base;
+                byPartition.add(provision(queueName, key, properties.getExtension()));
+            }
+            targets.add(byPartition);
+        }
+        return new PosixMqProducerDestination(normalize(name, key), targets);
+    }
+
+    @Override
+    public synchronized PosixMqConsumerDestination provisionConsumerDestination(String name, @Nullable String group,
+            ExtendedConsumerProperties<PosixMqConsumerProperties> properties) {
+        String binding = bindingName(properties.getBindingName(), name);
+        String key = binding + ".consumer";
+        String queueName = name;
+        if (properties.isPartitioned()) {
+            int index = properties.getInstanceIndex();
+            if (index < 0) {
+                throw new ProvisioningException("Invalid spring.cloud.stream.bindings." + binding
+                        + ".consumer.instance-index '" + index + "': a partitioned consumer reads queue " + name
+                        + "-<instance-index>; set spring.cloud.stream.instance-index (or the binding's "
+                        + "consumer.instance-index) to 0 or more");
+            }
+            queueName = name + "-" + index;
+        }
+        ProvisionedQueue queue = provision(queueName, key, properties.getExtension());
+        noteGroup(queue.name(), group);
+        String deadLetter = properties.getExtension().getDeadLetterQueue();
+        ProvisionedQueue deadLetterQueue = null;
+        if (StringUtils.hasText(deadLetter)) {
+            deadLetterQueue = provision(deadLetter, key, properties.getExtension());
+            if (deadLetterQueue.name().equals(queue.name())) {
+                throw new ProvisioningException("Invalid " + PosixMqExtendedBindingProperties.BINDINGS + "." + key
+                        + ".dead-letter-queue '" + deadLetter + "': a queue cannot be its own dead-letter queue");
+            }
+        }
+        return new PosixMqConsumerDestination(queue, deadLetterQueue);
+    }
+
+    private static String bindingName(@Nullable String bindingName, String destination) {
+        return StringUtils.hasText(bindingName) ? bindingName : destination;
+    }
+
+    /** Says once per queue that its consumers compete whatever their group, when a second group shows up. */
+    private void noteGroup(String queueName, @Nullable String group) {
+        Set<String> groups = this.consumerGroups.computeIfAbsent(queueName, (name) -> new LinkedHashSet<>());
+        boolean first = groups.size() == 1;
+        if (groups.add(StringUtils.hasText(group) ? group : "(anonymous)") && first) {
+            logger.info("Consumers of POSIX message queue " + queueName + " compete for its messages whatever their "
+                    + "group (groups " + groups + "): a kernel queue delivers each message once and cannot "
+                    + "broadcast. A group that needs its own copy reads its own queue: list it in the producer's "
+                    + "required-groups (which sends to <destination>.<group> as well) and bind that group's consumer "
+                    + "to destination <destination>.<group>.");
+        }
+    }
+
+    private static String normalize(String name, String key) {
+        try {
+            return QueueNames.normalize(name);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new ProvisioningException("Invalid destination '" + name + "' of binding " + key + ": "
+                    + ex.getMessage() + "; a posixmq destination is a queue name such as orders or /orders (1 to "
+                    + QueueNames.NAME_MAX + " bytes, no further '/')", ex);
+        }
+    }
+
+    /** The queue {@code name}, opened (or created) with {@code settings} unless it is open already. */
+    private ProvisionedQueue provision(String name, String key, PosixMqQueueProperties settings) {
+        if (this.closed) {
+            throw new ProvisioningException("the posixmq binder is closed; cannot provision queue " + name);
+        }
+        String queueName = normalize(name, key);
+        ProvisionedQueue existing = this.queues.get(queueName);
+        if (existing != null) {
+            return existing;
+        }
+        PosixMqProperties properties = new PosixMqProperties();
+        properties.getRecovery().setEnabled(true);
+        properties.getQueues().put(key, settings.toQueue(queueName));
+        PosixMqQueues registry;
+        try {
+            registry = new PosixMqQueues(properties, PosixMqExtendedBindingProperties.BINDINGS);
+        }
+        catch (PosixMqConfigurationException ex) {
+            throw new ProvisioningException(ex.getMessage() + ". " + ex.action(), ex);
+        }
+        PosixMqRecovery recovery = new PosixMqRecovery(registry);
+        recovery.start();
+        this.recoveries.add(recovery);
+        ProvisionedQueue queue = new ProvisionedQueue(queueName, registry, key);
+        this.queues.put(queueName, queue);
+        return queue;
+    }
+
+    /** The queues provisioned so far, by name. */
+    public synchronized Map<String, ProvisionedQueue> queues() {
+        return Map.copyOf(this.queues);
+    }
+
+    /** Closes every queue (removing those configured with {@code remove-on-shutdown}). Idempotent. */
+    @Override
+    public synchronized void close() {
+        this.closed = true;
+        this.recoveries.forEach(PosixMqRecovery::stop);
+        this.recoveries.clear();
+        this.queues.values().forEach((queue) -> queue.queues().close());
+    }
+}
