@@ -7,7 +7,7 @@ public class MessageTooLargeException extends PosixMqException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception; {@code errno} is 0 when detected before any system call. */
+    /** Creates the exception; {@code errno} is {@code EMSGSIZE}, also when Java caught it before the system call. */
     public MessageTooLargeException(String message, int errno, @Nullable String queueName) {
         super(message, errno, queueName);
     }

@@ -1,11 +1,11 @@
 package io.github.posixmq;
 
-import java.util.Set;
+import java.lang.ref.Reference;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.jna.Callback;
 import com.sun.jna.CallbackReference;
@@ -16,17 +16,27 @@ import io.github.posixmq.internal.MqBinding;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code mq_notify} with {@code SIGEV_THREAD}: the C library calls a JNA callback on a thread of its own, which
- * hands the user's callback to the single daemon thread {@code posixmq-notify} and returns at once.
+ * {@code mq_notify} with {@code SIGEV_THREAD}: the C library calls one process-wide JNA callback on a thread of its
+ * own, passing the registration's id as the {@code sigval}; the callback looks the id up, hands the user's callback to
+ * the single daemon thread {@code posixmq-notify} and returns at once.
+ *
+ * <p>The native callback is created once and never freed, so a notification already under way when its registration
+ * is cancelled finds no id and does nothing, instead of calling freed code. A registration's Java callback is let go
+ * when it fires, when it is unregistered and when the queue is closed.
  */
 final class Notifications {
 
-    private static final Logger LOG = Logger.getLogger(Notifications.class.getName());
+    private static final System.Logger LOG = System.getLogger(Notifications.class.getName());
 
-    /** Callbacks the C library may still call; a collected callback would leave it a dangling pointer. */
-    private static final Set<SigevFunction> PINNED = ConcurrentHashMap.newKeySet();
+    /** Live registrations by id: the only references the library keeps to users' callbacks. */
+    private static final Map<Long, Registration> REGISTERED = new ConcurrentHashMap<>();
 
-    private static final class ExecutorHolder {
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private static final class Native {
+        /** The one callback the C library calls; a static field keeps it (and its native trampoline) alive. */
+        static final SigevFunction FUNCTION = Notifications::fired;
+        static final long FUNCTION_POINTER = Pointer.nativeValue(CallbackReference.getFunctionPointer(FUNCTION));
         static final ExecutorService EXECUTOR = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "posixmq-notify");
             thread.setDaemon(true);
@@ -36,71 +46,107 @@ final class Notifications {
 
     /** {@code void (*sigev_notify_function)(union sigval)}. */
     public interface SigevFunction extends Callback {
-        /** Called by the C library's notification thread. */
+        /** Called by the C library's notification thread with the registration's id. */
         void invoke(long sigval);
     }
 
-    private final PosixMq mq;
-    private final MqBinding binding;
-    private @Nullable SigevFunction active;
+    private record Registration(String queue, Runnable callback) {
+    }
 
-    Notifications(PosixMq mq, MqBinding binding) {
-        this.mq = mq;
+    private final String name;
+    private final MqBinding binding;
+    private final long handle;
+    /** This queue's registration id, 0 when none. */
+    private long current;
+    /** The {@code struct sigevent} passed to {@code mq_notify}, allocated on first use and reused. */
+    private @Nullable Memory sigevent;
+
+    Notifications(String name, MqBinding binding, long handle) {
+        this.name = name;
         this.binding = binding;
+        this.handle = handle;
     }
 
     synchronized void register(Runnable callback) {
-        SigevFunction function = new SigevFunction() {
-            @Override
-            public void invoke(long sigval) {
-                fired(this, callback);
-            }
-        };
-        Memory sigevent = new Memory(Linux.SIGEVENT_SIZE);
-        sigevent.clear();
-        sigevent.setInt(12, Linux.SIGEV_THREAD);
-        sigevent.setPointer(16, CallbackReference.getFunctionPointer(function));
-        PINNED.add(function);
-        if (binding.mqNotify(mq.handle(), Pointer.nativeValue(sigevent)) != 0) {
-            int errno = binding.lastErrno();
-            PINNED.remove(function);
-            if (errno == Linux.EBUSY) {
-                throw new QueueBusyException("cannot register for notification on queue " + mq.name()
-                        + ": another process (or descriptor) is already registered (EBUSY); only one may be at a time",
-                        errno, mq.name());
-            }
-            throw Errors.generic("cannot register for notification on queue " + mq.name(), errno, mq.name());
+        long id = IDS.incrementAndGet();
+        REGISTERED.put(id, new Registration(name, callback));
+        Memory sigevent = this.sigevent;
+        if (sigevent == null) {
+            sigevent = new Memory(Linux.SIGEVENT_SIZE);
+            sigevent.clear();
+            this.sigevent = sigevent;
         }
-        active = function;
+        sigevent.setLong(0, id); // sigev_value
+        sigevent.setInt(12, Linux.SIGEV_THREAD); // sigev_notify
+        sigevent.setLong(16, Native.FUNCTION_POINTER); // sigev_notify_function
+        int result;
+        try {
+            result = binding.mqNotify(handle, Pointer.nativeValue(sigevent));
+        }
+        finally {
+            // mq_notify reads the struct through a raw address: it must not be freed before the call returns
+            Reference.reachabilityFence(sigevent);
+        }
+        if (result != 0) {
+            int errno = binding.lastErrno();
+            REGISTERED.remove(id);
+            if (errno == Linux.EBUSY) {
+                throw new QueueBusyException("cannot register for notification on queue " + name
+                        + ": another process (or descriptor) is already registered (EBUSY); only one may be at a time",
+                        errno, name);
+            }
+            throw Errors.generic("cannot register for notification on queue " + name, errno, name);
+        }
+        forget();
+        current = id;
     }
 
     synchronized void unregister() {
-        if (binding.mqNotify(mq.handle(), 0) != 0) {
-            throw Errors.generic("cannot unregister the notification on queue " + mq.name(), binding.lastErrno(),
-                    mq.name());
+        if (binding.mqNotify(handle, 0) != 0) {
+            throw Errors.generic("cannot unregister the notification on queue " + name, binding.lastErrno(), name);
         }
-        // a notification already under way may still call the old function: it stays pinned until it fires
-        active = null;
+        forget();
     }
 
     /** The descriptor was closed: the kernel dropped the registration. */
     synchronized void closed() {
-        active = null;
+        forget();
     }
 
-    private void fired(SigevFunction function, Runnable callback) {
-        PINNED.remove(function);
-        synchronized (this) {
-            if (active == function) {
-                active = null;
+    private void forget() {
+        if (current != 0) {
+            REGISTERED.remove(current);
+            current = 0;
+        }
+    }
+
+    /** Registrations whose callback the library still holds, in the whole process (for tests). */
+    static int registeredCount() {
+        return REGISTERED.size();
+    }
+
+    /** Whether this process holds a notification registration on the queue {@code name}. */
+    static boolean isRegistered(String name) {
+        for (Registration registration : REGISTERED.values()) {
+            if (registration.queue().equals(name)) {
+                return true;
             }
         }
-        ExecutorHolder.EXECUTOR.execute(() -> {
+        return false;
+    }
+
+    private static void fired(long id) {
+        Registration registration = REGISTERED.remove(id);
+        if (registration == null) {
+            return; // unregistered or closed while the notification was under way
+        }
+        Native.EXECUTOR.execute(() -> {
             try {
-                callback.run();
+                registration.callback().run();
             }
             catch (RuntimeException | Error ex) {
-                LOG.log(Level.WARNING, "notification callback for queue " + mq.name() + " failed", ex);
+                LOG.log(System.Logger.Level.WARNING, "notification callback for queue " + registration.queue()
+                        + " failed", ex);
             }
         });
     }

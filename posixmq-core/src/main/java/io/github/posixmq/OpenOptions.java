@@ -117,7 +117,10 @@ public final class OpenOptions {
         return this;
     }
 
-    /** Whether send and receive fail instead of waiting when the queue is full or empty (default false). */
+    /**
+     * Opens the descriptor with {@code O_NONBLOCK} (default false): send and receive fail instead of waiting when the
+     * queue is full or empty, here and in any process the descriptor is passed to.
+     */
     public OpenOptions nonBlocking(boolean nonBlocking) {
         this.nonBlocking = nonBlocking;
         return this;

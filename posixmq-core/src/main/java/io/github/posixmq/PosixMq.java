@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.lang.ref.Cleaner;
+import java.util.Objects;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -33,9 +35,18 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>Blocking calls wait with {@code ppoll} on the queue and on an internal {@code eventfd}; the kernel descriptor
- * itself is always in {@code O_NONBLOCK} mode, and {@link #setNonBlocking(boolean)} changes this object's behaviour
- * only. Timeouts are measured on the monotonic clock. {@code EINTR} is retried.
+ * <p>The kernel descriptor is blocking or non-blocking ({@code O_NONBLOCK}) exactly as it was opened or last set
+ * with {@link #setNonBlocking(boolean)}; that flag lives on the open queue description, so a program that inherits
+ * the descriptor ({@link OpenOptions#closeOnExec(boolean) closeOnExec(false)}) or gets it through
+ * {@link #fileDescriptor()} sees the same mode. Each send and receive is one {@code mq_timedsend} /
+ * {@code mq_timedreceive} with an expired deadline, which the kernel answers at once; when a blocking or timed call
+ * finds the queue full or empty it waits with {@code ppoll} on the queue and on an internal {@code eventfd}, so that
+ * {@link #close()} wakes it, and tries again. Timeouts are measured on the monotonic clock and clamped to about 146
+ * years. {@code EINTR} is retried.
+ *
+ * <p>A queue that is never closed is closed when it is garbage collected, with one {@code WARNING} naming it on the
+ * {@code System.Logger} {@code io.github.posixmq.PosixMq}; while a notification callback is registered the queue
+ * stays reachable through it.
  */
 public final class PosixMq implements AutoCloseable {
 
@@ -47,6 +58,16 @@ public final class PosixMq implements AutoCloseable {
 
     private static final long FOREVER = -1;
     private static final long NOW = 0;
+    /** Longest wait honoured, about 146 years: longer timeouts are clamped to it, never wrapped. */
+    static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 2;
+
+    private static final System.Logger LOG = System.getLogger(PosixMq.class.getName());
+    /** Closes queues and selectors that were never closed, on one daemon thread. */
+    static final Cleaner CLEANER = Cleaner.create(runnable -> {
+        Thread thread = new Thread(runnable, "posixmq-cleaner");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final MqBinding binding;
     private final String name;
@@ -66,6 +87,9 @@ public final class PosixMq implements AutoCloseable {
 
     private final Notifications notifications;
 
+    private final Descriptors descriptors;
+    private final Cleaner.Cleanable cleanable;
+
     private PosixMq(MqBinding binding, String name, long handle, boolean canRead, boolean canWrite, long capacity,
             long maxMessageSize, boolean nonBlocking) {
         this.binding = binding;
@@ -81,10 +105,45 @@ public final class PosixMq implements AutoCloseable {
         if (wake < 0) {
             int errno = binding.lastErrno();
             binding.mqClose(handle);
-            throw Errors.generic("cannot create the eventfd that wakes waiters of queue " + name, errno, name);
+            throw Errors.noDescriptor("cannot create the eventfd that wakes waiters of queue " + name, errno, name);
         }
         this.wakeFd = wake;
-        this.notifications = new Notifications(this, binding);
+        this.notifications = new Notifications(name, binding, handle);
+        this.descriptors = new Descriptors(binding, name, handle, wake, notifications);
+        this.cleanable = CLEANER.register(this, descriptors);
+    }
+
+    /**
+     * What {@link #close()} releases, without a reference to the {@code PosixMq}: the {@link Cleaner} runs it when a
+     * queue that was never closed becomes unreachable, and then logs one warning naming the queue.
+     */
+    static final class Descriptors implements Runnable {
+        private final MqBinding binding;
+        private final String name;
+        private final long handle;
+        private final int wakeFd;
+        private final Notifications notifications;
+        private volatile boolean closedByOwner;
+
+        Descriptors(MqBinding binding, String name, long handle, int wakeFd, Notifications notifications) {
+            this.binding = binding;
+            this.name = name;
+            this.handle = handle;
+            this.wakeFd = wakeFd;
+            this.notifications = notifications;
+        }
+
+        @Override
+        public void run() {
+            if (!closedByOwner) {
+                LOG.log(System.Logger.Level.WARNING, "queue " + name + " (descriptor " + binding.fileDescriptor(handle)
+                        + ") was garbage collected without close(); posixmq closed it now. Close every PosixMq, "
+                        + "e.g. with try-with-resources, so that its descriptors are not held until a GC");
+            }
+            binding.mqClose(handle);
+            binding.close(wakeFd);
+            notifications.closed();
+        }
     }
 
     // ---------------------------------------------------------------- opening
@@ -102,7 +161,7 @@ public final class PosixMq implements AutoCloseable {
     /** Removes the queue name; open descriptors keep working until closed. Throws if it does not exist. */
     public static void unlink(String name) {
         String normalized = QueueNames.normalize(name);
-        MqBinding binding = JnaLinuxBinding.instance();
+        MqBinding binding = binding();
         while (binding.mqUnlink(QueueNames.cString(normalized)) != 0) {
             int errno = binding.lastErrno();
             if (errno == Linux.EINTR) {
@@ -140,8 +199,13 @@ public final class PosixMq implements AutoCloseable {
         return JnaLinuxBinding.unsupportedReason();
     }
 
+    /** The native binding of this JVM, or an {@link UnsupportedOperationException} saying in one sentence why not. */
+    static MqBinding binding() {
+        return JnaLinuxBinding.instance();
+    }
+
     static PosixMq open(String name, OpenOptions options) {
-        MqBinding binding = JnaLinuxBinding.instance();
+        MqBinding binding = binding();
         Scratch scratch = Scratch.get();
         long capacity = options.capacity();
         long msgsize = options.maxMessageSize();
@@ -159,7 +223,7 @@ public final class PosixMq implements AutoCloseable {
             scratch.putLong(scratch.attrOffset() + 8, capacity);
             scratch.putLong(scratch.attrOffset() + 16, msgsize);
         }
-        int oflag = options.accessFlags() | Linux.O_NONBLOCK;
+        int oflag = options.accessFlags() | (options.isNonBlocking() ? Linux.O_NONBLOCK : 0);
         if (creating) {
             oflag |= Linux.O_CREAT;
         }
@@ -171,7 +235,7 @@ public final class PosixMq implements AutoCloseable {
         while ((handle = binding.mqOpen(cName, oflag, options.mode(), attr)) == -1) {
             int errno = binding.lastErrno();
             if (errno != Linux.EINTR) {
-                throw Errors.open(errno, name, options, capacity, msgsize);
+                throw Errors.open(errno, name, options, capacity, msgsize, binding);
             }
         }
         if (binding.mqGetattr(handle, scratch.clearedAttr()) != 0) {
@@ -237,8 +301,13 @@ public final class PosixMq implements AutoCloseable {
         }
         checkSend(message.length, priority);
         Scratch scratch = Scratch.get();
-        scratch.messageBuffer(message.length).put(0, message, 0, message.length);
-        return doSend(scratch.messageAddress(), message.length, priority, timeout);
+        try {
+            scratch.messageBuffer(message.length).put(0, message, 0, message.length);
+            return doSend(scratch.messageAddress(), message.length, priority, timeout);
+        }
+        finally {
+            scratch.releaseMessageBuffer();
+        }
     }
 
     private boolean sendBuffer(ByteBuffer message, int priority, long timeout) {
@@ -249,15 +318,19 @@ public final class PosixMq implements AutoCloseable {
         int length = message.remaining();
         checkSend(length, priority);
         Scratch scratch = Scratch.get();
-        long address;
+        boolean sent;
         if (message.isDirect()) {
-            address = scratch.directAddress(message) + position;
+            sent = doSend(scratch.directAddress(message) + position, length, priority, timeout);
         }
         else {
-            scratch.messageBuffer(length).put(0, message, position, length);
-            address = scratch.messageAddress();
+            try {
+                scratch.messageBuffer(length).put(0, message, position, length);
+                sent = doSend(scratch.messageAddress(), length, priority, timeout);
+            }
+            finally {
+                scratch.releaseMessageBuffer();
+            }
         }
-        boolean sent = doSend(address, length, priority, timeout);
         if (sent) {
             message.position(position + length);
         }
@@ -267,15 +340,16 @@ public final class PosixMq implements AutoCloseable {
     private void checkSend(long length, int priority) {
         checkOpen();
         if (!canWrite) {
-            throw new QueueAccessDeniedException("cannot send to queue " + name
-                    + ": it was opened read-only; open it writeOnly() or readWrite()", 0, name);
+            throw new QueueDirectionException("cannot send to queue " + name
+                    + ": this descriptor was opened read-only (EBADF); open it writeOnly() or readWrite()", Linux.EBADF,
+                    name);
         }
         if (priority < 0 || priority >= MQ_PRIO_MAX) {
             throw new IllegalArgumentException("priority must be between 0 and " + (MQ_PRIO_MAX - 1) + ", got " + priority
                     + " (queue " + name + ")");
         }
         if (length > maxMessageSize) {
-            throw Errors.tooLarge(name, length, maxMessageSize, 0);
+            throw Errors.tooLarge(name, length, maxMessageSize);
         }
     }
 
@@ -285,17 +359,21 @@ public final class PosixMq implements AutoCloseable {
             long deadline = timeout > 0 ? System.nanoTime() + timeout : 0;
             boolean firstWait = true;
             while (true) {
-                if (binding.mqSend(handle, address, length, priority) == 0) {
+                if (binding.mqTimedsend(handle, address, length, priority, Scratch.EXPIRED_DEADLINE) == 0) {
                     return true;
                 }
                 int errno = binding.lastErrno();
                 if (errno == Linux.EINTR) {
                     continue;
                 }
-                if (errno != Linux.EAGAIN) {
+                if (errno == Linux.EAGAIN) {
+                    checkMayFail(timeout, "full");
+                    return false;
+                }
+                if (errno != Linux.ETIMEDOUT) {
                     throw Errors.send(errno, this, length);
                 }
-                if (!waitFor(Linux.POLLOUT, "full", timeout, deadline, firstWait)) {
+                if (!waitFor(Linux.POLLOUT, timeout, deadline, firstWait)) {
                     return false;
                 }
                 firstWait = false;
@@ -334,11 +412,7 @@ public final class PosixMq implements AutoCloseable {
 
     /** Receives the highest-priority, oldest message, waiting while the queue is empty. */
     public Message receive() {
-        Message message = receiveMessage(FOREVER);
-        if (message == null) {
-            throw new IllegalStateException("blocking receive returned no message from " + name);
-        }
-        return message;
+        return Objects.requireNonNull(receiveMessage(FOREVER));
     }
 
     /** Receives a message if one is there now. */
@@ -359,14 +433,19 @@ public final class PosixMq implements AutoCloseable {
     private @Nullable Message receiveMessage(long timeout) {
         checkReceive();
         Scratch scratch = Scratch.get();
-        ByteBuffer received = scratch.messageBuffer(maxMessageSize);
-        long length = doReceive(scratch.messageAddress(), maxMessageSize, timeout, scratch);
-        if (length < 0) {
-            return null;
+        try {
+            ByteBuffer received = scratch.messageBuffer(maxMessageSize);
+            long length = doReceive(scratch.messageAddress(), maxMessageSize, timeout, scratch);
+            if (length < 0) {
+                return null;
+            }
+            byte[] bytes = new byte[(int) length];
+            received.get(0, bytes, 0, bytes.length);
+            return new Message(scratch.readPriority(), bytes);
         }
-        byte[] bytes = new byte[(int) length];
-        received.get(0, bytes, 0, bytes.length);
-        return new Message(scratch.readPriority(), bytes);
+        finally {
+            scratch.releaseMessageBuffer();
+        }
     }
 
     private int receiveInto(ByteBuffer buffer, long timeout) {
@@ -390,10 +469,15 @@ public final class PosixMq implements AutoCloseable {
             length = doReceive(scratch.directAddress(buffer) + position, room, timeout, scratch);
         }
         else {
-            ByteBuffer received = scratch.messageBuffer(maxMessageSize);
-            length = doReceive(scratch.messageAddress(), maxMessageSize, timeout, scratch);
-            if (length > 0) {
-                buffer.put(position, received, 0, (int) length);
+            try {
+                ByteBuffer received = scratch.messageBuffer(maxMessageSize);
+                length = doReceive(scratch.messageAddress(), maxMessageSize, timeout, scratch);
+                if (length > 0) {
+                    buffer.put(position, received, 0, (int) length);
+                }
+            }
+            finally {
+                scratch.releaseMessageBuffer();
             }
         }
         if (length < 0) {
@@ -406,8 +490,9 @@ public final class PosixMq implements AutoCloseable {
     private void checkReceive() {
         checkOpen();
         if (!canRead) {
-            throw new QueueAccessDeniedException("cannot receive from queue " + name
-                    + ": it was opened write-only; open it readOnly() or readWrite()", 0, name);
+            throw new QueueDirectionException("cannot receive from queue " + name
+                    + ": this descriptor was opened write-only (EBADF); open it readOnly() or readWrite()", Linux.EBADF,
+                    name);
         }
     }
 
@@ -418,7 +503,8 @@ public final class PosixMq implements AutoCloseable {
             long deadline = timeout > 0 ? System.nanoTime() + timeout : 0;
             boolean firstWait = true;
             while (true) {
-                long received = binding.mqReceive(handle, address, length, scratch.priority());
+                long received = binding.mqTimedreceive(handle, address, length, scratch.priority(),
+                        Scratch.EXPIRED_DEADLINE);
                 if (received >= 0) {
                     return received;
                 }
@@ -426,10 +512,14 @@ public final class PosixMq implements AutoCloseable {
                 if (errno == Linux.EINTR) {
                     continue;
                 }
-                if (errno != Linux.EAGAIN) {
+                if (errno == Linux.EAGAIN) {
+                    checkMayFail(timeout, "empty");
+                    return -1;
+                }
+                if (errno != Linux.ETIMEDOUT) {
                     throw Errors.receive(errno, this);
                 }
-                if (!waitFor(Linux.POLLIN, "empty", timeout, deadline, firstWait)) {
+                if (!waitFor(Linux.POLLIN, timeout, deadline, firstWait)) {
                     return -1;
                 }
                 firstWait = false;
@@ -441,19 +531,25 @@ public final class PosixMq implements AutoCloseable {
     }
 
     /**
-     * After EAGAIN: returns true when the call should try again (the queue became ready), false when the deadline
-     * passed, and throws when the queue was closed. Called with the descriptor acquired. The first wait of a call
+     * A non-blocking descriptor found the queue full or empty ({@code EAGAIN}): fine for try and timed calls, which
+     * return at once, but a call that would wait forever fails with {@link QueueWouldBlockException}.
+     */
+    private void checkMayFail(long timeout, String state) {
+        if (timeout == FOREVER) {
+            throw Errors.wouldBlock(name, state);
+        }
+    }
+
+    /**
+     * After a blocking descriptor found the queue full or empty ({@code ETIMEDOUT} on the expired deadline): returns
+     * true when the call should try again (the queue became ready), false when the deadline passed, and throws when
+     * the queue was closed. Called
+     * with the descriptor acquired. The first wait of a call
      * only gives the CPU away once ({@code sched_yield}) before the retry: a producer and a consumer sharing a CPU
      * then hand over without a sleep and a wake-up each (pinned producer/consumer throughput about +45%, see
      * {@code benchmarks/RESULTS.md}); on an idle queue it costs one extra system call before {@code ppoll}.
      */
-    private boolean waitFor(short events, String state, long timeout, long deadline, boolean firstWait) {
-        if (nonBlocking) {
-            if (timeout == FOREVER) {
-                throw Errors.wouldBlock(name, state);
-            }
-            return false;
-        }
+    private boolean waitFor(short events, long timeout, long deadline, boolean firstWait) {
         if (timeout == NOW) {
             return false;
         }
@@ -496,12 +592,10 @@ public final class PosixMq implements AutoCloseable {
         if (timeout == null || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be zero or positive, got " + timeout);
         }
-        try {
-            return Math.max(1, timeout.toNanos());
+        if (timeout.getSeconds() >= MAX_TIMEOUT_NANOS / 1_000_000_000L) {
+            return MAX_TIMEOUT_NANOS;
         }
-        catch (ArithmeticException ex) {
-            return Long.MAX_VALUE / 2;
-        }
+        return Math.max(1, timeout.toNanos());
     }
 
     private static long untilNanos(Instant deadline) {
@@ -576,7 +670,10 @@ public final class PosixMq implements AutoCloseable {
 
     // ---------------------------------------------------------------- attributes and flags
 
-    /** Reads the queue's attributes now ({@code mq_getattr}). */
+    /**
+     * Reads the queue's attributes now ({@code mq_getattr}); {@code nonBlocking} is the descriptor's flag as the
+     * kernel holds it (shared with {@link #duplicate()} copies and inherited descriptors).
+     */
     public Attributes attributes() {
         acquire();
         try {
@@ -585,8 +682,35 @@ public final class PosixMq implements AutoCloseable {
                 throw Errors.generic("cannot read the attributes of queue " + name, binding.lastErrno(), name);
             }
             int offset = scratch.attrOffset();
+            boolean flag = (scratch.getLong(offset) & Linux.O_NONBLOCK) != 0;
+            nonBlocking = flag;
             return new Attributes(scratch.getLong(offset + 8), scratch.getLong(offset + 16),
-                    scratch.getLong(offset + 24), nonBlocking);
+                    scratch.getLong(offset + 24), flag);
+        }
+        finally {
+            release();
+        }
+    }
+
+    /**
+     * The queue's owner, group, permission bits and identity, from {@code fstat} on this descriptor: what it is, not
+     * what its name now leads to. Use it to check that a queue someone else could have created is yours before
+     * trusting it.
+     */
+    public QueueStat stat() {
+        acquire();
+        try {
+            Scratch scratch = Scratch.get();
+            while (binding.fstat(fd, scratch.stat()) != 0) {
+                int errno = binding.lastErrno();
+                if (errno != Linux.EINTR) {
+                    throw Errors.generic("cannot fstat queue " + name, errno, name);
+                }
+            }
+            int offset = scratch.statOffset();
+            return new QueueStat(scratch.getInt(offset + Linux.STAT_UID), scratch.getInt(offset + Linux.STAT_GID),
+                    scratch.getInt(offset + Linux.STAT_MODE) & 07777, scratch.getLong(offset + Linux.STAT_DEV),
+                    scratch.getLong(offset + Linux.STAT_INO));
         }
         finally {
             release();
@@ -608,15 +732,41 @@ public final class PosixMq implements AutoCloseable {
         return maxMessageSize;
     }
 
-    /** Whether send and receive fail instead of waiting (see {@link QueueWouldBlockException}). */
+    /**
+     * Whether the descriptor is in {@code O_NONBLOCK} mode, so send and receive fail instead of waiting (see
+     * {@link QueueWouldBlockException}): read from the kernel while open, the last value seen once closed.
+     */
     public boolean isNonBlocking() {
+        if (uses.enter()) {
+            try {
+                return attributes().nonBlocking();
+            }
+            finally {
+                release();
+            }
+        }
         return nonBlocking;
     }
 
-    /** Switches this descriptor between blocking and non-blocking operation. */
+    /**
+     * Switches the descriptor between blocking and non-blocking mode ({@code mq_setattr}). The flag belongs to the
+     * open queue description: {@link #duplicate()} copies and descriptors inherited by child processes change with it.
+     */
     public void setNonBlocking(boolean nonBlocking) {
-        checkOpen();
-        this.nonBlocking = nonBlocking;
+        acquire();
+        try {
+            Scratch scratch = Scratch.get();
+            long attr = scratch.clearedAttr();
+            scratch.putLong(scratch.attrOffset(), nonBlocking ? Linux.O_NONBLOCK : 0);
+            if (binding.mqSetattr(handle, attr, 0) != 0) {
+                throw Errors.generic("cannot switch queue " + name + " to " + (nonBlocking ? "non-" : "")
+                        + "blocking mode", binding.lastErrno(), name);
+            }
+            this.nonBlocking = nonBlocking;
+        }
+        finally {
+            release();
+        }
     }
 
     /** Whether the descriptor is closed in programs started with exec. */
@@ -663,8 +813,9 @@ public final class PosixMq implements AutoCloseable {
     }
 
     /**
-     * The file descriptor, for callers that poll it themselves (it is in {@code O_NONBLOCK} mode). Valid until
-     * {@link #close()}; never close it directly.
+     * The file descriptor, for callers that poll it themselves or hand it to a child process; it is blocking or
+     * non-blocking as this queue was opened (see {@link #setNonBlocking(boolean)}). Valid until {@link #close()};
+     * never close it directly.
      */
     public int fileDescriptor() {
         checkOpen();
@@ -701,13 +852,19 @@ public final class PosixMq implements AutoCloseable {
         }
     }
 
-    /** A second, independent {@code PosixMq} on a duplicate of this descriptor (like {@code dup}). */
+    /**
+     * A second {@code PosixMq} on a new descriptor number for the same open queue ({@code fcntl(F_DUPFD_CLOEXEC)}:
+     * {@code dup} with close-on-exec set on the copy). The two close independently but share the open queue
+     * description, so the non-blocking flag set on one applies to both; closing either drops this process's
+     * {@link #registerNotification notification} registration on the queue, as closing any descriptor of it does.
+     */
     public PosixMq duplicate() {
         acquire();
         try {
             int copy = binding.fcntl(fd, Linux.F_DUPFD_CLOEXEC, 0);
             if (copy < 0) {
-                throw Errors.generic("cannot duplicate the descriptor of queue " + name, binding.lastErrno(), name);
+                throw Errors.noDescriptor("cannot duplicate the descriptor of queue " + name, binding.lastErrno(),
+                        name);
             }
             return new PosixMq(binding, name, binding.handleOf(copy), canRead, canWrite, capacity, maxMessageSize,
                     nonBlocking);
@@ -723,7 +880,8 @@ public final class PosixMq implements AutoCloseable {
      * Asks the kernel to call {@code callback} once, on a thread this library owns, when a message arrives on this
      * queue while it is empty and no thread is blocked receiving ({@code mq_notify}). It is one-shot: register again
      * from the callback to keep listening. Only one process may be registered per queue; a second registration
-     * fails with {@link QueueBusyException}. For robust waiting use {@link PosixMqSelector}.
+     * fails with {@link QueueBusyException}. The callback is let go when it runs, when it is unregistered and when
+     * the queue is closed. For robust waiting use {@link PosixMqSelector}.
      */
     public void registerNotification(Runnable callback) {
         if (callback == null) {
@@ -747,10 +905,6 @@ public final class PosixMq implements AutoCloseable {
         finally {
             release();
         }
-    }
-
-    long handle() {
-        return handle;
     }
 
     // ---------------------------------------------------------------- close
@@ -820,9 +974,8 @@ public final class PosixMq implements AutoCloseable {
             key.descriptorClosing(fd);
         }
         selectorKeys.clear();
-        binding.mqClose(handle);
-        binding.close(wakeFd);
-        notifications.closed();
+        descriptors.closedByOwner = true;
+        cleanable.clean();
     }
 
     @Override

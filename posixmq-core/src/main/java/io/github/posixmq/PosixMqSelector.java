@@ -1,5 +1,6 @@
 package io.github.posixmq;
 
+import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  * Waits on many queues at once with {@code epoll}: the Java counterpart of the Rust crate's mio integration. Level
  * triggered: a queue stays selected while it has messages (or room). {@link #wakeup()} makes a blocked
  * {@link #select()} return at once from any thread; an idle selector uses no CPU. Closing a registered queue
- * cancels its key ({@link Key#isValid()} turns false) and wakes a blocked {@code select()}.
+ * cancels its key ({@link Key#isValid()} turns false) and wakes a blocked {@code select()}. A selector that is never
+ * closed is closed when it is garbage collected, with one {@code WARNING} on the {@code System.Logger}
+ * {@code io.github.posixmq.PosixMqSelector}.
  *
  * <pre>{@code
  * try (PosixMqSelector selector = PosixMqSelector.open()) {
@@ -40,13 +43,18 @@ public final class PosixMqSelector implements AutoCloseable {
     public static final int WRITABLE = 2;
 
     private static final int MAX_EVENTS = 64;
+    private static final long FOREVER = -1;
     private static final boolean PACKED = Platform.isIntel();
     private static final int EVENT_SIZE = PACKED ? 12 : 16;
     private static final int DATA_OFFSET = PACKED ? 4 : 8;
 
+    private static final System.Logger LOG = System.getLogger(PosixMqSelector.class.getName());
+
     private final MqBinding binding;
     private final int epfd;
     private final int wakeFd;
+    private final Descriptors descriptors;
+    private final Cleaner.Cleanable cleanable;
     private final UseCount uses = new UseCount(this::destroy);
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Key> keys = new ConcurrentHashMap<>();
@@ -58,13 +66,13 @@ public final class PosixMqSelector implements AutoCloseable {
         this.binding = binding;
         int ep = binding.epollCreate1(Linux.EPOLL_CLOEXEC);
         if (ep < 0) {
-            throw Errors.generic("cannot create an epoll instance", binding.lastErrno(), null);
+            throw Errors.noDescriptor("cannot create an epoll instance", binding.lastErrno(), null);
         }
         int wake = binding.eventfd(0, Linux.EFD_CLOEXEC | Linux.EFD_NONBLOCK);
         if (wake < 0) {
             int errno = binding.lastErrno();
             binding.close(ep);
-            throw Errors.generic("cannot create the selector's eventfd", errno, null);
+            throw Errors.noDescriptor("cannot create the selector's eventfd", errno, null);
         }
         this.epfd = ep;
         this.wakeFd = wake;
@@ -76,6 +84,33 @@ public final class PosixMqSelector implements AutoCloseable {
                 throw Errors.generic("cannot register the selector's eventfd", errno, null);
             }
         }
+        this.descriptors = new Descriptors(binding, ep, wake);
+        this.cleanable = PosixMq.CLEANER.register(this, descriptors);
+    }
+
+    /** What {@link #close()} releases, without a reference to the selector, so the {@link Cleaner} can run it. */
+    private static final class Descriptors implements Runnable {
+        private final MqBinding binding;
+        private final int epfd;
+        private final int wakeFd;
+        private volatile boolean closedByOwner;
+
+        Descriptors(MqBinding binding, int epfd, int wakeFd) {
+            this.binding = binding;
+            this.epfd = epfd;
+            this.wakeFd = wakeFd;
+        }
+
+        @Override
+        public void run() {
+            if (!closedByOwner) {
+                LOG.log(System.Logger.Level.WARNING, "a PosixMqSelector (epoll descriptor " + epfd + ") was garbage "
+                        + "collected without close(); posixmq closed it now. Close every selector, e.g. with "
+                        + "try-with-resources");
+            }
+            binding.close(epfd);
+            binding.close(wakeFd);
+        }
     }
 
     /** Opens a new selector. */
@@ -85,7 +120,8 @@ public final class PosixMqSelector implements AutoCloseable {
 
     /**
      * Watches {@code queue} for {@code interest} ({@link #READABLE}, {@link #WRITABLE} or both); the key is dropped
-     * automatically when the queue is closed.
+     * automatically when the queue is closed. Registering the same descriptor twice throws
+     * {@link QueueAlreadyRegisteredException}.
      */
     public Key register(PosixMq queue, int interest, @Nullable Object attachment) {
         if (queue == null) {
@@ -101,6 +137,11 @@ public final class PosixMqSelector implements AutoCloseable {
                     if (ctl(Linux.EPOLL_CTL_ADD, fd, epollEvents(interest), key.id) != 0) {
                         int errno = binding.lastErrno();
                         keys.remove(key.id);
+                        if (errno == Linux.EEXIST) {
+                            throw new QueueAlreadyRegisteredException("cannot register queue " + queue.name()
+                                    + " (descriptor " + fd + ") with this selector: it is registered already (EEXIST); "
+                                    + "change what its key watches with setInterest", errno, queue.name());
+                        }
                         throw Errors.generic("cannot watch queue " + queue.name(), errno, queue.name());
                     }
                 }
@@ -120,22 +161,20 @@ public final class PosixMqSelector implements AutoCloseable {
 
     /** Waits until at least one queue is ready or {@link #wakeup()} is called; returns the ready keys. */
     public List<Key> select() {
-        return doSelect(-1);
+        return doSelect(FOREVER);
     }
 
-    /** Like {@link #select()}, waiting at most {@code timeout}; an empty list means nothing was ready. */
+    /**
+     * Like {@link #select()}, waiting at most {@code timeout} (any length: beyond about 146 years it is clamped, never
+     * wrapped); an empty list means nothing was ready.
+     */
     public List<Key> select(Duration timeout) {
         if (timeout == null || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be zero or positive, got " + timeout);
         }
-        long millis;
-        try {
-            millis = timeout.toMillis() + (timeout.toNanosPart() % 1_000_000 == 0 ? 0 : 1);
-        }
-        catch (ArithmeticException ex) {
-            millis = Integer.MAX_VALUE;
-        }
-        return doSelect((int) Math.min(millis, Integer.MAX_VALUE));
+        long nanos = timeout.getSeconds() >= PosixMq.MAX_TIMEOUT_NANOS / 1_000_000_000L ? PosixMq.MAX_TIMEOUT_NANOS
+                : timeout.toNanos();
+        return doSelect(nanos);
     }
 
     /** The keys ready now, without waiting. */
@@ -143,23 +182,24 @@ public final class PosixMqSelector implements AutoCloseable {
         return doSelect(0);
     }
 
-    private List<Key> doSelect(int timeoutMillis) {
+    /** {@code timeoutNanos} is {@link #FOREVER}, 0 or positive. */
+    private List<Key> doSelect(long timeoutNanos) {
         acquire();
         try {
             synchronized (selectLock) {
-                long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-                int waitMillis = timeoutMillis;
+                long deadline = System.nanoTime() + timeoutNanos;
                 while (true) {
+                    int waitMillis = timeoutNanos == FOREVER ? -1 : millisLeft(deadline);
                     int count = binding.epollWait(epfd, Pointer.nativeValue(events), MAX_EVENTS, waitMillis);
                     if (count < 0) {
                         int errno = binding.lastErrno();
                         if (errno != Linux.EINTR) {
                             throw Errors.generic("epoll_wait failed", errno, null);
                         }
-                        if (timeoutMillis > 0) {
-                            waitMillis = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
-                        }
                         continue;
+                    }
+                    if (count == 0 && timeoutNanos > 0 && deadline - System.nanoTime() > 0) {
+                        continue; // epoll_wait waits at most Integer.MAX_VALUE ms (24.8 days) at a time
                     }
                     List<Key> ready = new ArrayList<>(count);
                     for (int i = 0; i < count; i++) {
@@ -244,6 +284,15 @@ public final class PosixMqSelector implements AutoCloseable {
         return binding.epollCtl(epfd, op, fd, Pointer.nativeValue(control));
     }
 
+    /** Milliseconds until {@code deadline}, rounded up, at most {@link Integer#MAX_VALUE}; 0 once it passed. */
+    private static int millisLeft(long deadline) {
+        long nanos = deadline - System.nanoTime();
+        if (nanos <= 0) {
+            return 0;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, (nanos + 999_999) / 1_000_000);
+    }
+
     private static int epollEvents(int interest) {
         return ((interest & READABLE) != 0 ? Linux.EPOLLIN : 0) | ((interest & WRITABLE) != 0 ? Linux.EPOLLOUT : 0);
     }
@@ -275,8 +324,8 @@ public final class PosixMqSelector implements AutoCloseable {
             key.queue.removeSelectorKey(key);
         }
         keys.clear();
-        binding.close(epfd);
-        binding.close(wakeFd);
+        descriptors.closedByOwner = true;
+        cleanable.clean();
     }
 
     /** A queue registered with this selector. */

@@ -11,6 +11,10 @@ import java.util.function.LongFunction;
 import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
+import io.github.posixmq.internal.JnaLinuxBinding;
+import io.github.posixmq.internal.Linux;
+import io.github.posixmq.internal.MqBinding;
+import io.github.posixmq.internal.Scratch;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +67,7 @@ class BadInputTest {
     @Test
     void nameWithAnUnpairedSurrogateIsRejectedInsteadOfAliasingAnotherQueue() {
         String name = queues.name("alias");
-        String lookalike = name + "?";
+        String lookalike = queues.track(name + "?");
         try (PosixMq other = OpenOptions.readWrite().createNew().capacity(1).maxMessageSize(16).open(lookalike)) {
             // UTF-8 cannot encode a lone surrogate: encoding would turn it into '?' and open the queue above
             for (String malformed : List.of(name + "\uD800", name + "\uDC00", name + "\uDE00\uD83D")) {
@@ -73,7 +77,7 @@ class BadInputTest {
             }
             assertThat(other.currentMessages()).isZero();
         }
-        String emoji = queues.name("emoji") + "\uD83D\uDE00";
+        String emoji = queues.track(queues.name("emoji") + "\uD83D\uDE00");
         try (PosixMq mq = OpenOptions.readWrite().createNew().capacity(1).maxMessageSize(16).open(emoji)) {
             assertThat(mq.name()).as("a proper surrogate pair is fine").isEqualTo(emoji);
         }
@@ -196,10 +200,15 @@ class BadInputTest {
         else {
             assertLimitExceeded(options, limit + 1, attribute, file, limit);
         }
-        assertLimitExceeded(options, hardLimit + 1, attribute, file, limit);
+        String name = assertLimitExceeded(options, hardLimit + 1, attribute, file, limit);
+        assertThatThrownBy(() -> options.apply(hardLimit + 1).open(name))
+                .as("no advice beyond what the kernel allows").hasMessageContaining("hard limit " + hardLimit)
+                .hasMessageNotContaining("=" + (hardLimit + 1));
+        assertThatThrownBy(() -> options.apply(4294967295L).open(name)).hasMessageContaining("hard limit " + hardLimit)
+                .hasMessageNotContaining("4294967295;").hasMessageNotContaining("=4294967295");
     }
 
-    private void assertLimitExceeded(LongFunction<OpenOptions> options, long value, String attribute, String file,
+    private String assertLimitExceeded(LongFunction<OpenOptions> options, long value, String attribute, String file,
             long limit) {
         String name = queues.name("limit");
         assertThatThrownBy(() -> options.apply(value).open(name)).isInstanceOf(QueueLimitExceededException.class)
@@ -207,6 +216,7 @@ class BadInputTest {
                 .hasMessageContaining("/proc/sys/fs/mqueue/" + file + " (" + limit + ")")
                 .satisfies(ex -> assertThat(((PosixMqException) ex).errnoName()).isEqualTo("EINVAL"));
         assertThat(PosixMq.unlinkIfExists(name)).as("nothing was created").isFalse();
+        return name;
     }
 
     @Test
@@ -258,7 +268,7 @@ class BadInputTest {
     }
 
     @Test
-    void sendingOnAReadOnlyAndReceivingOnAWriteOnlyDescriptorIsDenied() {
+    void sendingOnAReadOnlyAndReceivingOnAWriteOnlyDescriptorIsDeniedWithTheKernelsEbadf() {
         String name = queues.name("access");
         try (PosixMq owner = OpenOptions.readWrite().createNew().capacity(2).maxMessageSize(16).open(name);
                 PosixMq readOnly = OpenOptions.readOnly().open(name);
@@ -282,13 +292,31 @@ class BadInputTest {
                     () -> writeOnly.stream().findFirst());
             receives.forEach(receive -> assertDenied(receive, name, "opened write-only"));
             assertThat(owner.receive()).as("nothing was consumed").isEqualTo(new Message(4, m));
+
+            // the errno the exceptions carry is the one the kernel gives for the same calls
+            MqBinding binding = JnaLinuxBinding.instance();
+            Scratch scratch = Scratch.get();
+            try {
+                scratch.messageBuffer(16);
+                assertThat(binding.mqTimedsend(binding.handleOf(readOnly.fileDescriptor()), scratch.messageAddress(), 1,
+                        0, Scratch.EXPIRED_DEADLINE)).isEqualTo(-1);
+                assertThat(binding.lastErrno()).isEqualTo(Linux.EBADF);
+                assertThat(binding.mqTimedreceive(binding.handleOf(writeOnly.fileDescriptor()), scratch.messageAddress(),
+                        16, scratch.priority(), Scratch.EXPIRED_DEADLINE)).isEqualTo(-1);
+                assertThat(binding.lastErrno()).isEqualTo(Linux.EBADF);
+            }
+            finally {
+                scratch.releaseMessageBuffer();
+            }
         }
     }
 
     private static void assertDenied(ThrowingCallable call, String name, String reason) {
-        assertThatThrownBy(call).isExactlyInstanceOf(QueueAccessDeniedException.class).hasMessageContaining(name)
-                .hasMessageContaining(reason).satisfies(ex -> assertThat(((PosixMqException) ex).queueName())
-                        .isEqualTo(name));
+        assertThatThrownBy(call).isExactlyInstanceOf(QueueDirectionException.class)
+                .isNotInstanceOf(QueueAccessDeniedException.class).hasMessageContaining(name)
+                .hasMessageContaining(reason).hasMessageContaining("EBADF")
+                .satisfies(ex -> assertThat(((PosixMqException) ex).queueName()).isEqualTo(name))
+                .satisfies(ex -> assertThat(((PosixMqException) ex).errno()).isEqualTo(Linux.EBADF));
     }
 
     @Test

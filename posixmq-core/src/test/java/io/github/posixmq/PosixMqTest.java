@@ -2,6 +2,8 @@ package io.github.posixmq;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -159,11 +161,13 @@ class PosixMqTest {
                     .isInstanceOf(QueueAlreadyExistsException.class).hasMessageContaining(name);
             assertThatThrownBy(() -> first.send(new byte[(int) first.maxMessageSize() + 1], 0))
                     .isInstanceOf(MessageTooLargeException.class).hasMessageContaining(name)
-                    .hasMessageContaining(String.valueOf(first.maxMessageSize()));
+                    .hasMessageContaining(String.valueOf(first.maxMessageSize()))
+                    .satisfies(ex -> assertThat(((PosixMqException) ex).errnoName()).isEqualTo("EMSGSIZE"));
         }
         try (PosixMq readOnly = OpenOptions.readOnly().open(name)) {
-            assertThatThrownBy(() -> readOnly.send(utf8("x"), 0)).isInstanceOf(QueueAccessDeniedException.class)
-                    .hasMessageContaining("read-only");
+            assertThatThrownBy(() -> readOnly.send(utf8("x"), 0)).isInstanceOf(QueueDirectionException.class)
+                    .hasMessageContaining("read-only")
+                    .satisfies(ex -> assertThat(((PosixMqException) ex).errnoName()).isEqualTo("EBADF"));
         }
         long msgMax = SystemLimits.read().msgMax();
         assertThatThrownBy(() -> OpenOptions.readWrite().create().capacity(msgMax + 1).open(queues.name("big")))
@@ -268,7 +272,70 @@ class PosixMqTest {
             other.send(utf8("ping"), 0);
             assertThat(fired.await(10, TimeUnit.SECONDS)).isTrue();
             mq.registerNotification(() -> { });
+            assertThatThrownBy(() -> other.registerNotification(() -> { })).isInstanceOf(QueueBusyException.class);
             mq.unregisterNotification();
+            // unregistered in the kernel: the process may register again, through any descriptor
+            other.registerNotification(() -> { });
+            other.unregisterNotification();
+        }
+    }
+
+    @Test
+    void registeringAQueueTwiceWithOneSelectorIsTyped() {
+        try (PosixMq a = OpenOptions.readWrite().create().open(queues.name("twice"));
+                PosixMqSelector selector = PosixMqSelector.open()) {
+            selector.register(a, PosixMqSelector.READABLE, "first");
+            assertThatThrownBy(() -> selector.register(a, PosixMqSelector.WRITABLE, "second"))
+                    .isExactlyInstanceOf(QueueAlreadyRegisteredException.class).hasMessageContaining(a.name())
+                    .hasMessageContaining("setInterest")
+                    .satisfies(ex -> assertThat(((PosixMqException) ex).errnoName()).isEqualTo("EEXIST"));
+            assertThat(selector.keys()).extracting(PosixMqSelector.Key::attachment).containsExactly("first");
+        }
+    }
+
+    @Test
+    void selectWithTheLongestDurationsWaitsInsteadOfOverflowing() throws Exception {
+        try (PosixMq a = OpenOptions.readWrite().create().open(queues.name("longsel"));
+                PosixMqSelector selector = PosixMqSelector.open()) {
+            selector.register(a, PosixMqSelector.READABLE, "a");
+            for (Duration longest : List.of(Duration.ofSeconds(9223372036854775L, 807_000_001),
+                    Duration.ofSeconds(Long.MAX_VALUE, 999_999_999), Duration.ofDays(30))) {
+                CompletableFuture<List<PosixMqSelector.Key>> waiting = CompletableFuture
+                        .supplyAsync(() -> selector.select(longest));
+                a.send(utf8("now"), 0);
+                assertThat(waiting.get(30, TimeUnit.SECONDS)).as("select(%s) waited for the message", longest)
+                        .extracting(PosixMqSelector.Key::attachment).containsExactly("a");
+                a.receive();
+            }
+        }
+    }
+
+    @Test
+    void statShowsOwnerGroupModeAndIdentityOfTheQueue() throws Exception {
+        String name = queues.name("stat");
+        try (PosixMq mq = OpenOptions.readWrite().createNew().mode(0640).capacity(1).maxMessageSize(16).open(name);
+                PosixMq second = PosixMq.open(name)) {
+            QueueStat stat = mq.stat();
+            assertThat((long) stat.uid()).isEqualTo(Host.effectiveUid());
+            assertThat(stat.mode()).isEqualTo(0640 & ~Host.umask());
+            assertThat(stat.grantsBeyond(0600)).isEqualTo((0640 & ~Host.umask() & 0077) != 0);
+            assertThat(stat.grantsBeyond(0777)).isFalse();
+            assertThat(second.stat().isSameQueue(stat)).isTrue();
+            Path file = Path.of("/dev/mqueue", name.substring(1));
+            if (Files.exists(file)) {
+                assertThat(stat.uid()).isEqualTo(Files.getAttribute(file, "unix:uid"));
+                assertThat(stat.gid()).isEqualTo(Files.getAttribute(file, "unix:gid"));
+                assertThat(stat.mode()).isEqualTo((Integer) Files.getAttribute(file, "unix:mode") & 07777);
+                assertThat(stat.inode()).isEqualTo(Files.getAttribute(file, "unix:ino"));
+                assertThat(stat.device()).isEqualTo(Files.getAttribute(file, "unix:dev"));
+            }
+            PosixMq.unlink(name);
+            try (PosixMq replacement = OpenOptions.readWrite().createNew().capacity(1).maxMessageSize(16).open(name)) {
+                assertThat(replacement.stat().isSameQueue(stat)).as("a new queue under the old name").isFalse();
+                assertThat(replacement.stat().mode()).isEqualTo(0600 & ~Host.umask());
+            }
+            mq.close();
+            assertThatThrownBy(mq::stat).isInstanceOf(QueueClosedException.class);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.posixmq;
 
+import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,9 @@ import java.util.List;
  * <li>{@code plant <name>}: creates {@code name} with mode 0666 and leaves a message in it;</li>
  * <li>{@code create <name> <capacity> <maxMessageSize>}: creates and unlinks a queue;</li>
  * <li>{@code exhaust <prefix> <queuesMax>}: sets queues_max, creates queues until it fails, unlinks them;</li>
- * <li>{@code modes <mqueue mount> <prefix>}: creates queues with several modes and prints their permissions.</li>
+ * <li>{@code modes <mqueue mount> <prefix>}: creates queues with several modes and prints their permissions;</li>
+ * <li>{@code budget <first> <second>}: creates a small queue, keeps it, then tries a large one;</li>
+ * <li>{@code nofile <existing> <new>}: uses up the descriptors, then opens an existing queue and creates one.</li>
  * </ul>
  */
 final class ProbeMain {
@@ -44,6 +47,17 @@ final class ProbeMain {
             });
             case "exhaust" -> exhaust(args[1], Integer.parseInt(args[2]));
             case "modes" -> modes(Path.of(args[1]), args[2]);
+            case "budget" -> {
+                try (PosixMq first = OpenOptions.readWrite().createNew().capacity(1).maxMessageSize(16).open(args[1])) {
+                    ChildJvm.report("second", () -> OpenOptions.readWrite().createNew().capacity(10).maxMessageSize(1024)
+                            .open(args[2]).close());
+                }
+                finally {
+                    PosixMq.unlinkIfExists(args[1]);
+                    PosixMq.unlinkIfExists(args[2]);
+                }
+            }
+            case "nofile" -> nofile(args[1], args[2]);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
@@ -88,6 +102,45 @@ final class ProbeMain {
             OpenOptions.readWrite().createNew().capacity(1).maxMessageSize(16).open(prefix + "-again").close();
             PosixMq.unlink(prefix + "-again");
         });
+    }
+
+    private static void nofile(String existing, String created) {
+        // classes load from target/classes, one open(2) each: load every class of the failure path while we can
+        OpenOptions.readWrite().open(existing).close();
+        for (Class<?> type : List.of(Errors.class, QueueLimitExceededException.class, SystemLimits.class,
+                QueueBudget.class, OpenOptions.Creation.class)) {
+            try {
+                Class.forName(type.getName(), true, ProbeMain.class.getClassLoader());
+            }
+            catch (ClassNotFoundException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+        List<FileInputStream> held = new ArrayList<>();
+        try {
+            while (true) {
+                held.add(new FileInputStream("/dev/null"));
+            }
+        }
+        catch (IOException ex) {
+            // the descriptor table is full: free one for the report's own output, keep the rest
+        }
+        try {
+            ChildJvm.report("open-existing", () -> OpenOptions.readWrite().open(existing).close());
+            ChildJvm.report("create-new", () -> OpenOptions.readWrite().createNew().capacity(1).maxMessageSize(16)
+                    .open(created).close());
+        }
+        finally {
+            for (FileInputStream in : held) {
+                try {
+                    in.close();
+                }
+                catch (IOException ex) {
+                    // nothing to do
+                }
+            }
+            PosixMq.unlinkIfExists(created);
+        }
     }
 
     private static void modes(Path mount, String prefix) throws IOException {

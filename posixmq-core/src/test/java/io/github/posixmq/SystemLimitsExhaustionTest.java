@@ -1,8 +1,11 @@
 package io.github.posixmq;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -64,5 +67,53 @@ class SystemLimitsExhaustionTest {
                 .contains("RLIMIT_MSGQUEUE of 4096 bytes").contains("10 messages x 1024 bytes")
                 .contains("ulimit -q");
         assertThat(PosixMq.unlinkIfExists(name)).as("the failed create left no queue behind").isFalse();
+    }
+
+    @Test
+    void createBeyondRlimitMsgqueueSaysHowManyOfTheUsersQueuesHoldTheBudget(@TempDir Path tmp) {
+        String first = queues.name("budget1");
+        String second = queues.name("budget2");
+
+        ChildJvm.Result child = underPrlimit(tmp, "--msgqueue=4096", "budget", first, second);
+
+        String outcome = child.outcome("second");
+        assertThat(outcome).startsWith("QueueLimitExceededException EMFILE ").contains(second)
+                .contains("RLIMIT_MSGQUEUE of 4096 bytes").doesNotContain("about 0 bytes");
+        if (Files.isDirectory(Path.of("/dev/mqueue"))) {
+            // at least the first queue (1 x 16 bytes: 48 + 40 + 16 = 104 bytes as the kernel counts) is among them
+            Matcher matcher = Pattern
+                    .compile("this user's (\\d+) queues? in /dev/mqueue take about (\\d+) bytes").matcher(outcome);
+            assertThat(matcher.find()).as(outcome).isTrue();
+            assertThat(Integer.parseInt(matcher.group(1))).isPositive();
+            assertThat(Long.parseLong(matcher.group(2))).isGreaterThanOrEqualTo(104);
+        }
+        else {
+            assertThat(outcome).contains("cannot tell which queues use it");
+        }
+    }
+
+    @Test
+    void runningOutOfDescriptorsNamesRlimitNofileNotQueueMemory(@TempDir Path tmp) {
+        String existing = queues.name("nofile");
+        String created = queues.name("nofilenew");
+        OpenOptions.readWrite().createNew().capacity(1).maxMessageSize(16).open(existing).close();
+
+        ChildJvm.Result child = underPrlimit(tmp, "--nofile=512", "nofile", existing, created);
+
+        for (String label : List.of("open-existing", "create-new")) {
+            assertThat(child.outcome(label)).as(label).startsWith("QueueLimitExceededException EMFILE ")
+                    .contains("RLIMIT_NOFILE of 512").contains("ulimit -n").doesNotContain("RLIMIT_MSGQUEUE");
+        }
+        assertThat(PosixMq.unlinkIfExists(created)).as("nothing was created").isFalse();
+    }
+
+    /** Runs {@link ProbeMain} with {@code args} under {@code prlimit limit}; the child must exit normally. */
+    private static ChildJvm.Result underPrlimit(Path tmp, String limit, String... args) {
+        Optional<Path> prlimit = Host.tool("prlimit");
+        assumeThat(prlimit).as("prlimit (util-linux) is needed to start a child with " + limit).isPresent();
+        ChildJvm.Result child = ChildJvm.run(ChildJvm.prefixed(List.of(prlimit.get().toString(), limit),
+                ChildJvm.command(tmp, ProbeMain.class, args)), tmp, ChildJvm.TIMEOUT);
+        assertThat(child.exitCode()).as("%s", child).isZero();
+        return child;
     }
 }

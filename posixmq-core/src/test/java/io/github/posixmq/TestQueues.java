@@ -18,6 +18,12 @@ final class TestQueues implements AutoCloseable {
         return name;
     }
 
+    /** Removes {@code name} too after the test (a queue whose name is not one of {@link #name(String)}'s). */
+    String track(String name) {
+        names.add(name);
+        return name;
+    }
+
     @Override
     public void close() {
         for (String name : names) {

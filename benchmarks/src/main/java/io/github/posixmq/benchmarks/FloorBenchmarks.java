@@ -44,6 +44,8 @@ public class FloorBenchmarks {
     public void open() {
         pairQueue = BenchQueues.openAnonymous(10, SIZE);
         emptyQueue = BenchQueues.openAnonymous(1, SIZE);
+        // like the C reference's O_NONBLOCK queue: plain mq_receive on a blocking descriptor would wait forever
+        emptyQueue.setNonBlocking(true);
         pairHandle = binding.handleOf(pairQueue.fileDescriptor());
         emptyHandle = binding.handleOf(emptyQueue.fileDescriptor());
         memory = new Memory(3L * SIZE);

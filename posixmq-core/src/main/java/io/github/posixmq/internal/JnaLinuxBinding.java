@@ -3,9 +3,10 @@ package io.github.posixmq.internal;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import org.jspecify.annotations.Nullable;
 
 /**
- * {@link MqBinding} for 64-bit Linux on JNA direct mapping ({@code Native.register}): no per-call reflection, no
+ * {@link MqBinding} for Linux on x86-64, aarch64 and riscv64 on JNA direct mapping ({@code Native.register}): no per-call reflection, no
  * {@code LastErrorException} (errno is read with {@link Native#getLastError()}), and native memory passed as plain
  * addresses so a call allocates nothing on the Java heap.
  */
@@ -25,24 +26,31 @@ public final class JnaLinuxBinding implements MqBinding {
         return INSTANCE;
     }
 
-    /** Whether POSIX message queues can be used by this JVM (64-bit Linux with a loadable libc). */
+    /** Whether POSIX message queues can be used by this JVM (Linux on x86-64, aarch64 or riscv64). */
     public static boolean isSupported() {
         return Holder.FAILURE == null;
     }
 
     /** Why {@link #isSupported()} is false, or null. */
-    public static String unsupportedReason() {
+    public static @Nullable String unsupportedReason() {
         return Holder.FAILURE;
     }
 
-    /** Why a platform cannot use this binding (one sentence), or null when it can. */
-    static String platformProblem(String os, boolean linux, int pointerSize) {
+    /**
+     * Why a platform cannot use this binding (one sentence), or null when it can: Linux on x86-64, aarch64 or
+     * riscv64 ({@code arch} as JNA's {@code Platform.ARCH} names it), whose constants {@link Linux} holds.
+     */
+    static @Nullable String platformProblem(String os, boolean linux, int pointerSize, String arch) {
         if (!linux) {
             return "POSIX message queues need Linux, but this JVM runs on " + os
                     + "; posixmq cannot be used on this system.";
         }
         if (pointerSize != 8) {
             return "posixmq supports 64-bit Linux only, but this JVM is 32-bit (" + os + ").";
+        }
+        if (!Linux.ARCHITECTURES.contains(arch)) {
+            return "posixmq supports Linux on x86-64, aarch64 and riscv64 only, but this JVM runs on " + arch + " ("
+                    + os + "), whose system call constants differ.";
         }
         return null;
     }
@@ -59,7 +67,7 @@ public final class JnaLinuxBinding implements MqBinding {
 
         private static String load() {
             String os = System.getProperty("os.name") + " " + System.getProperty("os.arch");
-            String problem = platformProblem(os, Platform.isLinux(), Native.POINTER_SIZE);
+            String problem = platformProblem(os, Platform.isLinux(), Native.POINTER_SIZE, Platform.ARCH);
             if (problem != null) {
                 return problem;
             }
@@ -129,7 +137,7 @@ public final class JnaLinuxBinding implements MqBinding {
     /** {@code __fxstat}, the older glibc's entry point behind the {@code fstat} macro. */
     static final class Fxstat {
         /** {@code _STAT_VER} of the kernel {@code struct stat}: 1 on x86-64, 0 on the generic ABI. */
-        static final int STAT_VER = "amd64".equals(System.getProperty("os.arch")) ? 1 : 0;
+        static final int STAT_VER = "x86-64".equals(Platform.ARCH) ? 1 : 0;
 
         static native int __fxstat(int ver, int fd, long statbuf);
 

@@ -1,10 +1,37 @@
 package io.github.posixmq.internal;
 
-/** Linux constants (generic ABI shared by x86_64 and aarch64). */
+/**
+ * Linux constants for the three architectures posixmq accepts: x86-64 and the generic ABI of aarch64 and riscv64
+ * (the flag and errno values below differ on alpha, mips, parisc and sparc). Only {@code struct stat} differs
+ * between the three.
+ */
 public final class Linux {
 
     private Linux() {
     }
+
+    /** JNA's names ({@code Platform.ARCH}) of the architectures whose constants this class holds. */
+    public static final java.util.List<String> ARCHITECTURES = java.util.List.of("x86-64", "aarch64", "riscv64");
+
+    private static final boolean X86_64 = "x86-64".equals(com.sun.jna.Platform.ARCH);
+
+    /** {@code sizeof(struct stat)}: 144 on x86-64, 128 in the generic ABI (aarch64, riscv64). */
+    public static final int STAT_SIZE = X86_64 ? 144 : 128;
+    /** Offset of {@code st_dev} (64 bits) in {@code struct stat}. */
+    public static final int STAT_DEV = 0;
+    /** Offset of {@code st_ino} (64 bits) in {@code struct stat}. */
+    public static final int STAT_INO = 8;
+    /** Offset of {@code st_mode} (32 bits): after a 64-bit {@code st_nlink} on x86-64, before a 32-bit one elsewhere. */
+    public static final int STAT_MODE = X86_64 ? 24 : 16;
+    /** Offset of {@code st_uid} (32 bits) in {@code struct stat}. */
+    public static final int STAT_UID = X86_64 ? 28 : 24;
+    /** Offset of {@code st_gid} (32 bits) in {@code struct stat}. */
+    public static final int STAT_GID = X86_64 ? 32 : 28;
+
+    /** {@code HARD_MSGMAX}: no queue holds more messages, whatever {@code msg_max} says and even with privileges. */
+    public static final long HARD_MSGMAX = 65536;
+    /** {@code HARD_MSGSIZEMAX}: no queue takes larger messages, whatever {@code msgsize_max} says. */
+    public static final long HARD_MSGSIZEMAX = 16L * 1024 * 1024;
 
     /** {@code mq_open} flag: receive only. */
     public static final int O_RDONLY = 0;
@@ -39,12 +66,6 @@ public final class Linux {
     public static final short POLLIN = 0x1;
     /** {@code poll} event: writable (the queue has room). */
     public static final short POLLOUT = 0x4;
-    /** {@code poll} event: error condition. */
-    public static final short POLLERR = 0x8;
-    /** {@code poll} event: hang-up. */
-    public static final short POLLHUP = 0x10;
-    /** {@code poll} event: the descriptor is not open. */
-    public static final short POLLNVAL = 0x20;
 
     /** {@code epoll_create1} flag: close on {@code exec}. */
     public static final int EPOLL_CLOEXEC = O_CLOEXEC;
@@ -67,8 +88,6 @@ public final class Linux {
     public static final int RLIMIT_NOFILE = 7;
     /** {@code getrlimit} resource: bytes of queue memory per user. */
     public static final int RLIMIT_MSGQUEUE = 12;
-    /** A resource limit without a bound. */
-    public static final long RLIM_INFINITY = -1L;
 
     /** {@code sigevent} notification: call a function on a new thread. */
     public static final int SIGEV_THREAD = 2;

@@ -1,8 +1,13 @@
 package io.github.posixmq.internal;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -12,11 +17,25 @@ import org.jspecify.annotations.Nullable;
 /**
  * Per-thread native memory reused by every call on that thread, so the send and receive paths allocate nothing
  * once warm: small fixed slots ({@code mq_attr}, {@code timespec}, two {@code pollfd}s, the priority, an 8-byte
- * word) and a message buffer that grows to the largest message size seen. The slots are read and written through a
- * direct {@link ByteBuffer} view of the block (JIT intrinsics), not through JNA's {@code Pointer} accessors, each of
- * which is a JNI call.
+ * word, a {@code struct stat}) and a message buffer. The slots are read and written through a direct
+ * {@link ByteBuffer} view of the block (JIT intrinsics), not through JNA's {@code Pointer} accessors, each of which
+ * is a JNI call.
+ *
+ * <p>Memory is bounded: a platform thread keeps a message buffer of at most {@link #RETAINED_LIMIT} bytes; larger
+ * buffers, and every message buffer of a virtual thread, are borrowed for one call from a small process-wide pool
+ * ({@link #POOL_SLOTS} buffers, {@link #POOL_LIMIT} bytes at most) and given back. A thread's scratch memory is
+ * unreachable once the thread ends and is freed by JNA's cleaner.
  */
 public final class Scratch {
+
+    /** Largest message buffer a platform thread keeps between calls. */
+    public static final long RETAINED_LIMIT = 64 * 1024;
+
+    /** Most buffers the shared pool keeps between calls. */
+    public static final int POOL_SLOTS = Math.min(16, 2 * Runtime.getRuntime().availableProcessors());
+
+    /** Most bytes the shared pool keeps between calls. */
+    public static final long POOL_LIMIT = 32L * 1024 * 1024;
 
     private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
 
@@ -25,19 +44,31 @@ public final class Scratch {
     private static final int POLLFDS = 80;
     private static final int PRIORITY = 96;
     private static final int WORD = 104;
-    private static final int SIZE = 128;
+    private static final int STAT = 128;
+    private static final int SIZE = STAT + Linux.STAT_SIZE;
     /** Direct buffers whose address is cached: a send and a receive buffer per thread hit, with room to spare. */
     private static final int DIRECT_SLOTS = 4;
 
-    private final Memory fixed = new Memory(SIZE);
+    /** A zero {@code struct timespec}: as an absolute deadline it passed long ago, so timed calls never wait. */
+    private static final Memory EXPIRED = zeroed(16);
+
+    /** {@link #EXPIRED}'s address, for {@code mq_timedsend}/{@code mq_timedreceive} that must return at once. */
+    public static final long EXPIRED_DEADLINE = Pointer.nativeValue(EXPIRED);
+
+    private static final @Nullable MethodHandle IS_VIRTUAL = isVirtualHandle();
+
+    private static final AtomicReferenceArray<Block> POOL = new AtomicReferenceArray<>(POOL_SLOTS);
+    private static final AtomicLong POOLED_BYTES = new AtomicLong();
+
+    private final Memory fixed = zeroed(SIZE);
     private final long base = Pointer.nativeValue(fixed);
     private final ByteBuffer view = fixed.getByteBuffer(0, SIZE).order(ByteOrder.nativeOrder());
+    private final boolean virtual = isVirtual(Thread.currentThread());
 
-    /** Keeps the native message buffer alive while its view and address are in use. */
-    private @Nullable Memory message;
-    private @Nullable ByteBuffer messageView;
-    private long messageAddress;
-    private long messageCapacity;
+    /** The buffer this thread keeps (at most {@link #RETAINED_LIMIT} bytes), or null. */
+    private @Nullable Block retained;
+    /** The buffer {@link #messageBuffer(long)} returned last, until {@link #releaseMessageBuffer()}. */
+    private @Nullable Block current;
 
     /** Direct buffers used last on this thread (weakly held, so they can still be freed) and their addresses. */
     @SuppressWarnings("unchecked")
@@ -46,7 +77,6 @@ public final class Scratch {
     private int nextDirectSlot;
 
     private Scratch() {
-        fixed.clear();
     }
 
     /** This thread's scratch memory. */
@@ -70,6 +100,11 @@ public final class Scratch {
     /** The 64-bit value at {@code offset} in the fixed slots (e.g. an {@code mq_attr} field). */
     public long getLong(int offset) {
         return view.getLong(offset);
+    }
+
+    /** The 32-bit value at {@code offset} in the fixed slots (e.g. a {@code struct stat} field). */
+    public int getInt(int offset) {
+        return view.getInt(offset);
     }
 
     /** Writes a 64-bit value at {@code offset} in the fixed slots. */
@@ -120,27 +155,67 @@ public final class Scratch {
         return WORD;
     }
 
+    /** Address of the {@code struct stat} slot ({@link Linux#STAT_SIZE} bytes). */
+    public long stat() {
+        return base + STAT;
+    }
+
+    /** Offset of the {@code struct stat} slot, for {@link #getInt(int)} and {@link #getLong(int)}. */
+    public int statOffset() {
+        return STAT;
+    }
+
     /**
-     * A view of this thread's message buffer, grown to at least {@code capacity} bytes, for copying to and from
-     * arrays and heap buffers with absolute bulk {@code get}/{@code put} (a JIT intrinsic, where JNA's
-     * {@code Memory.read}/{@code write} are JNI calls). Valid until the next call on this thread.
+     * A view of a message buffer of at least {@code capacity} bytes, for copying to and from arrays and heap buffers
+     * with absolute bulk {@code get}/{@code put} (a JIT intrinsic, where JNA's {@code Memory.read}/{@code write} are
+     * JNI calls). Valid until {@link #releaseMessageBuffer()}, which every call must reach (in a {@code finally}).
      */
     public ByteBuffer messageBuffer(long capacity) {
-        ByteBuffer view = messageView;
-        if (view == null || messageCapacity < capacity) {
-            Memory memory = new Memory(Math.max(capacity, 64));
-            message = memory;
-            messageAddress = Pointer.nativeValue(memory);
-            messageCapacity = memory.size();
-            view = memory.getByteBuffer(0, messageCapacity);
-            messageView = view;
+        Block block;
+        if (!virtual && capacity <= RETAINED_LIMIT) {
+            block = retained;
+            if (block == null || block.capacity < capacity) {
+                if (block != null) {
+                    block.memory.close();
+                }
+                block = new Block(Math.max(capacity, 64));
+                retained = block;
+            }
         }
-        return view;
+        else {
+            block = borrow(capacity);
+        }
+        current = block;
+        return block.view;
     }
 
     /** Native address of the buffer {@link #messageBuffer(long)} returned last. */
     public long messageAddress() {
-        return messageAddress;
+        Block block = current;
+        if (block == null) {
+            throw new IllegalStateException("no message buffer in use on this thread");
+        }
+        return block.address;
+    }
+
+    /** Ends the use of the buffer {@link #messageBuffer(long)} returned: a borrowed one goes back to the pool. */
+    public void releaseMessageBuffer() {
+        Block block = current;
+        current = null;
+        if (block != null && block != retained) {
+            giveBack(block);
+        }
+    }
+
+    /** Bytes of message buffer this thread keeps between calls (for tests and diagnostics). */
+    public long retainedBytes() {
+        Block block = retained;
+        return block == null ? 0 : block.capacity;
+    }
+
+    /** Bytes the shared pool keeps between calls (for tests and diagnostics). */
+    public static long pooledBytes() {
+        return POOLED_BYTES.get();
     }
 
     /**
@@ -160,5 +235,74 @@ public final class Scratch {
         directBuffers[slot] = new WeakReference<>(direct);
         directAddresses[slot] = address;
         return address;
+    }
+
+    private static Block borrow(long capacity) {
+        for (int i = 0; i < POOL_SLOTS; i++) {
+            Block block = POOL.get(i);
+            if (block != null && block.capacity >= capacity && POOL.compareAndSet(i, block, null)) {
+                POOLED_BYTES.addAndGet(-block.capacity);
+                return block;
+            }
+        }
+        // round up so that buffers of similar size can be reused for each other
+        long size = Math.max(64, Long.highestOneBit(capacity - 1) << 1);
+        return new Block(Math.max(size, capacity));
+    }
+
+    private static void giveBack(Block block) {
+        if (POOLED_BYTES.addAndGet(block.capacity) <= POOL_LIMIT) {
+            for (int i = 0; i < POOL_SLOTS; i++) {
+                if (POOL.get(i) == null && POOL.compareAndSet(i, null, block)) {
+                    return;
+                }
+            }
+        }
+        POOLED_BYTES.addAndGet(-block.capacity);
+        block.memory.close();
+    }
+
+    private static Memory zeroed(long size) {
+        Memory memory = new Memory(size);
+        memory.clear();
+        return memory;
+    }
+
+    private static @Nullable MethodHandle isVirtualHandle() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
+                    MethodType.methodType(boolean.class));
+        }
+        catch (ReflectiveOperationException ex) {
+            return null; // before Java 21 there are no virtual threads
+        }
+    }
+
+    private static boolean isVirtual(Thread thread) {
+        MethodHandle handle = IS_VIRTUAL;
+        if (handle == null) {
+            return false;
+        }
+        try {
+            return (boolean) handle.invokeExact(thread);
+        }
+        catch (Throwable ex) {
+            return false;
+        }
+    }
+
+    /** A native message buffer, its address and a view of it. */
+    private static final class Block {
+        final Memory memory;
+        final long address;
+        final long capacity;
+        final ByteBuffer view;
+
+        Block(long capacity) {
+            this.memory = new Memory(capacity);
+            this.address = Pointer.nativeValue(memory);
+            this.capacity = capacity;
+            this.view = memory.getByteBuffer(0, capacity);
+        }
     }
 }

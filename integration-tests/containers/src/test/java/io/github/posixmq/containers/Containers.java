@@ -74,7 +74,9 @@ final class Containers {
         if (Runtime.version().feature() >= 22) {
             command.add("--enable-native-access=ALL-UNNAMED"); // JNA; the image's JDK is this JVM's
         }
-        command.addAll(List.of("-jar", "/app/order-pipeline.jar", "--server.port=" + HTTP_PORT));
+        // the sample listens on 127.0.0.1 by default: inside a container the published port needs every interface
+        command.addAll(List.of("-jar", "/app/order-pipeline.jar", "--server.port=" + HTTP_PORT,
+                "--server.address=0.0.0.0"));
         command.addAll(List.of(arguments));
         return of(TestImages.java(), name)
                 .withCopyFileToContainer(MountableFile.forHostPath(jar), "/app/order-pipeline.jar")

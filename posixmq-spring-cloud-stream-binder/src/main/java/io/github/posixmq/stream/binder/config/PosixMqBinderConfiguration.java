@@ -1,15 +1,26 @@
 package io.github.posixmq.stream.binder.config;
 
+import io.github.posixmq.boot.actuate.PosixMqHealthProperties;
+import io.github.posixmq.boot.metrics.PosixMqQueueMetrics;
 import io.github.posixmq.stream.binder.PosixMqMessageChannelBinder;
+import io.github.posixmq.stream.binder.actuate.PosixMqBinderHealthContributor;
 import io.github.posixmq.stream.binder.properties.PosixMqExtendedBindingProperties;
 import io.github.posixmq.stream.binder.provisioning.PosixMqProvisioner;
+import io.github.posixmq.stream.binder.provisioning.ProvisionedQueue;
+import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The configuration of the {@code posixmq} binder, named in {@code META-INF/spring.binders}. */
+/**
+ * The configuration of the {@code posixmq} binder, named in {@code META-INF/spring.binders}: the provisioner, the
+ * binder and, when Micrometer and Spring Boot's health support are present, the gauges and health of its queues as of
+ * {@code posixmq.queues.*}.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(PosixMqExtendedBindingProperties.class)
 public class PosixMqBinderConfiguration {
@@ -27,5 +38,48 @@ public class PosixMqBinderConfiguration {
     PosixMqMessageChannelBinder posixMqMessageChannelBinder(PosixMqProvisioner provisioner,
             PosixMqExtendedBindingProperties properties) {
         return new PosixMqMessageChannelBinder(provisioner, properties);
+    }
+
+    /** Gauges of each queue the binder provisions, in the application's meter registry. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    static class Metrics {
+
+        /** Binds the gauges of each provisioned queue to the meter registry, if there is one. */
+        @Bean
+        BinderQueueMetrics posixMqBinderQueueMetrics(PosixMqProvisioner provisioner,
+                ObjectProvider<MeterRegistry> registry) {
+            BinderQueueMetrics metrics = new BinderQueueMetrics(registry);
+            provisioner.addListener(metrics::bind);
+            return metrics;
+        }
+    }
+
+    /** Binds {@link PosixMqQueueMetrics} of each provisioned queue to the meter registry. */
+    static final class BinderQueueMetrics {
+
+        private final ObjectProvider<MeterRegistry> registry;
+
+        BinderQueueMetrics(ObjectProvider<MeterRegistry> registry) {
+            this.registry = registry;
+        }
+
+        void bind(ProvisionedQueue queue) {
+            this.registry.ifAvailable((registry) -> new PosixMqQueueMetrics(queue.queues()).bindTo(registry));
+        }
+    }
+
+    /** Health of the binder's queues, shown under {@code binders.posixmq}. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    @EnableConfigurationProperties(PosixMqHealthProperties.class)
+    static class Health {
+
+        /** One indicator per provisioned queue, with {@code posixmq.health.full-threshold}. */
+        @Bean
+        PosixMqBinderHealthContributor posixMqBinderHealthContributor(PosixMqProvisioner provisioner,
+                PosixMqHealthProperties properties) {
+            return new PosixMqBinderHealthContributor(provisioner, properties.getFullThreshold());
+        }
     }
 }

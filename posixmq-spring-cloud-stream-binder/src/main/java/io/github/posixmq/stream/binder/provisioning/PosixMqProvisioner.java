@@ -1,11 +1,14 @@
 package io.github.posixmq.stream.binder.provisioning;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import io.github.posixmq.QueueNames;
 import io.github.posixmq.boot.PosixMqConfigurationException;
@@ -51,7 +54,15 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
     /** The groups of the consumers of each queue, to say once that they compete. */
     private final Map<String, Set<String>> consumerGroups = new LinkedHashMap<>();
 
+    /** Told of each queue when it is first provisioned (metrics). */
+    private final List<Consumer<ProvisionedQueue>> listeners = new CopyOnWriteArrayList<>();
+
     private boolean closed;
+
+    /** Tells {@code listener} of every queue provisioned from now on, once per queue. */
+    public void addListener(Consumer<ProvisionedQueue> listener) {
+        this.listeners.add(listener);
+    }
 
     @Override
     public synchronized PosixMqProducerDestination provisionProducerDestination(String name,
@@ -168,12 +179,13 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
         this.recoveries.add(recovery);
         ProvisionedQueue queue = new ProvisionedQueue(queueName, registry, key);
         this.queues.put(queueName, queue);
+        this.listeners.forEach((listener) -> listener.accept(queue));
         return queue;
     }
 
-    /** The queues provisioned so far, by name. */
+    /** The queues provisioned so far, by name, in the order they were provisioned. */
     public synchronized Map<String, ProvisionedQueue> queues() {
-        return Map.copyOf(this.queues);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(this.queues));
     }
 
     /** Closes every queue (removing those configured with {@code remove-on-shutdown}). Idempotent. */

@@ -209,7 +209,9 @@ class OrderPipelineEndToEndIT {
         if (aot) {
             command.add("-Dspring.aot.enabled=true");
         }
-        command.addAll(List.of("-jar", jar.toString(), "--server.port=0"));
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=0",
+                // the health check below reads the per-queue components, which the sample shows to nobody by default
+                "--management.endpoint.health.show-details=always"));
         QUEUES.forEach((key, name) -> {
             command.add("--posixmq.queues." + key + ".name=" + name);
             command.add("--posixmq.queues." + key + ".capacity=10");
@@ -234,7 +236,7 @@ class OrderPipelineEndToEndIT {
     }
 
     private String get(int port, String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
         return response.body();
