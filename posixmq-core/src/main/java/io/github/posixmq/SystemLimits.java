@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import io.github.posixmq.internal.JnaLinuxBinding;
 import io.github.posixmq.internal.Linux;
@@ -55,10 +56,13 @@ public record SystemLimits(long msgMax, long msgsizeMax, long msgDefault, long m
         return PROC_DIR + "/" + limit;
     }
 
-    /** How many queues this process's IPC namespace holds now, from {@code /dev/mqueue} if mounted, else UNKNOWN. */
+    /**
+     * How many queues this process's IPC namespace holds now, from {@code /dev/mqueue} if an mqueue file system is
+     * mounted there, else UNKNOWN.
+     */
     public static long queuesInUse() {
         Path dir = Path.of("/dev/mqueue");
-        if (!Files.isDirectory(dir)) {
+        if (!isMqueueMounted()) {
             return UNKNOWN;
         }
         try (var entries = Files.list(dir)) {
@@ -67,6 +71,25 @@ public record SystemLimits(long msgMax, long msgsizeMax, long msgDefault, long m
         catch (IOException | RuntimeException ex) {
             return UNKNOWN;
         }
+    }
+
+    /** Whether the last mount on {@code /dev/mqueue} in {@code /proc/self/mountinfo} is an mqueue file system. */
+    static boolean isMqueueMounted() {
+        boolean mqueue = false;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+                String[] fields = line.split(" ");
+                int separator = List.of(fields).indexOf("-");
+                if (fields.length > 4 && separator > 0 && separator + 1 < fields.length
+                        && fields[4].equals("/dev/mqueue")) {
+                    mqueue = fields[separator + 1].equals("mqueue");
+                }
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            return false;
+        }
+        return mqueue;
     }
 
     private static long proc(String name) {
