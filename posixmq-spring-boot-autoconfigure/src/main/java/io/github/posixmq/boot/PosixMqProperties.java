@@ -106,8 +106,17 @@ public final class PosixMqProperties {
         /** Permission bits of a created queue, as an octal string (the umask applies). */
         private String mode = "0600";
 
-        /** Whether to remove the queue name (mq_unlink) when the application shuts down. */
+        /**
+         * Whether to remove the queue name (mq_unlink) when the application shuts down; only a queue this application
+         * created (same device and inode) is removed.
+         */
         private boolean removeOnShutdown;
+
+        /**
+         * Whether to adopt an existing queue owned by another user or granting permissions beyond "mode" (a queue
+         * deliberately shared between users). When false, such a queue fails start-up and recovery refuses it.
+         */
+        private boolean shared;
 
         /** Message-driven channel adapter: queue to channel. */
         private final Inbound inbound = new Inbound();
@@ -173,6 +182,16 @@ public final class PosixMqProperties {
         /** Sets whether to remove the queue name on shutdown. */
         public void setRemoveOnShutdown(boolean removeOnShutdown) {
             this.removeOnShutdown = removeOnShutdown;
+        }
+
+        /** Whether an existing queue of another user, or with a wider mode, is adopted. */
+        public boolean isShared() {
+            return this.shared;
+        }
+
+        /** Sets whether an existing queue of another user, or with a wider mode, is adopted. */
+        public void setShared(boolean shared) {
+            this.shared = shared;
         }
 
         /** The inbound channel adapter settings. */

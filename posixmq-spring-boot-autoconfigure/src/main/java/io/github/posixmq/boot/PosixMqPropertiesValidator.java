@@ -123,7 +123,7 @@ final class PosixMqPropertiesValidator {
         }
         int mode = parseMode(prefix, queue.getMode());
         return new PosixMqQueueSettings(key, prefix, name, queue.isCreate(), mode, capacity, maxMessageSize,
-                queue.isRemoveOnShutdown(), inbound(root, key, queue.getInbound(), names),
+                queue.isRemoveOnShutdown(), queue.isShared(), inbound(root, key, queue.getInbound(), names),
                 outbound(prefix, key, queue.getOutbound()));
     }
 

@@ -16,22 +16,24 @@ import org.jspecify.annotations.Nullable;
  * @param mode the permission bits of a created queue
  * @param capacity the capacity in messages (the queue's actual one once open; 0 = system default)
  * @param maxMessageSize the largest message in bytes (the queue's actual one once open; 0 = system default)
- * @param removeOnShutdown whether the queue name is removed on shutdown
+ * @param removeOnShutdown whether the queue name is removed on shutdown (only when it is still the queue this
+ *        application created)
+ * @param shared whether an existing queue owned by another user, or granting more than {@code mode}, is adopted
  * @param inbound the inbound channel adapter's settings
  * @param outbound the outbound channel adapter's settings
  */
 public record PosixMqQueueSettings(String key, String prefix, String name, boolean create, int mode, long capacity,
-        long maxMessageSize, boolean removeOnShutdown, Inbound inbound, Outbound outbound) {
+        long maxMessageSize, boolean removeOnShutdown, boolean shared, Inbound inbound, Outbound outbound) {
 
     /** These settings with the capacity and max message size the open queue actually has. */
     PosixMqQueueSettings withActual(long actualCapacity, long actualMaxMessageSize) {
         return new PosixMqQueueSettings(this.key, this.prefix, this.name, this.create, this.mode, actualCapacity,
-                actualMaxMessageSize, this.removeOnShutdown, this.inbound, this.outbound);
+                actualMaxMessageSize, this.removeOnShutdown, this.shared, this.inbound, this.outbound);
     }
 
     /** The mode as an octal string, such as {@code 0600}. */
     public String modeString() {
-        return String.format("0%03o", this.mode);
+        return QueueTrust.octal(this.mode);
     }
 
     /**

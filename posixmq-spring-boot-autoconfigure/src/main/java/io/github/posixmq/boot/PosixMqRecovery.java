@@ -158,9 +158,13 @@ public final class PosixMqRecovery implements SmartLifecycle {
     private void reattach(QueueState state) {
         PosixMqQueueSettings queue = state.queue;
         List<String> created = new ArrayList<>(1);
-        PosixMq fresh;
+        PosixMqQueueOpener.Opened opened;
         try {
-            fresh = PosixMqQueueOpener.open(queue, created);
+            opened = PosixMqQueueOpener.open(queue, created);
+        }
+        catch (PosixMqConfigurationException ex) {
+            refused(state, ex);
+            return;
         }
         catch (QueueNotFoundException ex) {
             if (!queue.create()) {
@@ -173,6 +177,7 @@ public final class PosixMqRecovery implements SmartLifecycle {
             failed(state, queue.create() ? "recreate" : "reopen", ex);
             return;
         }
+        PosixMq fresh = opened.mq();
         if (PosixMqQueues.isRemoved(fresh)) {
             fresh.close(); // removed again already: the next check tries again
             return;
@@ -187,7 +192,7 @@ public final class PosixMqRecovery implements SmartLifecycle {
             failed(state, "switch", ex);
             return;
         }
-        PosixMq old = this.queues.switchTo(queue.key(), fresh);
+        PosixMq old = this.queues.switchTo(queue.key(), opened);
         state.lastFailure = null;
         // wakes the threads blocked on the old descriptor (QueueClosedException, selectors): they follow get()
         old.close();
@@ -197,6 +202,22 @@ public final class PosixMqRecovery implements SmartLifecycle {
                 + (created.isEmpty() ? "opened the queue that now has that name" : "recreated it")
                 + " and switched to it; moved " + moved.moved() + " message(s) from the removed queue"
                 + (moved.left() > 0 ? "; " + moved.left() + " more wait until the new queue has room" : ""));
+    }
+
+    /**
+     * The queue that now has the name is not trusted (another owner, or a wider mode): never switches to it; the
+     * queue stays detached (health DOWN) with the reason, logged once as an ERROR.
+     */
+    private void refused(QueueState state, PosixMqConfigurationException ex) {
+        String key = state.queue.key();
+        String because = state.detachedBecause;
+        String refusal = "not switching to the queue that now has the name: " + ex.reason() + ". " + ex.action();
+        this.queues.setDetachedReason(key, (because != null ? because + "; " : "") + refusal);
+        if (!refusal.equals(state.lastFailure)) {
+            state.lastFailure = refusal;
+            logger.error("POSIX message queue " + state.queue.name() + " (" + state.queue.prefix() + ") was removed "
+                    + "and " + refusal);
+        }
     }
 
     /** Logs a failed recovery step once per distinct message, and puts it into the detached reason. */
