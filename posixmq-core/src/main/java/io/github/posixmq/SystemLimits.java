@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import io.github.posixmq.internal.JnaLinuxBinding;
+import io.github.posixmq.internal.Bindings;
 import io.github.posixmq.internal.Linux;
 import io.github.posixmq.internal.Scratch;
 
@@ -39,13 +39,21 @@ public record SystemLimits(long msgMax, long msgsizeMax, long msgDefault, long m
                 rlimit(Linux.RLIMIT_MSGQUEUE, true));
     }
 
+    /**
+     * The native binding this JVM uses for every queue: {@code "ffm"} (the JDK's Foreign Function &amp; Memory API,
+     * Java 22+ with native access enabled) or {@code "jna"}; the system property {@code posixmq.binding} forces one.
+     */
+    public static String binding() {
+        return Bindings.name();
+    }
+
     /** The soft or hard {@code getrlimit} value of {@code resource} (-1 = unlimited), or {@link #UNKNOWN}. */
     static long rlimit(int resource, boolean hard) {
-        if (!JnaLinuxBinding.isSupported()) {
+        if (Bindings.unsupportedReason() != null) {
             return UNKNOWN;
         }
         Scratch scratch = Scratch.get();
-        if (JnaLinuxBinding.instance().getrlimit(resource, scratch.word()) != 0) {
+        if (Bindings.instance().getrlimit(resource, scratch.word()) != 0) {
             return UNKNOWN;
         }
         return scratch.getLong(scratch.wordOffset() + (hard ? 8 : 0));

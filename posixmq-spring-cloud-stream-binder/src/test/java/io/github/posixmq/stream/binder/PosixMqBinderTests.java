@@ -78,6 +78,26 @@ class PosixMqBinderTests {
     }
 
     @Test
+    void aQueueBoundTwiceIsOpenedOnceAndOtherSettingsAreNamed(CapturedOutput output) throws Exception {
+        String in = this.app.destination("in");
+        String shared = this.app.destination("shared");
+        ConfigurableApplicationContext context = this.app.run(Functions.class,
+                "spring.cloud.function.definition=uppercase;flaky",
+                "spring.cloud.stream.bindings.uppercase-in-0.destination=" + in,
+                "spring.cloud.stream.bindings.uppercase-out-0.destination=" + shared,
+                "spring.cloud.stream.bindings.flaky-in-0.destination=" + shared,
+                "spring.cloud.stream.posixmq.bindings.uppercase-out-0.producer.capacity=4",
+                "spring.cloud.stream.posixmq.bindings.flaky-in-0.consumer.capacity=6");
+        StreamApp.send(in, "passes", 0);
+        assertThat(context.getBean(Functions.class).handled.poll(10, TimeUnit.SECONDS)).isEqualTo("PASSES");
+        try (PosixMq mq = OpenOptions.readOnly().existing().open(shared)) {
+            assertThat(mq.capacity()).isIn(4L, 6L); // whichever binding started first
+        }
+        assertThat(output.getAll()).containsOnlyOnce("POSIX message queue /" + shared + " is already open with the "
+                + "settings of spring.cloud.stream.posixmq.bindings.");
+    }
+
+    @Test
     void convertsJsonToThePojoArgumentAndKeepsThePriority() {
         String in = this.app.destination("in");
         String out = this.app.destination("out");
