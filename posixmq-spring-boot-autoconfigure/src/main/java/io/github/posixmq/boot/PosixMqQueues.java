@@ -56,6 +56,9 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
 
     private volatile boolean closed;
 
+    /** Whether {@link #close()} removes the queues this registry created: until the application has started. */
+    private volatile boolean startPending;
+
     /**
      * Validates {@code properties} and opens (creating where configured) every queue.
      *
@@ -275,6 +278,19 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
 
     // ---------------------------------------------------------------- closing
 
+    /**
+     * Until {@link #started()}, {@link #close()} removes every queue this registry created (a failed start leaves
+     * nothing behind); the auto-configuration calls this when it creates the registry.
+     */
+    void removeCreatedUnlessStarted() {
+        this.startPending = true;
+    }
+
+    /** The application started: {@link #close()} removes only the queues configured with remove-on-shutdown. */
+    void started() {
+        this.startPending = false;
+    }
+
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
         return this.closed;
@@ -292,7 +308,12 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
                 try {
                     Attached attached = entry.attached;
                     attached.mq().close();
-                    if (entry.configured.removeOnShutdown()) {
+                    if (this.startPending) {
+                        if (attached.created() != null) {
+                            removeIfCreated(entry.configured, attached.created());
+                        }
+                    }
+                    else if (entry.configured.removeOnShutdown()) {
                         removeIfCreated(entry.configured, attached.created());
                     }
                 }
