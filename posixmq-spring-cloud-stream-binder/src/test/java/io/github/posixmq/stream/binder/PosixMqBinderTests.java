@@ -264,6 +264,19 @@ class PosixMqBinderTests {
         assertThat(Files.exists(Path.of("/dev/mqueue", in))).isFalse();
     }
 
+    @Test
+    void aDeadLetterQueueSmallerThanTheQueueFailsTheBinding() {
+        String in = this.app.destination("in");
+        String dlq = this.app.destination("dlq");
+        OpenOptions.readWrite().createNew().capacity(2).maxMessageSize(64).open(dlq).close();
+        assertThatThrownBy(() -> this.app.run(Functions.class, "spring.cloud.function.definition=flaky",
+                "spring.cloud.stream.binding-retry-interval=0",
+                "spring.cloud.stream.bindings.flaky-in-0.destination=" + in,
+                "spring.cloud.stream.posixmq.bindings.flaky-in-0.consumer.dead-letter-queue=" + dlq))
+            .hasStackTraceContaining("Invalid spring.cloud.stream.posixmq.bindings.flaky-in-0.consumer.dead-letter-queue"
+                    + " '" + dlq + "': its max message size 64 is smaller than the 256 bytes of /" + in);
+    }
+
     /** The functions the tests bind. */
     @SpringBootConfiguration(proxyBeanMethods = false)
     @EnableAutoConfiguration

@@ -123,6 +123,15 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
                 throw new ProvisioningException("Invalid " + PosixMqExtendedBindingProperties.BINDINGS + "." + key
                         + ".dead-letter-queue '" + deadLetter + "': a queue cannot be its own dead-letter queue");
             }
+            long size = queue.queues().info(queue.key()).maxMessageSize();
+            long deadLetterSize = deadLetterQueue.queues().info(deadLetterQueue.key()).maxMessageSize();
+            if (deadLetterSize < size) {
+                throw new ProvisioningException("Invalid " + PosixMqExtendedBindingProperties.BINDINGS + "." + key
+                        + ".dead-letter-queue '" + deadLetter + "': its max message size " + deadLetterSize
+                        + " is smaller than the " + size + " bytes of " + queue.name() + ", so a large failed message "
+                        + "could not be kept. Remove " + deadLetterQueue.name() + " so that it is created with this "
+                        + "binding's settings, or name another queue.");
+            }
         }
         return new PosixMqConsumerDestination(queue, deadLetterQueue);
     }
