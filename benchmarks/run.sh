@@ -7,7 +7,9 @@
 #   benchmarks/run.sh --smoke         proves everything runs; the figures mean nothing
 #
 # Options: --jdk DIR (a JDK home; default $JAVA_HOME, else java on the PATH), --cpu N (the CPU for pinned runs,
-# default 0), --pinned-only, --unpinned-only, --no-e2e (skip the order-pipeline end-to-end run), --no-build,
+# default 0), --bindings jna,ffm (the Java side's native bindings, each beside the same C rounds; default both on
+# JDK 22+, jna before; the end-to-end Spring app runs FFM on JDK 22+), --pinned-only, --unpinned-only, --no-e2e
+# (skip the order-pipeline end-to-end run), --no-build,
 # --only NAME,... (micro-benchmarks by C name: pair-64, pair-8192, trysend-full, tryreceive-empty, attributes,
 # throughput-64, throughput-8192, pingpong-64).
 #
@@ -25,6 +27,7 @@ modes=(pinned unpinned)
 e2e=1
 compile=1
 only=()
+bindings=()
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -37,7 +40,8 @@ while [[ $# -gt 0 ]]; do
         --no-e2e) e2e=0 ;;
         --no-build) compile=0 ;;
         --only) only=(--only "$2"); shift ;;
-        -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --bindings) bindings=(--bindings "$2"); shift ;;
+        -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -102,7 +106,7 @@ for mode in "${modes[@]}"; do
     echo
     echo "== micro-benchmarks, $mode"
     rm -f "$build/micro-$mode.tsv"
-    "${launch[@]}" "$java" "${jvm_flags[@]}" -jar "$jar" "${profile[@]}" "${only[@]}" \
+    "${launch[@]}" "$java" "${jvm_flags[@]}" -jar "$jar" "${profile[@]}" "${only[@]}" "${bindings[@]}" \
         --c-binary "$build/mqbench" --out "$build/micro-$mode.tsv"
     results+=("$build/micro-$mode.tsv")
     if [[ $e2e == 1 ]]; then

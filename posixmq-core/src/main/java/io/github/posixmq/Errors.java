@@ -28,7 +28,7 @@ final class Errors {
             case Linux.ENFILE -> new QueueLimitExceededException(what + ": the system-wide limit on open files is reached (ENFILE, "
                     + "/proc/sys/fs/file-max)", errno, name);
             case Linux.ENOSPC -> new QueueLimitExceededException(what + ": the IPC namespace's queue limit is reached (ENOSPC): "
-                    + SystemLimits.path("queues_max") + " = " + show(SystemLimits.read().queuesMax()) + queuesInUse()
+                    + SystemLimits.path("queues_max") + " = " + show(SystemLimits.read().queuesMax())
                     + "; unlink unused queues or raise it (sysctl fs.mqueue.queues_max)", errno, name);
             case Linux.ENOMEM -> new QueueLimitExceededException(what + ": not enough kernel memory (ENOMEM)", errno, name);
             case Linux.ENAMETOOLONG -> new PosixMqException(what + ": name too long (ENAMETOOLONG)", errno, name);
@@ -103,8 +103,8 @@ final class Errors {
         QueueBudget budget = QueueBudget.read(binding);
         String usage;
         if (budget == null) {
-            usage = "posixmq cannot tell which queues use it, as /dev/mqueue is not mounted (mount -t mqueue none "
-                    + "/dev/mqueue shows them)";
+            usage = "posixmq cannot tell which queues use it, as no mqueue file system is mounted on /dev/mqueue "
+                    + "(mount -t mqueue none /dev/mqueue shows them)";
         }
         else {
             usage = budget.describe();
@@ -122,11 +122,6 @@ final class Errors {
         long msgMsg = 48;
         long treeNode = 40;
         return capacity * msgMsg + Math.min(capacity, 32768) * treeNode + capacity * msgsize;
-    }
-
-    private static String queuesInUse() {
-        long inUse = SystemLimits.queuesInUse();
-        return inUse == SystemLimits.UNKNOWN ? "" : " and " + inUse + " queues exist in /dev/mqueue";
     }
 
     static PosixMqException send(int errno, PosixMq mq, long length) {

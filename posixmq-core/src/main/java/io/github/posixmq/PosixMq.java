@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
-import io.github.posixmq.internal.JnaLinuxBinding;
+import io.github.posixmq.internal.Bindings;
 import io.github.posixmq.internal.Linux;
 import io.github.posixmq.internal.MqBinding;
 import io.github.posixmq.internal.Scratch;
@@ -191,17 +191,17 @@ public final class PosixMq implements AutoCloseable {
 
     /** Whether this JVM can use POSIX message queues (64-bit Linux). */
     public static boolean isSupported() {
-        return JnaLinuxBinding.isSupported();
+        return Bindings.unsupportedReason() == null;
     }
 
     /** One sentence saying why {@link #isSupported()} is false, or null when it is true. */
     public static @Nullable String unsupportedReason() {
-        return JnaLinuxBinding.unsupportedReason();
+        return Bindings.unsupportedReason();
     }
 
     /** The native binding of this JVM, or an {@link UnsupportedOperationException} saying in one sentence why not. */
     static MqBinding binding() {
-        return JnaLinuxBinding.instance();
+        return Bindings.instance();
     }
 
     static PosixMq open(String name, OpenOptions options) {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.sun.jna.Memory;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
-import io.github.posixmq.internal.JnaLinuxBinding;
+import io.github.posixmq.internal.Bindings;
 import io.github.posixmq.internal.Linux;
 import io.github.posixmq.internal.MqBinding;
 import io.github.posixmq.internal.Scratch;
@@ -115,7 +115,7 @@ public final class PosixMqSelector implements AutoCloseable {
 
     /** Opens a new selector. */
     public static PosixMqSelector open() {
-        return new PosixMqSelector(JnaLinuxBinding.instance());
+        return new PosixMqSelector(Bindings.instance());
     }
 
     /**

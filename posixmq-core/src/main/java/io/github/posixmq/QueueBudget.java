@@ -25,10 +25,10 @@ record QueueBudget(int queues, long bytes, int unread) {
 
     private static final Path MOUNT = Path.of("/dev/mqueue");
 
-    /** Reads the budget now, or null when {@code /dev/mqueue} is not mounted or this user's uid is unknown. */
+    /** Reads the budget now, or null when no mqueue file system is mounted on {@code /dev/mqueue} or the uid is unknown. */
     static @Nullable QueueBudget read(MqBinding binding) {
         Integer uid = realUid();
-        if (uid == null || !Files.isDirectory(MOUNT)) {
+        if (uid == null || !SystemLimits.isMqueueMounted()) {
             return null;
         }
         List<Path> entries;

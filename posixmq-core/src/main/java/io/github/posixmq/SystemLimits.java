@@ -5,8 +5,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
-import io.github.posixmq.internal.JnaLinuxBinding;
+import io.github.posixmq.internal.Bindings;
 import io.github.posixmq.internal.Linux;
 import io.github.posixmq.internal.Scratch;
 
@@ -38,13 +39,21 @@ public record SystemLimits(long msgMax, long msgsizeMax, long msgDefault, long m
                 rlimit(Linux.RLIMIT_MSGQUEUE, true));
     }
 
+    /**
+     * The native binding this JVM uses for every queue: {@code "ffm"} (the JDK's Foreign Function &amp; Memory API,
+     * Java 22+ with native access enabled) or {@code "jna"}; the system property {@code posixmq.binding} forces one.
+     */
+    public static String binding() {
+        return Bindings.name();
+    }
+
     /** The soft or hard {@code getrlimit} value of {@code resource} (-1 = unlimited), or {@link #UNKNOWN}. */
     static long rlimit(int resource, boolean hard) {
-        if (!JnaLinuxBinding.isSupported()) {
+        if (Bindings.unsupportedReason() != null) {
             return UNKNOWN;
         }
         Scratch scratch = Scratch.get();
-        if (JnaLinuxBinding.instance().getrlimit(resource, scratch.word()) != 0) {
+        if (Bindings.instance().getrlimit(resource, scratch.word()) != 0) {
             return UNKNOWN;
         }
         return scratch.getLong(scratch.wordOffset() + (hard ? 8 : 0));
@@ -55,10 +64,13 @@ public record SystemLimits(long msgMax, long msgsizeMax, long msgDefault, long m
         return PROC_DIR + "/" + limit;
     }
 
-    /** How many queues this process's IPC namespace holds now, from {@code /dev/mqueue} if mounted, else UNKNOWN. */
+    /**
+     * How many queues this process's IPC namespace holds now, from {@code /dev/mqueue} if an mqueue file system is
+     * mounted there, else UNKNOWN.
+     */
     public static long queuesInUse() {
         Path dir = Path.of("/dev/mqueue");
-        if (!Files.isDirectory(dir)) {
+        if (!isMqueueMounted()) {
             return UNKNOWN;
         }
         try (var entries = Files.list(dir)) {
@@ -67,6 +79,25 @@ public record SystemLimits(long msgMax, long msgsizeMax, long msgDefault, long m
         catch (IOException | RuntimeException ex) {
             return UNKNOWN;
         }
+    }
+
+    /** Whether the last mount on {@code /dev/mqueue} in {@code /proc/self/mountinfo} is an mqueue file system. */
+    static boolean isMqueueMounted() {
+        boolean mqueue = false;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+                String[] fields = line.split(" ");
+                int separator = List.of(fields).indexOf("-");
+                if (fields.length > 4 && separator > 0 && separator + 1 < fields.length
+                        && fields[4].equals("/dev/mqueue")) {
+                    mqueue = fields[separator + 1].equals("mqueue");
+                }
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            return false;
+        }
+        return mqueue;
     }
 
     private static long proc(String name) {

@@ -11,7 +11,7 @@ import java.util.function.LongFunction;
 import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
-import io.github.posixmq.internal.JnaLinuxBinding;
+import io.github.posixmq.internal.Bindings;
 import io.github.posixmq.internal.Linux;
 import io.github.posixmq.internal.MqBinding;
 import io.github.posixmq.internal.Scratch;
@@ -294,7 +294,7 @@ class BadInputTest {
             assertThat(owner.receive()).as("nothing was consumed").isEqualTo(new Message(4, m));
 
             // the errno the exceptions carry is the one the kernel gives for the same calls
-            MqBinding binding = JnaLinuxBinding.instance();
+            MqBinding binding = Bindings.instance();
             Scratch scratch = Scratch.get();
             try {
                 scratch.messageBuffer(16);

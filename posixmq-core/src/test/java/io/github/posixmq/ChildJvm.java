@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.sun.jna.Native;
+import io.github.posixmq.internal.Bindings;
 
 /**
  * Starts a test {@code main} class in a child JVM ({@code java -cp <core, test classes, JNA> Main args}), optionally
@@ -33,6 +34,9 @@ final class ChildJvm {
 
     /** How long a short-lived child may run before {@link #run(List, Path, Duration)} gives up on it. */
     static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    /** The FFM binding class, present on JDK 22+ builds. */
+    static final String FFM_BINDING = "io.github.posixmq.internal.FfmLinuxBinding";
 
     private ChildJvm() {
     }
@@ -45,7 +49,15 @@ final class ChildJvm {
     /** What a child needs on its class path: the core classes, the test classes and JNA. */
     static List<Path> classPathEntries() {
         Set<Path> entries = new LinkedHashSet<>();
-        for (Class<?> type : List.of(PosixMq.class, ChildJvm.class, Native.class)) {
+        List<Class<?>> types = new ArrayList<>(List.of(PosixMq.class, ChildJvm.class, Native.class));
+        try {
+            // the FFM binding sits in META-INF/versions/22: its own class path entry when running from directories
+            types.add(Class.forName(FFM_BINDING));
+        }
+        catch (ClassNotFoundException ex) {
+            // JDK 17-21: JNA only
+        }
+        for (Class<?> type : types) {
             try {
                 entries.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()));
             }
@@ -91,11 +103,15 @@ final class ChildJvm {
         return String.join(":", copies);
     }
 
-    /** {@code java ... -cp classPath main args}, with JNA unpacking into {@code tmp}. */
+    /** {@code java ... -cp classPath main args}, with JNA unpacking into {@code tmp} and this JVM's binding. */
     static List<String> command(String classPath, Path tmp, Class<?> main, String... args) {
         List<String> command = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto", "-Xmx64m", "-Djna.tmpdir=" + tmp, "-Djava.io.tmpdir=" + tmp, "-cp", classPath,
-                main.getName()));
+                "-Xshare:auto", "-Xmx64m", "-Djna.tmpdir=" + tmp, "-Djava.io.tmpdir=" + tmp,
+                "-D" + Bindings.PROPERTY + "=" + Bindings.name()));
+        if (Runtime.version().feature() >= 22) {
+            command.add("--enable-native-access=ALL-UNNAMED");
+        }
+        command.addAll(List.of("-cp", classPath, main.getName()));
         command.addAll(Arrays.asList(args));
         return command;
     }

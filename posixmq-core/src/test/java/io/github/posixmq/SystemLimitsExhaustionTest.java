@@ -79,17 +79,36 @@ class SystemLimitsExhaustionTest {
         String outcome = child.outcome("second");
         assertThat(outcome).startsWith("QueueLimitExceededException EMFILE ").contains(second)
                 .contains("RLIMIT_MSGQUEUE of 4096 bytes").doesNotContain("about 0 bytes");
-        if (Files.isDirectory(Path.of("/dev/mqueue"))) {
-            // at least the first queue (1 x 16 bytes: 48 + 40 + 16 = 104 bytes as the kernel counts) is among them
-            Matcher matcher = Pattern
-                    .compile("this user's (\\d+) queues? in /dev/mqueue take about (\\d+) bytes").matcher(outcome);
-            assertThat(matcher.find()).as(outcome).isTrue();
-            assertThat(Integer.parseInt(matcher.group(1))).isPositive();
-            assertThat(Long.parseLong(matcher.group(2))).isGreaterThanOrEqualTo(104);
-        }
-        else {
-            assertThat(outcome).contains("cannot tell which queues use it");
-        }
+        assumeThat(Files.isDirectory(Path.of("/dev/mqueue"))).as("/dev/mqueue is mounted here").isTrue();
+        // at least the first queue (1 x 16 bytes: 48 + 40 + 16 = 104 bytes as the kernel counts) is among them
+        Matcher matcher = Pattern.compile("this user's (\\d+) queues? in /dev/mqueue take about (\\d+) bytes")
+                .matcher(outcome);
+        assertThat(matcher.find()).as(outcome).isTrue();
+        assertThat(Integer.parseInt(matcher.group(1))).isPositive();
+        assertThat(Long.parseLong(matcher.group(2))).isGreaterThanOrEqualTo(104);
+    }
+
+    @Test
+    void withoutAnMqueueMountTheBudgetMessageSaysItCannotTellWhichQueuesUseIt(@TempDir Path tmp) {
+        Optional<Path> prlimit = Host.tool("prlimit");
+        assumeThat(prlimit).as("prlimit (util-linux) is needed to start a child with a tiny RLIMIT_MSGQUEUE")
+                .isPresent();
+        // a private IPC and mount namespace where /dev/mqueue is covered by an empty tmpfs
+        String hide = "mkdir -p /dev/mqueue && mount -t tmpfs none /dev/mqueue";
+        Optional<List<String>> namespace = Host.privateIpcNamespace(true, hide);
+        assumeThat(namespace).as("a private IPC and mount namespace (unshare --user --map-root-user --ipc --mount, or "
+                + "root's unshare) is needed to hide /dev/mqueue from one child").isPresent();
+
+        ChildJvm.Result child = ChildJvm.run(ChildJvm.afterShell(namespace.get(), hide,
+                ChildJvm.prefixed(List.of(prlimit.get().toString(), "--msgqueue=4096"),
+                        ChildJvm.command(tmp, ProbeMain.class, "budget", "/posixmq-hidden-1", "/posixmq-hidden-2"))),
+                tmp, ChildJvm.TIMEOUT);
+
+        assertThat(child.exitCode()).as("%s", child).isZero();
+        assertThat(child.outcome("second")).startsWith("QueueLimitExceededException EMFILE ")
+                .contains("RLIMIT_MSGQUEUE of 4096 bytes")
+                .contains("posixmq cannot tell which queues use it, as no mqueue file system is mounted on /dev/mqueue")
+                .doesNotContain("take about");
     }
 
     @Test

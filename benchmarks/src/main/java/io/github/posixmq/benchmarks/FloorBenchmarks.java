@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.github.posixmq.PosixMq;
-import io.github.posixmq.internal.JnaLinuxBinding;
+import io.github.posixmq.internal.Bindings;
 import io.github.posixmq.internal.MqBinding;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,9 +18,9 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The floor under posixmq: the same system calls as {@code pair-64} and {@code tryreceive-empty}, made straight
- * through the internal JNA binding with none of posixmq's own code (no checks, no scratch memory, no close
- * protection). The gap between this and C is what JNA direct mapping costs; the gap between the API benchmarks and
- * this is posixmq's own share. Not final: JMH generates subclasses.
+ * through the internal binding in use ({@code -Dposixmq.binding=jna|ffm}) with none of posixmq's own code (no checks,
+ * no scratch memory, no close protection). The gap between this and C is what the binding (JNA direct mapping or FFM
+ * downcalls) costs; the gap between the API benchmarks and this is posixmq's own share. Not final: JMH generates subclasses.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -29,7 +29,7 @@ public class FloorBenchmarks {
 
     private static final int SIZE = 64;
 
-    private final MqBinding binding = JnaLinuxBinding.instance();
+    private final MqBinding binding = Bindings.instance();
     private PosixMq pairQueue;
     private PosixMq emptyQueue;
     private long pairHandle;

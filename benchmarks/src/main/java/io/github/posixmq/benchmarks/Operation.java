@@ -21,8 +21,8 @@ enum Operation {
     TRY_RECEIVE_EMPTY("tryreceive-empty", "tryReceive on an empty queue", "tryreceive-empty", Unit.NANOS,
             Target.TRY_RECEIVE),
     ATTRIBUTES("attributes", "attributes()", "attributes", Unit.NANOS, null),
-    FLOOR_PAIR_64("floor-pair-64", "floor: raw JNA mq_send + mq_receive, 64 B", "pair-64", Unit.NANOS, null),
-    FLOOR_TRY_RECEIVE("floor-tryreceive-empty", "floor: raw JNA mq_receive + errno, empty queue", "tryreceive-empty",
+    FLOOR_PAIR_64("floor-pair-64", "floor: raw binding mq_send + mq_receive, 64 B", "pair-64", Unit.NANOS, null),
+    FLOOR_TRY_RECEIVE("floor-tryreceive-empty", "floor: raw binding mq_receive + errno, empty queue", "tryreceive-empty",
             Unit.NANOS, null),
     THROUGHPUT_64("throughput-64", "producer -> consumer threads, 64 B", "throughput-64", Unit.PER_SECOND,
             Target.THROUGHPUT),
@@ -48,12 +48,33 @@ enum Operation {
         }
     }
 
-    /** A target on the Java / C ratio of medians (judged on runs pinned to one CPU), optionally with 0 B/op. */
+    /**
+     * A target on the Java / C ratio of medians (judged on runs pinned to one CPU), optionally with 0 B/op. The JNA
+     * binding has the first four, the FFM binding (issue 14) the tighter {@code FFM_*} ones.
+     */
     enum Target {
         PAIR("<= 1.4x C, 0 B/op", 1.4, false, true),
         TRY_RECEIVE("<= 2.5x C, 0 B/op", 2.5, false, true),
         THROUGHPUT(">= 0.75x C, 0 B/op", 0.75, true, true),
-        PIPELINE(">= 0.5x C", 0.5, true, false);
+        PIPELINE(">= 0.5x C", 0.5, true, false),
+        FFM_PAIR("<= 1.10x C, 0 B/op", 1.10, false, true),
+        FFM_TRY_RECEIVE("<= 1.4x C, 0 B/op", 1.4, false, true),
+        FFM_THROUGHPUT(">= 0.95x C, 0 B/op", 0.95, true, true),
+        FFM_PIPELINE(">= 0.7x C", 0.7, true, false);
+
+        /** This target for {@code binding}: the FFM twin of a JNA target when the binding is {@code ffm}. */
+        Target forBinding(String binding) {
+            if (!"ffm".equals(binding)) {
+                return this;
+            }
+            return switch (this) {
+                case PAIR -> FFM_PAIR;
+                case TRY_RECEIVE -> FFM_TRY_RECEIVE;
+                case THROUGHPUT -> FFM_THROUGHPUT;
+                case PIPELINE -> FFM_PIPELINE;
+                default -> this;
+            };
+        }
 
         final String text;
         final double ratio;
@@ -86,6 +107,11 @@ enum Operation {
         this.cKey = cKey;
         this.unit = unit;
         this.target = target;
+    }
+
+    /** The target of this operation for {@code binding} ({@code jna} or {@code ffm}), or null. */
+    @Nullable Target target(String binding) {
+        return target == null ? null : target.forBinding(binding);
     }
 
     static Operation of(String key) {

@@ -62,7 +62,8 @@ public final class OrderPipelineBenchmark {
             if (args.length % 2 != 0 || !options.keySet().containsAll(List.of("--app-jar", "--router", "--producer",
                     "--out"))) {
                 System.err.println("usage: OrderPipelineBenchmark --app-jar JAR --router BIN --producer BIN --out FILE"
-                        + " [--orders N] [--warmup N] [--iterations N] [--prefix /NAME] [--log-dir DIR]");
+                        + " [--orders N] [--warmup N] [--iterations N] [--prefix /NAME] [--log-dir DIR]"
+                        + " [--binding jna|ffm]");
                 System.exit(2);
             }
             new OrderPipelineBenchmark(options).run();
@@ -86,7 +87,10 @@ public final class OrderPipelineBenchmark {
                 + warmup + " warm-up iterations for the Spring app, 1 for C; then C and Java alternate, "
                 + iterations + " measured iterations each plus a last one for C");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> app = List.of(java, "--enable-native-access=ALL-UNNAMED", "-jar", options.get("--app-jar"),
+        // the Spring app's binding: FFM on Java 22+ (its manifest enables native access), JNA before
+        String binding = options.getOrDefault("--binding", Runtime.version().feature() >= 22 ? "ffm" : "jna");
+        List<String> app = List.of(java, "--enable-native-access=ALL-UNNAMED", "-Dposixmq.binding=" + binding,
+                "-jar", options.get("--app-jar"),
                 "--server.port=0", "--spring.main.banner-mode=off",
                 "--posixmq.queues.orders.name=" + javaQueues.get(0),
                 "--posixmq.queues.processed.name=" + javaQueues.get(1),
@@ -114,7 +118,7 @@ public final class OrderPipelineBenchmark {
         finally {
             cleanUp();
         }
-        Row row = new Row(cpus, Operation.ORDER_PIPELINE, c, spring, Double.NaN);
+        Row row = new Row(cpus, binding, Operation.ORDER_PIPELINE, c, spring, Double.NaN);
         Report.write(Path.of(options.get("--out")), List.of(row));
         Report.print(List.of(row), System.out);
     }

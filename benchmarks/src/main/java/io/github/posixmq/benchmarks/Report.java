@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Prints result files as one Markdown table (operation, CPUs, C median, Java median, Java / C, Java B/op, target)
+ * Prints result files as one Markdown table (operation, CPUs, binding, C median, Java median, Java / C, Java B/op,
+ * target)
  * followed by the verdict on each target. Targets are judged on runs pinned to one CPU only, where the VM's
  * cross-CPU wake-ups do not swing the figures. Usage: {@code Report FILE...}.
  */
@@ -45,12 +46,14 @@ public final class Report {
     /** Prints the table and the target verdicts; rows are ordered by operation, pinned runs first. */
     static void print(List<Row> rows, PrintStream out) {
         List<Row> sorted = rows.stream().sorted(Comparator.comparing(Row::operation)
-                .thenComparing(row -> !row.pinned()).thenComparing(Row::cpus)).toList();
+                .thenComparing(row -> !row.pinned()).thenComparing(Row::cpus)
+                .thenComparing(row -> !"jna".equals(row.binding())).thenComparing(Row::binding)).toList();
         List<String[]> cells = new ArrayList<>();
-        cells.add(new String[] {"operation", "CPUs", "C median", "Java median", "Java / C", "Java B/op",
+        cells.add(new String[] {"operation", "CPUs", "binding", "C median", "Java median", "Java / C", "Java B/op",
             "spread C / Java", "target (pinned)"});
         for (Row row : sorted) {
-            cells.add(new String[] {row.operation().label, row.cpus(), value(row.cMedian(), row.operation().unit),
+            cells.add(new String[] {row.operation().label, row.cpus(), row.binding(),
+                value(row.cMedian(), row.operation().unit),
                 value(row.javaMedian(), row.operation().unit), String.format(Locale.ROOT, "%.2f", row.ratio()),
                 Double.isNaN(row.javaBytesPerOp()) ? "-" : String.format(Locale.ROOT, "%.1f", row.javaBytesPerOp()),
                 spread(row.c()) + " / " + spread(row.java()), verdict(row)});
@@ -64,13 +67,13 @@ public final class Report {
         for (int n = 0; n < cells.size(); n++) {
             StringBuilder line = new StringBuilder("|");
             for (int i = 0; i < widths.length; i++) {
-                line.append(' ').append(pad(cells.get(n)[i], widths[i], i >= 2 && i <= 6)).append(" |");
+                line.append(' ').append(pad(cells.get(n)[i], widths[i], i >= 3 && i <= 7)).append(" |");
             }
             out.println(line);
             if (n == 0) {
                 StringBuilder rule = new StringBuilder("|");
                 for (int i = 0; i < widths.length; i++) {
-                    rule.append(' ').append("-".repeat(widths[i] - 1)).append(i >= 2 && i <= 6 ? ':' : '-')
+                    rule.append(' ').append("-".repeat(widths[i] - 1)).append(i >= 3 && i <= 7 ? ':' : '-')
                             .append(" |");
                 }
                 out.println(rule);
@@ -79,14 +82,16 @@ public final class Report {
         out.println();
         out.println("Java / C is the ratio of medians: for ns/op lower is better, for ops/s higher is better. Spread is"
                 + " (max - min) / median over the measurement iterations.");
-        long met = sorted.stream().filter(r -> r.operation().target != null && r.pinned())
-                .filter(r -> r.operation().target.met(r.ratio(), r.javaBytesPerOp())).count();
-        long judged = sorted.stream().filter(r -> r.operation().target != null && r.pinned()).count();
-        out.println("Targets met on pinned runs: " + met + " of " + judged + ".");
+        for (String binding : sorted.stream().map(Row::binding).distinct().toList()) {
+            List<Row> judged = sorted.stream().filter(r -> r.binding().equals(binding) && r.target() != null
+                    && r.pinned()).toList();
+            long met = judged.stream().filter(r -> r.target().met(r.ratio(), r.javaBytesPerOp())).count();
+            out.println("Targets met on pinned runs, " + binding + ": " + met + " of " + judged.size() + ".");
+        }
     }
 
     private static String verdict(Row row) {
-        Operation.Target target = row.operation().target;
+        Operation.Target target = row.target();
         if (target == null) {
             return "-";
         }

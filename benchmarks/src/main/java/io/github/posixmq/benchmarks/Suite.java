@@ -30,8 +30,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@link Report}. Alternating rounds make C and Java share whatever else the machine is doing, so the ratio holds up
  * better than either figure alone. {@code benchmarks/run.sh} calls it pinned and unpinned.
  *
+ * <p>Every round runs the Java side once per native binding ({@code --bindings}, default {@code jna,ffm} on Java
+ * 22+ and {@code jna} before): JMH forks and a child JVM for the two-thread harness, each started with
+ * {@code -Dposixmq.binding=NAME}, so FFM and JNA rows come from the same rounds as their C reference.
+ *
  * <p>Usage: {@code java -jar benchmarks.jar --c-binary PATH [--smoke | --quick] [--out FILE] [--only NAME,...]
- * [--rounds N] [--warmup N] [--iterations N] [--time-ms MS] [--messages N] [--round-trips N]}. Warm-up and
+ * [--bindings jna,ffm] [--rounds N] [--warmup N] [--iterations N] [--time-ms MS] [--messages N] [--round-trips N]}. Warm-up and
  * measurement iterations are per round (a new JMH fork each round); medians pool all rounds. Names are the C
  * benchmark names ({@code pair-64, pair-8192, trysend-full, tryreceive-empty, attributes, throughput-64,
  * throughput-8192, pingpong-64}). Exits with status 1 when any benchmark fails or yields no result.
@@ -81,22 +85,32 @@ public final class Suite {
                 throw new IllegalArgumentException("unknown benchmark " + name + "; known: " + Operation.cKeys());
             }
         }
+        List<String> bindings = Arrays.asList(options.getOrDefault("--bindings",
+                Runtime.version().feature() >= 22 ? "jna,ffm" : "jna").split(","));
+        for (String binding : bindings) {
+            if (!List.of("jna", "ffm").contains(binding)) {
+                throw new IllegalArgumentException("unknown binding " + binding + "; known: jna, ffm");
+            }
+        }
         Path out = Path.of(options.getOrDefault("--out", "benchmark-results.tsv")).toAbsolutePath();
         String cpus = allowedCpus();
         System.out.println("posixmq benchmarks on CPUs " + cpus + " (" + (cpus.matches("\\d+") ? "pinned" : "unpinned")
                 + "), Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), "
-                + settings);
+                + "bindings " + bindings + ", " + settings);
 
         Map<String, List<Double>> c = new LinkedHashMap<>();
         Map<String, List<Measurement>> java = new LinkedHashMap<>();
         for (int round = 1; round <= settings.rounds(); round++) {
             System.out.println("round " + round + " of " + settings.rounds() + ": C reference " + names);
             runC(cBinary, settings, names, c);
-            System.out.println("round " + round + " of " + settings.rounds() + ": Java");
-            Map<String, Measurement> results = new LinkedHashMap<>(jmh(settings, names,
-                    Path.of(out + ".jmh-round" + round + ".log")));
-            results.putAll(threaded(settings, names));
-            results.forEach((key, measurement) -> java.computeIfAbsent(key, k -> new ArrayList<>()).add(measurement));
+            for (String binding : bindings) {
+                System.out.println("round " + round + " of " + settings.rounds() + ": Java on " + binding);
+                Map<String, Measurement> results = new LinkedHashMap<>(jmh(settings, names, binding,
+                        Path.of(out + ".jmh-round" + round + "-" + binding + ".log")));
+                results.putAll(threaded(settings, names, binding));
+                results.forEach((key, measurement) -> java.computeIfAbsent(binding + " " + key,
+                        k -> new ArrayList<>()).add(measurement));
+            }
         }
         System.out.println("last: C reference");
         runC(cBinary, settings, names, c);
@@ -107,15 +121,18 @@ public final class Suite {
             if (!names.contains(operation.cKey)) {
                 continue;
             }
-            List<Double> cScores = c.getOrDefault(operation.cKey, List.of());
-            List<Measurement> rounds = java.getOrDefault(operation.key, List.of());
-            List<Double> javaScores = rounds.stream().flatMap(m -> m.scores().stream()).toList();
-            if (cScores.isEmpty() || javaScores.isEmpty()) {
-                missing.add(operation.key);
-                continue;
+            for (String binding : bindings) {
+                List<Double> cScores = c.getOrDefault(operation.cKey, List.of());
+                List<Measurement> rounds = java.getOrDefault(binding + " " + operation.key, List.of());
+                List<Double> javaScores = rounds.stream().flatMap(m -> m.scores().stream()).toList();
+                if (cScores.isEmpty() || javaScores.isEmpty()) {
+                    missing.add(binding + " " + operation.key);
+                    continue;
+                }
+                double bytesPerOp = rounds.stream().mapToDouble(Measurement::bytesPerOp).average()
+                        .orElse(Double.NaN);
+                rows.add(new Row(cpus, binding, operation, cScores, javaScores, bytesPerOp));
             }
-            double bytesPerOp = rounds.stream().mapToDouble(Measurement::bytesPerOp).average().orElse(Double.NaN);
-            rows.add(new Row(cpus, operation, cScores, javaScores, bytesPerOp));
         }
         Report.write(out, rows);
         System.out.println();
@@ -139,7 +156,8 @@ public final class Suite {
     record Measurement(List<Double> scores, double bytesPerOp) {
     }
 
-    private static Map<String, Measurement> jmh(Settings settings, List<String> names, Path log) throws RunnerException {
+    private static Map<String, Measurement> jmh(Settings settings, List<String> names, String binding, Path log)
+            throws RunnerException {
         ChainedOptionsBuilder builder = new OptionsBuilder()
                 .forks(1)
                 .warmupIterations(settings.warmup())
@@ -147,7 +165,7 @@ public final class Suite {
                 .measurementIterations(settings.iterations())
                 .measurementTime(TimeValue.milliseconds(settings.timeMillis()))
                 .addProfiler(GCProfiler.class)
-                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED")
+                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-Dposixmq.binding=" + binding)
                 .shouldFailOnError(true)
                 .output(log.toString());
         List<String> sizes = new ArrayList<>();
@@ -208,22 +226,39 @@ public final class Suite {
         return "^" + Pattern.quote(type.getName() + ".") + methods + "$";
     }
 
-    private static Map<String, Measurement> threaded(Settings settings, List<String> names) {
+    /**
+     * The two-thread harness in a child JVM (on this process's CPUs) started with {@code -Dposixmq.binding=binding}:
+     * the binding is chosen once per JVM.
+     */
+    private static Map<String, Measurement> threaded(Settings settings, List<String> names, String binding)
+            throws IOException, InterruptedException {
+        List<String> wanted = names.stream().filter(ThreadedBenchmarks.NAMES::contains).toList();
         Map<String, Measurement> results = new LinkedHashMap<>();
-        for (int size : new int[] {64, 8192}) {
-            String name = "throughput-" + size;
-            if (names.contains(name)) {
-                System.out.println("  Java two-thread harness: " + name);
-                ThreadedBenchmarks.Measurement m = ThreadedBenchmarks.throughput(size, settings.warmup(),
-                        settings.iterations(), settings.messages());
-                results.put(name, new Measurement(m.scores(), m.bytesPerOp()));
-            }
+        if (wanted.isEmpty()) {
+            return results;
         }
-        if (names.contains("pingpong-64")) {
-            System.out.println("  Java two-thread harness: pingpong-64");
-            ThreadedBenchmarks.Measurement m = ThreadedBenchmarks.pingPong(64, settings.warmup(), settings.iterations(),
-                    settings.roundTrips());
-            results.put("pingpong-64", new Measurement(m.scores(), m.bytesPerOp()));
+        System.out.println("  Java two-thread harness on " + binding + ": " + wanted);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "--enable-native-access=ALL-UNNAMED", "-Dposixmq.binding=" + binding, "-cp",
+                System.getProperty("java.class.path"), ThreadedBenchmarks.class.getName(), String.join(",", wanted),
+                String.valueOf(settings.warmup()), String.valueOf(settings.iterations()),
+                String.valueOf(settings.messages()), String.valueOf(settings.roundTrips())));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int status = process.waitFor();
+        if (status != 0) {
+            throw new IllegalStateException("two-thread harness on " + binding + " failed (exit status " + status
+                    + "): " + output);
+        }
+        for (String line : output.split("\n")) {
+            String[] fields = line.split("\t");
+            if (fields.length == 4 && fields[0].equals("RESULT")) {
+                List<Double> scores = Arrays.stream(fields[2].split(",")).map(Double::parseDouble).toList();
+                results.put(fields[1], new Measurement(scores, Double.parseDouble(fields[3])));
+            }
+            else if (fields.length == 2 && fields[0].equals("BINDING") && !fields[1].equals(binding)) {
+                throw new IllegalStateException("two-thread harness ran on " + fields[1] + ", not " + binding);
+            }
         }
         return results;
     }
@@ -267,7 +302,7 @@ public final class Suite {
 
     private static Map<String, String> parse(String[] args) {
         List<String> flags = List.of("--smoke", "--quick");
-        List<String> valued = List.of("--c-binary", "--out", "--only", "--rounds", "--warmup", "--iterations",
+        List<String> valued = List.of("--c-binary", "--out", "--only", "--bindings", "--rounds", "--warmup", "--iterations",
                 "--time-ms", "--messages", "--round-trips");
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -279,7 +314,7 @@ public final class Suite {
             }
             else {
                 throw new IllegalArgumentException("unknown or incomplete argument " + args[i]
-                        + "; usage: --c-binary PATH [--smoke | --quick] [--out FILE] [--only NAME,...] [--rounds N]"
+                        + "; usage: --c-binary PATH [--smoke | --quick] [--out FILE] [--only NAME,...] [--bindings jna,ffm] [--rounds N]"
                         + " [--warmup N] [--iterations N] [--time-ms MS] [--messages N] [--round-trips N]");
             }
         }

@@ -8,8 +8,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 import io.github.posixmq.PosixMq;
+import io.github.posixmq.SystemLimits;
 
 /**
  * Two-thread benchmarks, written exactly like their C twins in {@code mqbench.c} (same queue shapes, blocking
@@ -22,7 +24,34 @@ final class ThreadedBenchmarks {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
+    /** The benchmarks this harness runs, by their C names. */
+    static final List<String> NAMES = List.of("throughput-64", "throughput-8192", "pingpong-64");
+
     private ThreadedBenchmarks() {
+    }
+
+    /**
+     * Runs the named benchmarks ({@code NAME,... warmup iterations messages roundTrips}) and prints
+     * {@code BINDING name}, then {@code RESULT TAB name TAB score,... TAB bytes-per-op} per benchmark, for
+     * {@link Suite}, which starts this JVM once per binding.
+     */
+    public static void main(String[] args) {
+        List<String> names = List.of(args[0].split(","));
+        int warmup = Integer.parseInt(args[1]);
+        int iterations = Integer.parseInt(args[2]);
+        long messages = Long.parseLong(args[3]);
+        long roundTrips = Long.parseLong(args[4]);
+        System.out.println("BINDING\t" + SystemLimits.binding());
+        for (String name : names) {
+            Measurement m = switch (name) {
+                case "throughput-64" -> throughput(64, warmup, iterations, messages);
+                case "throughput-8192" -> throughput(8192, warmup, iterations, messages);
+                case "pingpong-64" -> pingPong(64, warmup, iterations, roundTrips);
+                default -> throw new IllegalArgumentException("unknown two-thread benchmark " + name);
+            };
+            System.out.println("RESULT\t" + name + "\t" + m.scores().stream().map(String::valueOf)
+                    .collect(Collectors.joining(",")) + "\t" + m.bytesPerOp());
+        }
     }
 
     /** Scores of the measurement iterations and bytes allocated per message over all of them. */

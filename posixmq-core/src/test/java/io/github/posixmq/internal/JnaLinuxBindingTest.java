@@ -38,7 +38,7 @@ class JnaLinuxBindingTest {
 
     @Test
     void timedCallsSetattrAndFstatReachTheKernel() {
-        MqBinding mq = JnaLinuxBinding.instance();
+        MqBinding mq = Bindings.instance(); // FFM or JNA, as this test execution selects (posixmq.binding)
         byte[] name = ("/posixmq-test-" + ProcessHandle.current().pid() + "-binding\0")
                 .getBytes(StandardCharsets.US_ASCII);
         Memory mem = new Memory(512);

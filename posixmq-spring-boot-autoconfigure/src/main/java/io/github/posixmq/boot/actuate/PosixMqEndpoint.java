@@ -17,7 +17,7 @@ import org.springframework.util.Assert;
 
 /**
  * The {@code posixmq} Actuator endpoint: {@code /actuator/posixmq} lists the configured queues (their attributes read
- * now, or the error that prevents it) and the system limits; {@code /actuator/posixmq/{key}} shows one queue (404
+ * now, or the error that prevents it), the system limits and the native binding in use; {@code /actuator/posixmq/{key}} shows one queue (404
  * for a key that is not configured).
  */
 @Endpoint(id = "posixmq")
@@ -38,7 +38,7 @@ public final class PosixMqEndpoint {
         for (String key : this.queues.keys()) {
             descriptors.put(key, describe(key));
         }
-        return new QueuesDescriptor(descriptors, SystemLimits.read());
+        return new QueuesDescriptor(descriptors, SystemLimits.read(), SystemLimits.binding());
     }
 
     /** The queue configured under {@code key}, or null (404) when there is none. */
@@ -64,8 +64,10 @@ public final class PosixMqEndpoint {
      *
      * @param queues the configured queues, by key
      * @param limits the system limits now ({@link SystemLimits#UNKNOWN} = -2 where unreadable, -1 = unlimited)
+     * @param binding the native binding posixmq uses in this JVM, {@code ffm} or {@code jna}
+     *     ({@link SystemLimits#binding()})
      */
-    public record QueuesDescriptor(Map<String, QueueDescriptor> queues, SystemLimits limits)
+    public record QueuesDescriptor(Map<String, QueueDescriptor> queues, SystemLimits limits, String binding)
             implements OperationResponseBody {
     }
 

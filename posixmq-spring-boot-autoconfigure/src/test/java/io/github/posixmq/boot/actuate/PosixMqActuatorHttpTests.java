@@ -151,6 +151,7 @@ class PosixMqActuatorHttpTests {
         assertThat(all.read("$.queues.orders.maxMessageSize", Integer.class)).isEqualTo(128);
         SystemLimits limits = SystemLimits.read();
         assertThat(all.read("$.limits.msgMax", Long.class)).isEqualTo(limits.msgMax());
+        assertThat(all.read("$.binding", String.class)).isEqualTo(SystemLimits.binding());
         assertThat(all.read("$.limits.msgsizeMax", Long.class)).isEqualTo(limits.msgsizeMax());
         assertThat(all.read("$.limits.queuesMax", Long.class)).isEqualTo(limits.queuesMax());
         assertThat(all.read("$.limits.rlimitMsgqueue", Long.class)).isEqualTo(limits.rlimitMsgqueue());

@@ -48,6 +48,11 @@ class PosixMqEndpointAutoConfigurationTests {
                 assertThat(all.queues().get("audit")).isEqualTo(new QueueDescriptor("audit", audit, 1L, 2L, 64L, null));
                 SystemLimits now = SystemLimits.read();
                 assertThat(all.limits().msgMax()).isEqualTo(now.msgMax()).isPositive();
+                assertThat(all.binding()).isEqualTo(SystemLimits.binding()).isIn("ffm", "jna");
+                String forced = System.getProperty("posixmq.binding");
+                if (forced != null) {
+                    assertThat(all.binding()).isEqualTo(forced);
+                }
                 assertThat(all.limits().msgsizeMax()).isEqualTo(now.msgsizeMax()).isPositive();
                 assertThat(all.limits().queuesMax()).isEqualTo(now.queuesMax());
                 assertThat(all.limits().rlimitMsgqueue()).isEqualTo(now.rlimitMsgqueue());

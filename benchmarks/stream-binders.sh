@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The stream sample (samples/order-pipeline-stream) on the posixmq binder and on the RabbitMQ binder, side by side in
+# one run, plus PosixMqTemplate against RabbitTemplate (one-way send + receive). Needs RabbitMQ at 127.0.0.1:5672
+# (.ci/rabbitmq start). Prints a Markdown table, also written to benchmarks/build/stream-binders.md.
+#
+#   benchmarks/stream-binders.sh [--orders N] [--warmup N] [--iterations N] [--latency-orders N] [--messages N] [--no-build]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+build=1
+args=()
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --no-build) build=0 ;;
+        --orders|--warmup|--iterations|--latency-orders|--messages) args+=("$1" "$2"); shift ;;
+        -h|--help) sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "stream-binders.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+mkdir -p "$here/build"
+cd "$root"
+if [[ $build == 1 ]]; then
+    ./mvnw -B -q -pl samples/order-pipeline-stream -am install -DskipTests
+fi
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+./mvnw -B -q -pl samples/order-pipeline-stream test-compile exec:exec -Dexec.executable=java \
+    -Dexec.classpathScope=test \
+    "-Dexec.args=--enable-native-access=ALL-UNNAMED -cp %classpath io.github.posixmq.samples.orders.stream.StreamBinderBenchmark --app-jar $root/samples/order-pipeline-stream/target/order-pipeline-stream.jar --out $here/build/stream-binders.md ${args[*]}"

@@ -1,0 +1,414 @@
+package io.github.posixmq.samples.orders.stream;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.github.posixmq.OpenOptions;
+import io.github.posixmq.PosixMq;
+import io.github.posixmq.boot.PosixMqProperties;
+import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.boot.PosixMqTemplate;
+
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The stream sample on the posixmq binder and on the RabbitMQ binder, side by side in one run on this machine, plus
+ * {@link PosixMqTemplate} against {@link RabbitTemplate} for a one-way send and receive. Each binder runs the packaged
+ * application as its own process; this driver feeds it and reads the results:
+ * <ul>
+ * <li>throughput: {@code --orders} orders sent as fast as the pipeline takes them, orders/s from the first send to the
+ * last result (median of {@code --iterations} runs after {@code --warmup} runs);</li>
+ * <li>latency: {@code --latency-orders} orders one at a time, each sent after the previous result came back; p50 and
+ * p99 of send to result;</li>
+ * <li>templates: {@code --messages} 64-byte messages sent and received one after the other on one queue; per pair
+ * p50, p99 and pairs/s.</li>
+ * </ul>
+ * Run with {@code benchmarks/stream-binders.sh}. Needs RabbitMQ at 127.0.0.1:5672 (guest/guest).
+ */
+public final class StreamBinderBenchmark {
+
+    private static final int PAYLOAD = 64;
+
+    private final Map<String, String> options;
+
+    private final String prefix = "bench-stream-" + ProcessHandle.current().pid();
+
+    private final List<Process> apps = new ArrayList<>();
+
+    private StreamBinderBenchmark(Map<String, String> options) {
+        this.options = options;
+    }
+
+    /**
+     * Runs the benchmark: {@code --app-jar JAR [--orders N] [--warmup N] [--iterations N] [--latency-orders N]
+     * [--messages N] [--out FILE]}.
+     */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i], args[i + 1]);
+        }
+        if (!options.containsKey("--app-jar")) {
+            System.err.println("usage: StreamBinderBenchmark --app-jar JAR [--orders N] [--warmup N] [--iterations N] "
+                    + "[--latency-orders N] [--messages N] [--out FILE]");
+            System.exit(2);
+        }
+        StreamBinderBenchmark benchmark = new StreamBinderBenchmark(options);
+        Runtime.getRuntime().addShutdownHook(new Thread(benchmark::cleanUp, "cleanup"));
+        String table = benchmark.run();
+        System.out.println(table);
+        if (options.containsKey("--out")) {
+            Files.writeString(Path.of(options.get("--out")), table);
+        }
+        System.exit(0);
+    }
+
+    private int option(String name, int fallback) {
+        return Integer.parseInt(this.options.getOrDefault(name, String.valueOf(fallback)));
+    }
+
+    private String run() throws Exception {
+        int orders = option("--orders", 5000);
+        int latencyOrders = option("--latency-orders", 1000);
+        int iterations = option("--iterations", 3);
+        int warmup = option("--warmup", 3);
+        int messages = option("--messages", 20000);
+        StringBuilder table = new StringBuilder();
+        table.append("| what | posixmq | RabbitMQ | posixmq / RabbitMQ |\n| --- | --- | --- | --- |\n");
+
+        Pipeline posix = startPosix();
+        Result posixThroughput = throughput(posix, orders, warmup, iterations);
+        double[] posixLatency = latency(posix, latencyOrders);
+        posix.close();
+        stop();
+
+        Pipeline rabbit = startRabbit();
+        Result rabbitThroughput = throughput(rabbit, orders, warmup, iterations);
+        double[] rabbitLatency = latency(rabbit, latencyOrders);
+        rabbit.close();
+        stop();
+
+        row(table, "stream sample: orders/s (" + orders + " orders, median of " + iterations + " runs)",
+                posixThroughput.median(), rabbitThroughput.median(), "%,.0f", true);
+        row(table, "stream sample: latency per order p50, one at a time", posixLatency[0], rabbitLatency[0],
+                "%,.0f µs", false);
+        row(table, "stream sample: latency per order p99", posixLatency[1], rabbitLatency[1], "%,.0f µs", false);
+
+        double[] posixTemplate = posixTemplate(messages);
+        double[] rabbitTemplate = rabbitTemplate(messages);
+        row(table, "template send + receive 64 B: p50", posixTemplate[0], rabbitTemplate[0], "%,.1f µs", false);
+        row(table, "template send + receive 64 B: p99", posixTemplate[1], rabbitTemplate[1], "%,.1f µs", false);
+        row(table, "template send + receive 64 B: pairs/s", posixTemplate[2], rabbitTemplate[2], "%,.0f", true);
+        return table.toString();
+    }
+
+    private static void row(StringBuilder table, String what, double posix, double rabbit, String format,
+            boolean higherIsBetter) {
+        double ratio = higherIsBetter ? posix / rabbit : rabbit / posix;
+        table.append("| ").append(what).append(" | ").append(String.format(Locale.ROOT, format, posix)).append(" | ")
+            .append(String.format(Locale.ROOT, format, rabbit)).append(" | ")
+            .append(String.format(Locale.ROOT, "%.1fx %s", ratio, higherIsBetter ? "more" : "faster")).append(" |\n");
+    }
+
+    // ---------------------------------------------------------------- the pipeline on each binder
+
+    /** The driver's ends of one running pipeline. */
+    private interface Pipeline extends AutoCloseable {
+
+        void send(int id, int priority) throws Exception;
+
+        /** The id of the next result (processed or rejected), waiting up to 60 seconds. */
+        int result() throws Exception;
+
+        @Override
+        void close() throws Exception;
+    }
+
+    private static byte[] order(int id) {
+        return ("{\"id\":" + id + ",\"item\":\"book #" + id + "\",\"qty\":" + (1 + id % 5) + "}")
+            .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int idOf(byte[] result) {
+        String text = new String(result, StandardCharsets.UTF_8);
+        int start = text.indexOf("\"id\":") + 5;
+        int end = start;
+        while (end < text.length() && Character.isDigit(text.charAt(end))) {
+            end++;
+        }
+        return Integer.parseInt(text.substring(start, end));
+    }
+
+    private Pipeline startPosix() throws Exception {
+        String name = this.prefix + "-posix";
+        startApp("posixmq", "--orders.name=" + name,
+                "--spring.cloud.stream.posixmq.default.consumer.capacity=10",
+                "--spring.cloud.stream.posixmq.default.consumer.max-message-size=1024",
+                "--spring.cloud.stream.posixmq.default.consumer.remove-on-shutdown=true",
+                "--spring.cloud.stream.posixmq.default.producer.capacity=10",
+                "--spring.cloud.stream.posixmq.default.producer.max-message-size=1024",
+                "--spring.cloud.stream.posixmq.default.producer.remove-on-shutdown=true");
+        PosixMq orders = OpenOptions.writeOnly().existing().open("/" + name);
+        PosixMq processed = OpenOptions.readOnly().existing().open("/" + name + ".processed");
+        return new Pipeline() {
+
+            @Override
+            public void send(int id, int priority) {
+                orders.send(order(id), priority);
+            }
+
+            @Override
+            public int result() {
+                return idOf(processed.receive(Duration.ofSeconds(60))
+                    .orElseThrow(() -> new IllegalStateException("no result within 60 s")).bytes());
+            }
+
+            @Override
+            public void close() {
+                orders.close();
+                processed.close();
+            }
+        };
+    }
+
+    private Pipeline startRabbit() throws Exception {
+        String name = this.prefix + "-rabbit";
+        startApp("rabbit", "--spring.profiles.active=rabbit", "--orders.name=" + name);
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        Connection connection = factory.newConnection("stream-benchmark");
+        Channel channel = connection.createChannel();
+        BlockingQueue<byte[]> results = new LinkedBlockingQueue<>();
+        channel.basicConsume(name + ".processed.checker", true, (tag, delivery) -> results.add(delivery.getBody()),
+                (tag) -> { });
+        return new Pipeline() {
+
+            @Override
+            public void send(int id, int priority) throws IOException {
+                channel.basicPublish(name, name,
+                        new com.rabbitmq.client.AMQP.BasicProperties.Builder().priority(priority).build(), order(id));
+            }
+
+            @Override
+            public int result() throws InterruptedException {
+                byte[] result = results.poll(60, TimeUnit.SECONDS);
+                if (result == null) {
+                    throw new IllegalStateException("no result within 60 s");
+                }
+                return idOf(result);
+            }
+
+            @Override
+            public void close() throws Exception {
+                for (String queue : List.of(name + ".pipeline", name + ".pipeline.dlq", name + ".processed.checker",
+                        name + ".rejected.checker")) {
+                    channel.queueDelete(queue);
+                }
+                for (String exchange : List.of(name, name + ".processed", name + ".rejected")) {
+                    channel.exchangeDelete(exchange);
+                }
+                connection.close();
+            }
+        };
+    }
+
+    /** Orders/s over {@code iterations} runs of {@code orders} valid orders after {@code warmup} runs. */
+    private static Result throughput(Pipeline pipeline, int orders, int warmup, int iterations) throws Exception {
+        List<Double> rates = new ArrayList<>();
+        int next = 1;
+        for (int run = 1 - warmup; run <= iterations; run++) {
+            int first = next;
+            next += orders;
+            long start = System.nanoTime();
+            CompletableFuture<Void> receiving = CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < orders; i++) {
+                        pipeline.result();
+                    }
+                }
+                catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            for (int id = first; id < first + orders; id++) {
+                pipeline.send(id, id % 10);
+            }
+            receiving.get(10, TimeUnit.MINUTES);
+            double rate = orders / ((System.nanoTime() - start) / 1e9);
+            if (run > 0) {
+                rates.add(rate);
+            }
+            System.out.printf(Locale.ROOT, "  %s: %,.0f orders/s%n", run <= 0 ? "warm-up" : "run " + run, rate);
+        }
+        return new Result(rates);
+    }
+
+    /** p50 and p99 in microseconds of {@code count} orders sent one at a time. */
+    private static double[] latency(Pipeline pipeline, int count) throws Exception {
+        long[] nanos = new long[count];
+        for (int i = 0; i < count; i++) {
+            int id = 1_000_000 + i;
+            long start = System.nanoTime();
+            pipeline.send(id, 5);
+            int back = pipeline.result();
+            nanos[i] = System.nanoTime() - start;
+            if (back != id) {
+                throw new IllegalStateException("expected order " + id + " back, got " + back);
+            }
+        }
+        return percentiles(nanos);
+    }
+
+    private static double[] percentiles(long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return new double[] { sorted[sorted.length / 2] / 1e3, sorted[(int) (sorted.length * 0.99)] / 1e3 };
+    }
+
+    // ---------------------------------------------------------------- templates
+
+    private double[] posixTemplate(int messages) {
+        PosixMqProperties properties = new PosixMqProperties();
+        PosixMqProperties.Queue queue = new PosixMqProperties.Queue();
+        queue.setName("/" + this.prefix + "-template");
+        queue.setCapacity(10L);
+        queue.setMaxMessageSize(DataSize.ofBytes(1024));
+        queue.setRemoveOnShutdown(true);
+        properties.getQueues().put("bench", queue);
+        properties.getRecovery().setEnabled(false);
+        try (PosixMqQueues queues = new PosixMqQueues(properties)) {
+            PosixMqTemplate template = new PosixMqTemplate(queues);
+            byte[] payload = new byte[PAYLOAD];
+            long[] nanos = new long[messages];
+            for (int round = 0; round < 2; round++) { // the first round warms up
+                long start = System.nanoTime();
+                for (int i = 0; i < messages; i++) {
+                    long t = System.nanoTime();
+                    template.send("bench", payload, 0);
+                    template.receive("bench", Duration.ofSeconds(10)).orElseThrow();
+                    nanos[i] = System.nanoTime() - t;
+                }
+                if (round == 1) {
+                    double[] p = percentiles(nanos);
+                    return new double[] { p[0], p[1], messages / ((System.nanoTime() - start) / 1e9) };
+                }
+            }
+            throw new IllegalStateException("unreachable");
+        }
+    }
+
+    private double[] rabbitTemplate(int messages) {
+        CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1");
+        String queue = this.prefix + "-template";
+        try {
+            RabbitTemplate template = new RabbitTemplate(factory);
+            template.execute((channel) -> channel.queueDeclare(queue, false, false, false, null));
+            Message message = new Message(new byte[PAYLOAD], new MessageProperties());
+            long[] nanos = new long[messages];
+            for (int round = 0; round < 2; round++) {
+                long start = System.nanoTime();
+                for (int i = 0; i < messages; i++) {
+                    long t = System.nanoTime();
+                    template.send("", queue, message);
+                    if (template.receive(queue, 10_000) == null) {
+                        throw new IllegalStateException("RabbitTemplate received nothing within 10 s");
+                    }
+                    nanos[i] = System.nanoTime() - t;
+                }
+                if (round == 1) {
+                    double[] p = percentiles(nanos);
+                    return new double[] { p[0], p[1], messages / ((System.nanoTime() - start) / 1e9) };
+                }
+            }
+            throw new IllegalStateException("unreachable");
+        }
+        finally {
+            try {
+                new RabbitTemplate(factory).execute((channel) -> channel.queueDelete(queue));
+            }
+            finally {
+                factory.destroy();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- processes
+
+    /** Starts the sample jar and waits until it logged that it started. */
+    private void startApp(String label, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+            .toString(), "--enable-native-access=ALL-UNNAMED", "-jar", this.options.get("--app-jar"),
+                "--spring.main.banner-mode=off"));
+        command.addAll(List.of(args));
+        System.out.println(label + ": " + String.join(" ", command));
+        Process app = new ProcessBuilder(command).redirectErrorStream(true).start();
+        this.apps.add(app);
+        BufferedReader output = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = output.readLine()) != null) {
+            if (line.contains("Started OrderPipelineStreamApplication")) {
+                // keep draining the log so the application never blocks on a full pipe
+                Thread drain = new Thread(() -> {
+                    try {
+                        output.lines().forEach((ignored) -> { });
+                    }
+                    catch (java.io.UncheckedIOException ex) {
+                        // the application stopped
+                    }
+                }, label + "-log");
+                drain.setDaemon(true);
+                drain.start();
+                return;
+            }
+        }
+        throw new IllegalStateException(label + " application exited before it started");
+    }
+
+    private void stop() throws InterruptedException {
+        for (Process app : this.apps) {
+            app.destroy();
+            if (!app.waitFor(60, TimeUnit.SECONDS)) {
+                app.destroyForcibly();
+            }
+        }
+        this.apps.clear();
+    }
+
+    private void cleanUp() {
+        this.apps.forEach(Process::destroyForcibly);
+        for (String suffix : List.of("-posix", "-posix.processed", "-posix.rejected", "-posix.dead-letter",
+                "-template")) {
+            PosixMq.unlinkIfExists("/" + this.prefix + suffix);
+        }
+    }
+
+    /** Rates of the measured runs. */
+    private record Result(List<Double> rates) {
+
+        double median() {
+            List<Double> sorted = rates.stream().sorted().toList();
+            return sorted.get(sorted.size() / 2);
+        }
+    }
+}
