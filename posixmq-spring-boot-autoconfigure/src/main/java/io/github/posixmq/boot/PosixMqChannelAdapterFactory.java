@@ -66,6 +66,9 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         if (inbound.deadLetterQueue() != null) {
             producer.setDeadLetterQueue(this.queues.resolve(inbound.deadLetterQueue()));
         }
+        PosixMqQueueSettings.Retry retry = inbound.retry();
+        producer.setRetry(retry.attempts(), retry.initialInterval(), retry.multiplier(), retry.maxInterval());
+        producer.setDeadLetterSendTimeout(inbound.deadLetterSendTimeout());
         producer.setOperationListener(this.listener);
         return producer;
     }

@@ -182,8 +182,42 @@ final class PosixMqPropertiesValidator {
         }
         boolean enabled = inbound.getEnabled() != null ? inbound.getEnabled() : inbound.getChannel() != null;
         String channel = StringUtils.hasText(inbound.getChannel()) ? inbound.getChannel() : key + ".inbound";
+        Duration deadLetterTimeout = inbound.getDeadLetterSendTimeout();
+        checkLength(prefix + ".dead-letter-send-timeout", deadLetterTimeout);
+        if (deadLetterTimeout == null || deadLetterTimeout.isNegative()) {
+            throw new PosixMqConfigurationException(prefix + ".dead-letter-send-timeout", deadLetterTimeout,
+                    "the timeout must be zero or positive", "Set " + prefix + ".dead-letter-send-timeout to how long "
+                            + "a dead-letter send may wait for room, such as 5s.", null);
+        }
         return new PosixMqQueueSettings.Inbound(enabled, channel, inbound.getConcurrency(),
-                type.equals(STRING) ? inbound.getCharset() : null, inbound.getErrorChannel(), deadLetterKey);
+                type.equals(STRING) ? inbound.getCharset() : null, inbound.getErrorChannel(), deadLetterKey,
+                deadLetterTimeout, retry(prefix + ".retry", inbound.getRetry()));
+    }
+
+    private static PosixMqQueueSettings.Retry retry(String prefix, PosixMqProperties.Retry retry) {
+        if (retry.getAttempts() < 1) {
+            throw new PosixMqConfigurationException(prefix + ".attempts", retry.getAttempts(), "at least one attempt "
+                    + "is made", "Set " + prefix + ".attempts to 1 (no retry) or more.", null);
+        }
+        Duration initial = retry.getInitialInterval();
+        Duration max = retry.getMaxInterval();
+        checkLength(prefix + ".initial-interval", initial);
+        checkLength(prefix + ".max-interval", max);
+        if (initial == null || initial.isNegative()) {
+            throw new PosixMqConfigurationException(prefix + ".initial-interval", initial, "the interval must be zero "
+                    + "or positive", "Set " + prefix + ".initial-interval to the wait before the second attempt, such "
+                            + "as 100ms.", null);
+        }
+        if (max == null || max.compareTo(initial) < 0) {
+            throw new PosixMqConfigurationException(prefix + ".max-interval", max, "it is shorter than "
+                    + prefix + ".initial-interval (" + initial + ")", "Set " + prefix + ".max-interval to at least "
+                            + "the initial interval.", null);
+        }
+        if (!(retry.getMultiplier() >= 1)) {
+            throw new PosixMqConfigurationException(prefix + ".multiplier", retry.getMultiplier(), "the wait must not "
+                    + "shrink", "Set " + prefix + ".multiplier to 1 (a constant wait) or more, such as 2.", null);
+        }
+        return new PosixMqQueueSettings.Retry(retry.getAttempts(), initial, retry.getMultiplier(), max);
     }
 
     /** The key whose key or queue name (in {@code names}, by key) is {@code keyOrName}, or null. */

@@ -45,9 +45,23 @@ public record PosixMqQueueSettings(String key, String prefix, String name, boole
      * @param charset the charset of String payloads, or null for byte[] payloads
      * @param errorChannel the channel of ErrorMessages, or null for the global {@code errorChannel}
      * @param deadLetterQueue the key of the configured dead-letter queue, or null
+     * @param deadLetterSendTimeout how long a dead-letter send waits for room before the message is dropped loudly
+     * @param retry the retries before a failed message is dead-lettered (or dropped loudly)
      */
     public record Inbound(boolean enabled, String channel, int concurrency, @Nullable Charset charset,
-            @Nullable String errorChannel, @Nullable String deadLetterQueue) {
+            @Nullable String errorChannel, @Nullable String deadLetterQueue, Duration deadLetterSendTimeout,
+            Retry retry) {
+    }
+
+    /**
+     * Retries with back-off of a message whose flow failed.
+     *
+     * @param attempts how often the flow is tried (1 = no retry)
+     * @param initialInterval the wait before the second attempt
+     * @param multiplier the factor by which the wait grows
+     * @param maxInterval the longest wait
+     */
+    public record Retry(int attempts, Duration initialInterval, double multiplier, Duration maxInterval) {
     }
 
     /**
