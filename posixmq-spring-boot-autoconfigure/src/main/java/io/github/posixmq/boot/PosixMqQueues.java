@@ -149,7 +149,9 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
 
     /**
      * The open queue configured under {@code key}; shared, do not close it. Look it up for each use: when recovery
-     * switches to a recreated queue, the descriptor returned before is closed.
+     * switches to a recreated queue, the descriptor returned before is closed. Use this descriptor rather than
+     * opening and closing the queue by name: closing any descriptor of a queue drops this process's
+     * {@code mq_notify} registration on it.
      *
      * @throws IllegalArgumentException when no queue has that key (the message lists the keys)
      */

@@ -12,10 +12,12 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.util.Assert;
 
 /**
- * Health of one configured queue: UP when the queue can be opened by its name and its attributes read (details
- * {@code queue}, {@code currentMessages}, {@code capacity}, {@code maxMessageSize}); DOWN with the error when it cannot
- * (removed with {@code mq_unlink}, permissions, closed ...); OUT_OF_SERVICE when a full threshold is set and the queue
- * holds at least that fraction of its capacity.
+ * Health of one configured queue: UP when the descriptor the registry holds still carries the configured name and its
+ * attributes can be read (details {@code queue}, {@code currentMessages}, {@code capacity}, {@code maxMessageSize});
+ * DOWN with the error when not (removed with {@code mq_unlink}, detached, refused by the ownership check, closed ...);
+ * OUT_OF_SERVICE when a full threshold is set and the queue holds at least that fraction of its capacity, or while
+ * the queue's inbound adapter waits for room in its full dead-letter queue. A check opens no descriptor (closing one
+ * would drop this process's {@code mq_notify} registration on the queue).
  */
 public final class PosixMqQueueHealthIndicator implements HealthIndicator {
 
