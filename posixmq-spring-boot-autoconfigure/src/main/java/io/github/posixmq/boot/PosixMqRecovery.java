@@ -131,7 +131,7 @@ public final class PosixMqRecovery implements SmartLifecycle {
             reattach(state);
         }
         if (state.mover.hasWork()) {
-            state.mover.move(this.queues.get(key), this.interval, false);
+            state.mover.move(this.queues.get(key), false);
         }
     }
 
@@ -197,7 +197,7 @@ public final class PosixMqRecovery implements SmartLifecycle {
         // wakes the threads blocked on the old descriptor (QueueClosedException, selectors): they follow get()
         old.close();
         state.mover.add(removed);
-        RemovedQueueMover.Moved moved = state.mover.move(fresh, this.interval, false);
+        RemovedQueueMover.Moved moved = state.mover.move(fresh, false);
         logger.info("POSIX message queue " + queue.name() + " (" + queue.prefix() + ") is back: "
                 + (created.isEmpty() ? "opened the queue that now has that name" : "recreated it")
                 + " and switched to it; moved " + moved.moved() + " message(s) from the removed queue"

@@ -1,7 +1,6 @@
 package io.github.posixmq.boot;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -37,7 +36,7 @@ final class RemovedQueueMover {
 
     /** Takes over {@code removedQueue}, a duplicate of a descriptor of the removed queue closed just now. */
     void add(PosixMq removedQueue) {
-        this.removed.add(new RemovedQueue(removedQueue, System.nanoTime()));
+        this.removed.add(new RemovedQueue(removedQueue));
     }
 
     /** Whether messages wait to be moved, or removed queues to be closed. */
@@ -46,13 +45,14 @@ final class RemovedQueueMover {
     }
 
     /**
-     * Moves the held messages, then those still in the removed queues, into {@code target} while it has room; closes
-     * a removed queue once it is empty and no send can still reach it (one {@code grace} after its descriptor was
-     * closed, or at once when {@code closing}).
+     * Moves the held messages, then those still in the removed queues, into {@code target} while it has room. A
+     * removed queue stays open while the application runs, however long it has been empty: a program that opened it
+     * before the removal can still send into it, and every such message is moved at a later check. It is closed only
+     * when {@code closing} (the application stops) and it is empty.
      *
      * @return the messages moved, and those left
      */
-    Moved move(PosixMq target, Duration grace, boolean closing) {
+    Moved move(PosixMq target, boolean closing) {
         long moved = 0;
         for (Iterator<HeldMessage> messages = this.held.iterator(); messages.hasNext();) {
             HeldMessage message = messages.next();
@@ -70,7 +70,7 @@ final class RemovedQueueMover {
             RemovedQueue queue = queues.next();
             moved += drain(queue.queue(), target);
             long remaining = queue.queue().currentMessages();
-            if (remaining == 0 && (closing || System.nanoTime() - queue.closedAt() >= grace.toNanos())) {
+            if (remaining == 0 && closing) {
                 queue.queue().close();
                 queues.remove();
             }
@@ -132,7 +132,7 @@ final class RemovedQueueMover {
     void close(PosixMq target) {
         try {
             if (hasWork()) {
-                long left = move(target, Duration.ZERO, true).left();
+                long left = move(target, true).left();
                 if (left > 0) {
                     logger.error("LOST " + left + " message(s) of POSIX message queue " + this.name + " at shutdown: "
                             + "they were still in the removed queue (or too large for the queue that replaced it) "
@@ -156,8 +156,8 @@ final class RemovedQueueMover {
     record Moved(long moved, long left) {
     }
 
-    /** A removed queue, held open on a duplicate of the descriptor that was closed at {@code closedAt}. */
-    private record RemovedQueue(PosixMq queue, long closedAt) {
+    /** A removed queue, held open on a duplicate of the descriptor that recovery closed. */
+    private record RemovedQueue(PosixMq queue) {
     }
 
     /** A message taken out of a removed queue, not yet in the new one. */
