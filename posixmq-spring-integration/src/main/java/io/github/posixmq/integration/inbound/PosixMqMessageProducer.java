@@ -4,6 +4,7 @@ import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqSelector;
@@ -290,17 +291,19 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
             executor = new SimpleAsyncTaskExecutor("posixmq-" + this.queue.queueName() + "-");
             this.taskExecutor = executor;
         }
+        int generation = this.threads.newGeneration();
+        BooleanSupplier active = () -> isActive() && this.threads.isCurrent(generation);
         for (int i = 0; i < this.concurrency; i++) {
             PosixMqSelector selector = PosixMqSelector.open();
             try {
                 PosixMqSelector.Key key = PosixMqReceiver.register(this.queue, selector);
-                this.threads.started(selector);
-                executor.execute(new PosixMqReceiver(this.queue, selector, key, this::isActive, this::listener,
-                        this::deliver, () -> this.threads.pause(RECOVERY_MILLIS, this::isActive),
-                        () -> this.threads.ended(selector), toString()));
+                this.threads.started(generation, selector);
+                executor.execute(new PosixMqReceiver(this.queue, selector, key, active, this::listener,
+                        (received) -> deliver(received, active), () -> this.threads.pause(RECOVERY_MILLIS, active),
+                        () -> this.threads.ended(generation, selector), toString()));
             }
             catch (RuntimeException ex) {
-                this.threads.ended(selector);
+                this.threads.ended(generation, selector);
                 selector.close();
                 if (ex instanceof RejectedExecutionException) {
                     throw new IllegalStateException("the task executor of " + this + " rejected receiving thread "
@@ -334,7 +337,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     // ---------------------------------------------------------------- delivering
 
     /** Maps {@code received} and sends it to the output channel; a failure is recovered and routed as an error. */
-    private void deliver(io.github.posixmq.Message received) {
+    private void deliver(io.github.posixmq.Message received, BooleanSupplier active) {
         Message<?> message;
         try {
             message = this.mapper.toMessage(received);
@@ -351,7 +354,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
                 return;
             }
             catch (RuntimeException ex) {
-                if (attempt >= this.retryAttempts || !isActive()) {
+                if (attempt >= this.retryAttempts || !active.getAsBoolean()) {
                     recover(message, received, ex);
                     return;
                 }
@@ -359,7 +362,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
                 long pause = wait;
                 logger.debug(() -> this + ": attempt " + failed + " of " + this.retryAttempts + " failed (" + ex
                         + "); trying again in " + pause + "ms");
-                this.threads.pause(Math.max(1, wait), this::isActive);
+                this.threads.pause(Math.max(1, wait), active);
                 wait = Math.min((long) (wait * this.retryMultiplier), this.retryMaxInterval.toMillis());
             }
         }
