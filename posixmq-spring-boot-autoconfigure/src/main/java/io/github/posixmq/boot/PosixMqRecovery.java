@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqException;
 import io.github.posixmq.QueueNotFoundException;
+import io.github.posixmq.integration.PosixMqQueueSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -52,7 +53,7 @@ public final class PosixMqRecovery implements SmartLifecycle {
         this.queues = queues;
         this.interval = queues.recoveryCheckInterval();
         for (String key : queues.keys()) {
-            this.states.put(key, new QueueState(queues.settings().queues().get(key)));
+            this.states.put(key, new QueueState(queues.settings().queues().get(key), queues.resolve(key)));
         }
     }
 
@@ -253,9 +254,9 @@ public final class PosixMqRecovery implements SmartLifecycle {
         /** The last failure logged. */
         @Nullable String lastFailure;
 
-        QueueState(PosixMqQueueSettings queue) {
+        QueueState(PosixMqQueueSettings queue, PosixMqQueueSupplier current) {
             this.queue = queue;
-            this.mover = new RemovedQueueMover(queue.name());
+            this.mover = new RemovedQueueMover(queue.name(), current);
         }
     }
 }

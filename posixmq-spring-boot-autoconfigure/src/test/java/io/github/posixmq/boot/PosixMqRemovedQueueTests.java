@@ -2,6 +2,9 @@ package io.github.posixmq.boot;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 import io.github.posixmq.Message;
 import io.github.posixmq.OpenOptions;
@@ -15,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A removed queue stays open while the application runs: a producer that opened it before the removal keeps sending
- * into it long after recovery switched to the recreated queue, and every such message reaches the new queue.
+ * into it long after recovery switched to the recreated queue, and every such message reaches the new queue exactly
+ * once, forwarded as room frees up (not only at recovery checks).
  */
 class PosixMqRemovedQueueTests {
 
@@ -27,7 +31,7 @@ class PosixMqRemovedQueueTests {
     }
 
     @Test
-    void messagesSentIntoTheRemovedQueueLongAfterTheSwitchAreMoved() {
+    void messagesSentIntoTheRemovedQueueLongAfterTheSwitchAreMoved() throws Exception {
         String key = this.queues.key("late");
         PosixMqProperties properties = new PosixMqProperties();
         PosixMqProperties.Queue queue = new PosixMqProperties.Queue();
@@ -49,14 +53,28 @@ class PosixMqRemovedQueueTests {
                 recovery.check();
                 checks++;
             }
-            for (int i = 0; i < 3; i++) {
-                producer.send(("late " + i).getBytes(StandardCharsets.UTF_8), i);
-            }
-            recovery.check();
+            // a producer that opened the queue before its removal sends 20 messages into the removed queue (capacity
+            // 5): the forwarder moves each to the new queue as it has room, with no further check
+            Thread sender = new Thread(() -> {
+                for (int i = 0; i < 20; i++) {
+                    producer.send(("late " + i).getBytes(StandardCharsets.UTF_8), i % 3);
+                }
+            });
+            sender.start();
             PosixMq current = registry.get(key);
-            assertThat(current.tryReceive()).contains(new Message(2, "late 2".getBytes(StandardCharsets.UTF_8)));
-            assertThat(current.tryReceive()).contains(new Message(1, "late 1".getBytes(StandardCharsets.UTF_8)));
-            assertThat(current.tryReceive()).contains(new Message(0, "late 0".getBytes(StandardCharsets.UTF_8)));
+            List<String> received = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                Optional<Message> message = current.receive(Duration.ofSeconds(15));
+                assertThat(message).as("message %s of 20", i + 1).isPresent();
+                received.add(message.get().priority() + ":" + message.get().utf8());
+            }
+            sender.join(Duration.ofSeconds(15).toMillis());
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                expected.add((i % 3) + ":late " + i);
+            }
+            assertThat(received).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(current.tryReceive()).as("each exactly once").isEmpty();
             recovery.stop();
         }
     }
