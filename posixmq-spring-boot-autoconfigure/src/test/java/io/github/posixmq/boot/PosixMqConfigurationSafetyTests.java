@@ -1,8 +1,6 @@
 package io.github.posixmq.boot;
 
 import io.github.posixmq.OpenOptions;
-import io.github.posixmq.PosixMq;
-import io.github.posixmq.QueueNotFoundException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +39,7 @@ class PosixMqConfigurationSafetyTests {
                     + "not a number (YAML reads an unquoted 0777 as the number 511)", "Quote it in YAML"));
         this.runner.withPropertyValues(TestQueues.smallQueue(key, "mode=640"))
             .run(failsWith("posixmq.queues." + key + ".mode", "not a number", "Quote it in YAML"));
-        assertThat(exists("/" + key)).isFalse();
+        assertThat(TestQueues.exists("/" + key)).isFalse();
         this.runner.withPropertyValues(TestQueues.smallQueue(key, "mode=0640"))
             .run(context -> assertThat(context.getBean(PosixMqQueues.class).get(key).stat().mode() & 0700)
                 .isEqualTo(0600));
@@ -56,7 +54,7 @@ class PosixMqConfigurationSafetyTests {
         this.runner.withPropertyValues(TestQueues.smallQueue(key, "inbound.chanel=jobs"))
             .run(failsWith("posixmq.queues." + key + ".inbound.chanel", "did you mean posixmq.queues." + key
                     + ".inbound.channel?", "Rename it"));
-        assertThat(exists("/" + key)).isFalse();
+        assertThat(TestQueues.exists("/" + key)).isFalse();
     }
 
     @Test
@@ -66,7 +64,7 @@ class PosixMqConfigurationSafetyTests {
             .withPropertyValues(TestQueues.properties(key, "capacity=2", "max-message-size=64", "inbound.channel=jobHandler"))
             .run(failsWith("posixmq.queues." + key + ".inbound.channel", "'jobHandler': bean 'jobHandler' is a "
                     + "java.lang.StringBuilder, not a message channel", "name of a MessageChannel bean"));
-        assertThat(exists("/" + key)).as("the failed start removed the queue it created").isFalse();
+        assertThat(TestQueues.exists("/" + key)).as("the failed start removed the queue it created").isFalse();
     }
 
     @Test
@@ -76,7 +74,7 @@ class PosixMqConfigurationSafetyTests {
         this.runner.withBean("jobHandler", StringBuilder.class)
             .withPropertyValues(TestQueues.properties(key, "inbound.channel=jobHandler"))
             .run(context -> assertThat(context).hasFailed());
-        assertThat(exists("/" + key)).isTrue();
+        assertThat(TestQueues.exists("/" + key)).isTrue();
     }
 
     @Test
@@ -90,7 +88,7 @@ class PosixMqConfigurationSafetyTests {
                 "outbound.send-timeout=300000d"))
             .run(failsWith("posixmq.queues." + key + ".outbound.send-timeout", "longer than about 292 years",
                     "shorter duration"));
-        assertThat(exists("/" + key)).isFalse();
+        assertThat(TestQueues.exists("/" + key)).isFalse();
     }
 
     private static ContextConsumer<AssertableApplicationContext> failsWith(String property, String reason,
@@ -107,14 +105,5 @@ class PosixMqConfigurationSafetyTests {
             assertThat(ex.getMessage()).contains(reason);
             assertThat(ex.action()).contains(action);
         };
-    }
-
-    private static boolean exists(String name) {
-        try (PosixMq mq = OpenOptions.readOnly().existing().open(name)) {
-            return true;
-        }
-        catch (QueueNotFoundException ex) {
-            return false;
-        }
     }
 }

@@ -61,7 +61,7 @@ class PosixMqOwnershipTests {
                     assertThat(ex.action()).contains("rm /dev/mqueue/" + orders)
                         .contains("set posixmq.queues." + orders + ".shared=true");
                 });
-            assertThat(exists("/" + first)).as("the queue created before the failure is removed").isFalse();
+            assertThat(TestQueues.exists("/" + first)).as("the queue created before the failure is removed").isFalse();
             assertThat(stat("/" + orders).uid()).as("the squatter's queue is not this application's to remove")
                 .isEqualTo(OtherUser.UID);
         }
@@ -92,7 +92,7 @@ class PosixMqOwnershipTests {
                         + "configured mode 0600"));
         this.runner.withPropertyValues(TestQueues.properties(key, "mode=0644"))
             .run(context -> assertThat(context).hasNotFailed());
-        assertThat(exists("/" + key)).as("an existing queue is never removed by a failed start").isTrue();
+        assertThat(TestQueues.exists("/" + key)).as("an existing queue is never removed by a failed start").isTrue();
     }
 
     @Test
@@ -143,7 +143,7 @@ class PosixMqOwnershipTests {
                 .isThrownBy(() -> PosixMqQueueProbe.heldAttributes(registry, key));
             assertThat(stat("/" + key).isSameQueue(created)).isFalse();
         }
-        assertThat(exists("/" + key)).as("remove-on-shutdown leaves the queue this application did not create")
+        assertThat(TestQueues.exists("/" + key)).as("remove-on-shutdown leaves the queue this application did not create")
             .isTrue();
     }
 
@@ -153,21 +153,21 @@ class PosixMqOwnershipTests {
         try (PosixMqQueues registry = registry(created, "remove-on-shutdown", "true")) {
             assertThat(registry.get(created).capacity()).isEqualTo(2);
         }
-        assertThat(exists("/" + created)).isFalse();
+        assertThat(TestQueues.exists("/" + created)).isFalse();
 
         String adopted = this.queues.key("adopted");
         OpenOptions.readWrite().createNew().capacity(2).maxMessageSize(64).open("/" + adopted).close();
         try (PosixMqQueues registry = registry(adopted, "remove-on-shutdown", "true")) {
             assertThat(registry.get(adopted).capacity()).isEqualTo(2);
         }
-        assertThat(exists("/" + adopted)).as("an adopted queue is not this application's to remove").isTrue();
+        assertThat(TestQueues.exists("/" + adopted)).as("an adopted queue is not this application's to remove").isTrue();
 
         String replaced = this.queues.key("replaced");
         try (PosixMqQueues registry = registry(replaced, "remove-on-shutdown", "true")) {
             PosixMq.unlink("/" + replaced);
             OpenOptions.readWrite().createNew().capacity(2).maxMessageSize(64).open("/" + replaced).close();
         }
-        assertThat(exists("/" + replaced)).as("the queue that replaced the created one stays").isTrue();
+        assertThat(TestQueues.exists("/" + replaced)).as("the queue that replaced the created one stays").isTrue();
     }
 
     private static PosixMqQueues registry(String key, String setting, String value) {
@@ -188,15 +188,6 @@ class PosixMqOwnershipTests {
         Optional<OtherUser> other = OtherUser.create(why);
         assumeThat(other).as(why.toString()).isPresent();
         return other.get();
-    }
-
-    private static boolean exists(String name) {
-        try (PosixMq mq = OpenOptions.readOnly().existing().open(name)) {
-            return true;
-        }
-        catch (QueueNotFoundException ex) {
-            return false;
-        }
     }
 
     private static QueueStat stat(String name) {
