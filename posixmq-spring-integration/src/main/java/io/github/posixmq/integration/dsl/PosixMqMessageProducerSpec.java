@@ -12,6 +12,7 @@ import io.github.posixmq.integration.PosixMqQueueSupplier;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.integration.core.RecoveryCallback;
 import org.springframework.integration.dsl.MessageProducerSpec;
 import org.springframework.util.Assert;
 
@@ -76,6 +77,15 @@ public final class PosixMqMessageProducerSpec
         Assert.state(queues != null, "deadLetterQueue(key) needs an adapter built from a PosixMqQueueResolver "
                 + "(such as PosixMqQueues) and a key; pass a PosixMq or a PosixMqQueueSupplier");
         this.target.setDeadLetterQueue(queues.resolve(key));
+        return this;
+    }
+
+    /**
+     * What runs for a message whose flow failed, before the error message is sent (default: the dead-letter queue,
+     * if one is set).
+     */
+    public PosixMqMessageProducerSpec recoveryCallback(RecoveryCallback<?> recoveryCallback) {
+        this.target.setRecoveryCallback(recoveryCallback);
         return this;
     }
 
