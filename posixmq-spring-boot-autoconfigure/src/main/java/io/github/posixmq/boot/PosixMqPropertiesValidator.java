@@ -26,7 +26,12 @@ final class PosixMqPropertiesValidator {
 
     private static final String STRING = "string";
 
-    private static final Pattern OCTAL_MODE = Pattern.compile("0?[0-7]{1,3}");
+    private static final Pattern OCTAL_MODE = Pattern.compile("0[0-7]{1,3}");
+
+    private static final Pattern DECIMAL = Pattern.compile("[1-9][0-9]{0,8}");
+
+    /** The longest duration that fits a {@code long} of nanoseconds, about 292 years. */
+    private static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
 
     /** The property prefix of the queues of {@link PosixMqProperties}. */
     static final String ROOT = "posixmq.queues";
@@ -58,10 +63,20 @@ final class PosixMqPropertiesValidator {
 
     private static void validateRecovery(PosixMqProperties.Recovery recovery) {
         Duration interval = recovery.getCheckInterval();
+        checkLength("posixmq.recovery.check-interval", interval);
         if (recovery.isEnabled() && (interval == null || interval.isZero() || interval.isNegative())) {
             throw new PosixMqConfigurationException("posixmq.recovery.check-interval", interval, "the check interval "
                     + "must be positive", "Set posixmq.recovery.check-interval to how often the queues are checked "
                             + "for a removed name, such as 1s, or set posixmq.recovery.enabled=false.", null);
+        }
+    }
+
+    /** A duration must fit a {@code long} of nanoseconds (about 292 years): the waits are measured in them. */
+    static void checkLength(String property, @Nullable Duration duration) {
+        if (duration != null && duration.compareTo(MAX_DURATION) > 0) {
+            throw new PosixMqConfigurationException(property, duration, "the duration is longer than about 292 years "
+                    + "(" + MAX_DURATION.toDays() + "d), the most a wait can be measured in nanoseconds",
+                    "Set " + property + " to a shorter duration, such as 1s or 5m.", null);
         }
     }
 
@@ -88,12 +103,21 @@ final class PosixMqPropertiesValidator {
     }
 
     private static int parseMode(String prefix, @Nullable String mode) {
-        if (mode == null || !OCTAL_MODE.matcher(mode.trim()).matches()) {
-            throw new PosixMqConfigurationException(prefix + ".mode", mode, "not an octal permission mode",
-                    "Set " + prefix + ".mode to octal permission bits between 0000 and 0777, such as '0600' "
-                            + "(owner only) or '0660' (owner and group); quote it in YAML.", null);
+        String trimmed = mode != null ? mode.trim() : null;
+        if (trimmed != null && OCTAL_MODE.matcher(trimmed).matches()) {
+            return Integer.parseInt(trimmed, 8);
         }
-        return Integer.parseInt(mode.trim(), 8);
+        if (trimmed != null && DECIMAL.matcher(trimmed).matches()) {
+            int number = Integer.parseInt(trimmed);
+            String hint = number <= 0777 ? " (YAML reads an unquoted 0" + Integer.toOctalString(number) + " as the "
+                    + "number " + number + ")" : "";
+            throw new PosixMqConfigurationException(prefix + ".mode", mode, "a mode is an octal string with a leading "
+                    + "zero, not a number" + hint, "Quote it in YAML, such as mode: \"0600\" (owner only) or mode: "
+                            + "\"0660\" (owner and group).", null);
+        }
+        throw new PosixMqConfigurationException(prefix + ".mode", mode, "not an octal permission mode",
+                "Set " + prefix + ".mode to octal permission bits between 0000 and 0777, with the leading zero, "
+                        + "such as '0600' (owner only) or '0660' (owner and group); quote it in YAML.", null);
     }
 
     private static PosixMqQueueSettings resolve(String root, String key, String name, PosixMqProperties.Queue queue,
@@ -123,7 +147,7 @@ final class PosixMqPropertiesValidator {
         }
         int mode = parseMode(prefix, queue.getMode());
         return new PosixMqQueueSettings(key, prefix, name, queue.isCreate(), mode, capacity, maxMessageSize,
-                queue.isRemoveOnShutdown(), inbound(root, key, queue.getInbound(), names),
+                queue.isRemoveOnShutdown(), queue.isShared(), inbound(root, key, queue.getInbound(), names),
                 outbound(prefix, key, queue.getOutbound()));
     }
 
@@ -158,8 +182,42 @@ final class PosixMqPropertiesValidator {
         }
         boolean enabled = inbound.getEnabled() != null ? inbound.getEnabled() : inbound.getChannel() != null;
         String channel = StringUtils.hasText(inbound.getChannel()) ? inbound.getChannel() : key + ".inbound";
+        Duration deadLetterTimeout = inbound.getDeadLetterSendTimeout();
+        checkLength(prefix + ".dead-letter-send-timeout", deadLetterTimeout);
+        if (deadLetterTimeout == null || deadLetterTimeout.isNegative()) {
+            throw new PosixMqConfigurationException(prefix + ".dead-letter-send-timeout", deadLetterTimeout,
+                    "the timeout must be zero or positive", "Set " + prefix + ".dead-letter-send-timeout to how long "
+                            + "a dead-letter send may wait for room, such as 5s.", null);
+        }
         return new PosixMqQueueSettings.Inbound(enabled, channel, inbound.getConcurrency(),
-                type.equals(STRING) ? inbound.getCharset() : null, inbound.getErrorChannel(), deadLetterKey);
+                type.equals(STRING) ? inbound.getCharset() : null, inbound.getErrorChannel(), deadLetterKey,
+                deadLetterTimeout, retry(prefix + ".retry", inbound.getRetry()));
+    }
+
+    private static PosixMqQueueSettings.Retry retry(String prefix, PosixMqProperties.Retry retry) {
+        if (retry.getAttempts() < 1) {
+            throw new PosixMqConfigurationException(prefix + ".attempts", retry.getAttempts(), "at least one attempt "
+                    + "is made", "Set " + prefix + ".attempts to 1 (no retry) or more.", null);
+        }
+        Duration initial = retry.getInitialInterval();
+        Duration max = retry.getMaxInterval();
+        checkLength(prefix + ".initial-interval", initial);
+        checkLength(prefix + ".max-interval", max);
+        if (initial == null || initial.isNegative()) {
+            throw new PosixMqConfigurationException(prefix + ".initial-interval", initial, "the interval must be zero "
+                    + "or positive", "Set " + prefix + ".initial-interval to the wait before the second attempt, such "
+                            + "as 100ms.", null);
+        }
+        if (max == null || max.compareTo(initial) < 0) {
+            throw new PosixMqConfigurationException(prefix + ".max-interval", max, "it is shorter than "
+                    + prefix + ".initial-interval (" + initial + ")", "Set " + prefix + ".max-interval to at least "
+                            + "the initial interval.", null);
+        }
+        if (!(retry.getMultiplier() >= 1)) {
+            throw new PosixMqConfigurationException(prefix + ".multiplier", retry.getMultiplier(), "the wait must not "
+                    + "shrink", "Set " + prefix + ".multiplier to 1 (a constant wait) or more, such as 2.", null);
+        }
+        return new PosixMqQueueSettings.Retry(retry.getAttempts(), initial, retry.getMultiplier(), max);
     }
 
     /** The key whose key or queue name (in {@code names}, by key) is {@code keyOrName}, or null. */
@@ -196,6 +254,7 @@ final class PosixMqPropertiesValidator {
             }
         }
         Duration timeout = outbound.getSendTimeout();
+        checkLength(prefix + ".send-timeout", timeout);
         if (timeout == null || timeout.isNegative()) {
             throw new PosixMqConfigurationException(prefix + ".send-timeout", timeout, "the send timeout must be zero "
                     + "or positive", "Set " + prefix + ".send-timeout to how long a send may wait for room, such as "

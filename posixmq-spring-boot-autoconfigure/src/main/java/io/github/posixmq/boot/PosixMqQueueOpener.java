@@ -9,6 +9,7 @@ import io.github.posixmq.QueueAccessDeniedException;
 import io.github.posixmq.QueueAlreadyExistsException;
 import io.github.posixmq.QueueLimitExceededException;
 import io.github.posixmq.QueueNotFoundException;
+import io.github.posixmq.QueueStat;
 import io.github.posixmq.SystemLimits;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -25,12 +26,25 @@ final class PosixMqQueueOpener {
     }
 
     /**
-     * Opens (creating if configured) the queue; adds its name to {@code created} when this call created it, and warns
-     * when an existing queue has other attributes than configured.
+     * An open queue, with its identity and whether this call created it.
+     *
+     * @param mq the open descriptor
+     * @param stat the queue's owner, mode, device and inode ({@code fstat})
+     * @param created whether this call created the queue
+     */
+    record Opened(PosixMq mq, QueueStat stat, boolean created) {
+    }
+
+    /**
+     * Opens (creating if configured) the queue; adds its name to {@code created} when this call created it. An
+     * existing queue is adopted only when {@link QueueTrust} allows it; other attributes than configured (capacity,
+     * message size, mode) are logged as a WARN.
      *
      * @throws PosixMqException when the queue cannot be opened (see {@link #failure})
+     * @throws PosixMqConfigurationException when the existing queue is owned by another user or grants more than the
+     *         configured mode (and the queue is not configured {@code shared})
      */
-    static PosixMq open(PosixMqQueueSettings queue, List<String> created) {
+    static Opened open(PosixMqQueueSettings queue, List<String> created) {
         OpenOptions options = OpenOptions.readWrite().mode(queue.mode());
         if (queue.capacity() > 0) {
             options.capacity(queue.capacity());
@@ -38,27 +52,51 @@ final class PosixMqQueueOpener {
         if (queue.maxMessageSize() > 0) {
             options.maxMessageSize(queue.maxMessageSize());
         }
-        PosixMq mq;
+        PosixMq mq = null;
         if (queue.create()) {
             try {
                 mq = options.createNew().open(queue.name());
-                created.add(queue.name());
             }
             catch (QueueAlreadyExistsException ex) {
-                mq = options.create().open(queue.name());
+                // adopted below only after the ownership check
+            }
+            if (mq != null) {
+                created.add(queue.name());
+                try {
+                    return new Opened(mq, mq.stat(), true);
+                }
+                catch (RuntimeException ex) {
+                    mq.close();
+                    throw ex;
+                }
             }
         }
-        else {
-            mq = options.existing().open(queue.name());
+        mq = options.existing().open(queue.name());
+        try {
+            QueueStat stat = mq.stat();
+            PosixMqConfigurationException refusal = QueueTrust.refusal(queue, stat);
+            if (refusal != null) {
+                throw refusal;
+            }
+            warnOnMismatch(queue, mq, stat);
+            return new Opened(mq, stat, false);
         }
+        catch (RuntimeException ex) {
+            mq.close();
+            throw ex;
+        }
+    }
+
+    private static void warnOnMismatch(PosixMqQueueSettings queue, PosixMq mq, QueueStat stat) {
         if ((queue.capacity() > 0 && queue.capacity() != mq.capacity())
-                || (queue.maxMessageSize() > 0 && queue.maxMessageSize() != mq.maxMessageSize())) {
+                || (queue.maxMessageSize() > 0 && queue.maxMessageSize() != mq.maxMessageSize())
+                || stat.mode() != QueueTrust.created(queue.mode())) {
             logger.warn("Queue " + queue.name() + " (" + queue.prefix() + ") already existed with capacity "
-                    + mq.capacity() + " and max message size " + mq.maxMessageSize() + ", not the configured "
-                    + describe(queue.capacity()) + " and " + describe(queue.maxMessageSize())
+                    + mq.capacity() + ", max message size " + mq.maxMessageSize() + " and mode "
+                    + QueueTrust.octal(stat.mode()) + ", not the configured " + describe(queue.capacity()) + ", "
+                    + describe(queue.maxMessageSize()) + " and " + queue.modeString()
                     + "; a queue's attributes are fixed when it is created: remove it (mq_unlink) to apply the settings");
         }
-        return mq;
     }
 
     /** A configured size, or "system default" for 0. */

@@ -10,8 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqException;
+import io.github.posixmq.QueueNotFoundException;
+import io.github.posixmq.QueueStat;
 import io.github.posixmq.integration.PosixMqQueueResolver;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
 import org.apache.commons.logging.Log;
@@ -53,6 +56,9 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
 
     private volatile boolean closed;
 
+    /** Whether {@link #close()} removes the queues this registry created: until the application has started. */
+    private volatile boolean startPending;
+
     /**
      * Validates {@code properties} and opens (creating where configured) every queue.
      *
@@ -83,20 +89,20 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
         List<String> created = new ArrayList<>();
         try {
             for (PosixMqQueueSettings queue : settings.queues().values()) {
-                PosixMq mq;
+                PosixMqQueueOpener.Opened opened;
                 try {
-                    mq = PosixMqQueueOpener.open(queue, created);
+                    opened = PosixMqQueueOpener.open(queue, created);
                 }
                 catch (PosixMqException ex) {
                     throw PosixMqQueueOpener.failure(queue, ex);
                 }
-                entries.put(queue.key(), new Entry(queue, mq));
+                entries.put(queue.key(), new Entry(queue, opened));
             }
             checkDeadLetterSizes(entries);
         }
         catch (RuntimeException ex) {
             // a failed start leaves nothing behind: close what it opened, remove what it created
-            entries.values().forEach((entry) -> entry.current.close());
+            entries.values().forEach((entry) -> entry.attached.mq().close());
             created.forEach(PosixMq::unlinkIfExists);
             throw ex;
         }
@@ -110,7 +116,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
         if (entries.isEmpty()) {
             return true;
         }
-        PosixMq mq = entries.iterator().next().current;
+        PosixMq mq = entries.iterator().next().attached.mq();
         try {
             mq.isUnlinked();
             return true;
@@ -126,9 +132,9 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
     /** A dead-letter queue must take every message of the queue it serves. */
     private static void checkDeadLetterSizes(Map<String, Entry> entries) {
         for (Entry entry : entries.values()) {
-            PosixMqQueueSettings queue = entry.info;
+            PosixMqQueueSettings queue = entry.attached.info();
             String deadLetter = queue.inbound().deadLetterQueue();
-            PosixMqQueueSettings target = deadLetter != null ? entries.get(deadLetter).info : null;
+            PosixMqQueueSettings target = deadLetter != null ? entries.get(deadLetter).attached.info() : null;
             if (target != null && target.maxMessageSize() < queue.maxMessageSize()) {
                 throw new PosixMqConfigurationException(queue.prefix() + ".inbound.dead-letter-queue",
                         entry.configured.inbound().deadLetterQueue(), "its max message size " + target.maxMessageSize()
@@ -143,12 +149,14 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
 
     /**
      * The open queue configured under {@code key}; shared, do not close it. Look it up for each use: when recovery
-     * switches to a recreated queue, the descriptor returned before is closed.
+     * switches to a recreated queue, the descriptor returned before is closed. Use this descriptor rather than
+     * opening and closing the queue by name: closing any descriptor of a queue drops this process's
+     * {@code mq_notify} registration on it.
      *
      * @throws IllegalArgumentException when no queue has that key (the message lists the keys)
      */
     public PosixMq get(String key) {
-        return entry(key).current;
+        return entry(key).attached.mq();
     }
 
     /**
@@ -179,12 +187,12 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
 
     /** The resolved settings of the queue configured under {@code key}, with the open queue's actual attributes. */
     public PosixMqQueueSettings info(String key) {
-        return entry(key).info;
+        return entry(key).attached.info();
     }
 
     /** The resolved settings of every queue, in configuration order. */
     public List<PosixMqQueueSettings> infos() {
-        return this.entries.values().stream().map((entry) -> entry.info).toList();
+        return this.entries.values().stream().map((entry) -> entry.attached.info()).toList();
     }
 
     /** All resolved settings, as configured (capacity and size 0 = system default). */
@@ -258,19 +266,32 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
     }
 
     /**
-     * Makes {@code fresh} the descriptor of the queue under {@code key} (attached again) and returns the one it
-     * replaces, which the caller closes.
+     * Makes the {@code fresh} queue the one under {@code key} (attached again): descriptor, attributes and identity
+     * change in one write, so a reader never sees the attributes of one queue with the descriptor of another.
+     * Returns the descriptor it replaces, which the caller closes.
      */
-    PosixMq switchTo(String key, PosixMq fresh) {
+    PosixMq switchTo(String key, PosixMqQueueOpener.Opened fresh) {
         Entry entry = entry(key);
-        PosixMq old = entry.current;
-        entry.info = entry.configured.withActual(fresh.capacity(), fresh.maxMessageSize());
-        entry.current = fresh;
+        PosixMq old = entry.attached.mq();
+        entry.attached = Attached.of(entry.configured, fresh);
         entry.detachedReason = null;
         return old;
     }
 
     // ---------------------------------------------------------------- closing
+
+    /**
+     * Until {@link #started()}, {@link #close()} removes every queue this registry created (a failed start leaves
+     * nothing behind); the auto-configuration calls this when it creates the registry.
+     */
+    void removeCreatedUnlessStarted() {
+        this.startPending = true;
+    }
+
+    /** The application started: {@link #close()} removes only the queues configured with remove-on-shutdown. */
+    void started() {
+        this.startPending = false;
+    }
 
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
@@ -287,9 +308,15 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
             this.closed = true;
             for (Entry entry : this.entries.values()) {
                 try {
-                    entry.current.close();
-                    if (entry.configured.removeOnShutdown()) {
-                        PosixMq.unlinkIfExists(entry.configured.name());
+                    Attached attached = entry.attached;
+                    attached.mq().close();
+                    if (this.startPending) {
+                        if (attached.created() != null) {
+                            removeIfCreated(entry.configured, attached.created());
+                        }
+                    }
+                    else if (entry.configured.removeOnShutdown()) {
+                        removeIfCreated(entry.configured, attached.created());
                     }
                 }
                 catch (RuntimeException ex) {
@@ -305,21 +332,61 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
         return "PosixMqQueues" + this.entries.keySet();
     }
 
+    /**
+     * Removes the queue now named as {@code queue} configures when it is the one this application created (same
+     * device and inode as {@code created}); logs why not otherwise.
+     */
+    private static void removeIfCreated(PosixMqQueueSettings queue, @Nullable QueueStat created) {
+        String name = queue.name();
+        if (created == null) {
+            logger.info("Not removing POSIX message queue " + name + " (" + queue.prefix() + ".remove-on-shutdown): "
+                    + "this application did not create it");
+            return;
+        }
+        QueueStat now;
+        try (PosixMq current = OpenOptions.readOnly().existing().open(name)) {
+            now = current.stat();
+        }
+        catch (QueueNotFoundException ex) {
+            return; // already gone
+        }
+        if (!now.isSameQueue(created)) {
+            logger.warn("Not removing POSIX message queue " + name + " (" + queue.prefix() + ".remove-on-shutdown): "
+                    + "the queue that now has that name is not the one this application created (owner "
+                    + QueueTrust.user(now.uid()) + ", mode " + QueueTrust.octal(now.mode()) + ")");
+            return;
+        }
+        PosixMq.unlinkIfExists(name);
+    }
+
+    /**
+     * The queue one configured key is attached to, replaced as a whole by recovery.
+     *
+     * @param mq the open descriptor
+     * @param info the settings with the queue's actual attributes
+     * @param created the identity of the queue when this application created it, else null
+     */
+    private record Attached(PosixMq mq, PosixMqQueueSettings info, @Nullable QueueStat created) {
+
+        static Attached of(PosixMqQueueSettings configured, PosixMqQueueOpener.Opened opened) {
+            PosixMq mq = opened.mq();
+            return new Attached(mq, configured.withActual(mq.capacity(), mq.maxMessageSize()),
+                    opened.created() ? opened.stat() : null);
+        }
+    }
+
     /** The state of one configured queue. */
     private static final class Entry {
 
         final PosixMqQueueSettings configured;
 
-        volatile PosixMqQueueSettings info;
-
-        volatile PosixMq current;
+        volatile Attached attached;
 
         volatile @Nullable String detachedReason;
 
-        Entry(PosixMqQueueSettings configured, PosixMq mq) {
+        Entry(PosixMqQueueSettings configured, PosixMqQueueOpener.Opened opened) {
             this.configured = configured;
-            this.info = configured.withActual(mq.capacity(), mq.maxMessageSize());
-            this.current = mq;
+            this.attached = Attached.of(configured, opened);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqException;
 import io.github.posixmq.QueueNotFoundException;
+import io.github.posixmq.integration.PosixMqQueueSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -52,7 +53,7 @@ public final class PosixMqRecovery implements SmartLifecycle {
         this.queues = queues;
         this.interval = queues.recoveryCheckInterval();
         for (String key : queues.keys()) {
-            this.states.put(key, new QueueState(queues.settings().queues().get(key)));
+            this.states.put(key, new QueueState(queues.settings().queues().get(key), queues.resolve(key)));
         }
     }
 
@@ -131,7 +132,7 @@ public final class PosixMqRecovery implements SmartLifecycle {
             reattach(state);
         }
         if (state.mover.hasWork()) {
-            state.mover.move(this.queues.get(key), this.interval, false);
+            state.mover.move(this.queues.get(key), false);
         }
     }
 
@@ -158,9 +159,13 @@ public final class PosixMqRecovery implements SmartLifecycle {
     private void reattach(QueueState state) {
         PosixMqQueueSettings queue = state.queue;
         List<String> created = new ArrayList<>(1);
-        PosixMq fresh;
+        PosixMqQueueOpener.Opened opened;
         try {
-            fresh = PosixMqQueueOpener.open(queue, created);
+            opened = PosixMqQueueOpener.open(queue, created);
+        }
+        catch (PosixMqConfigurationException ex) {
+            refused(state, ex);
+            return;
         }
         catch (QueueNotFoundException ex) {
             if (!queue.create()) {
@@ -173,6 +178,7 @@ public final class PosixMqRecovery implements SmartLifecycle {
             failed(state, queue.create() ? "recreate" : "reopen", ex);
             return;
         }
+        PosixMq fresh = opened.mq();
         if (PosixMqQueues.isRemoved(fresh)) {
             fresh.close(); // removed again already: the next check tries again
             return;
@@ -187,16 +193,32 @@ public final class PosixMqRecovery implements SmartLifecycle {
             failed(state, "switch", ex);
             return;
         }
-        PosixMq old = this.queues.switchTo(queue.key(), fresh);
+        PosixMq old = this.queues.switchTo(queue.key(), opened);
         state.lastFailure = null;
         // wakes the threads blocked on the old descriptor (QueueClosedException, selectors): they follow get()
         old.close();
         state.mover.add(removed);
-        RemovedQueueMover.Moved moved = state.mover.move(fresh, this.interval, false);
+        RemovedQueueMover.Moved moved = state.mover.move(fresh, false);
         logger.info("POSIX message queue " + queue.name() + " (" + queue.prefix() + ") is back: "
                 + (created.isEmpty() ? "opened the queue that now has that name" : "recreated it")
                 + " and switched to it; moved " + moved.moved() + " message(s) from the removed queue"
                 + (moved.left() > 0 ? "; " + moved.left() + " more wait until the new queue has room" : ""));
+    }
+
+    /**
+     * The queue that now has the name is not trusted (another owner, or a wider mode): never switches to it; the
+     * queue stays detached (health DOWN) with the reason, logged once as an ERROR.
+     */
+    private void refused(QueueState state, PosixMqConfigurationException ex) {
+        String key = state.queue.key();
+        String because = state.detachedBecause;
+        String refusal = "not switching to the queue that now has the name: " + ex.reason() + ". " + ex.action();
+        this.queues.setDetachedReason(key, (because != null ? because + "; " : "") + refusal);
+        if (!refusal.equals(state.lastFailure)) {
+            state.lastFailure = refusal;
+            logger.error("POSIX message queue " + state.queue.name() + " (" + state.queue.prefix() + ") was removed "
+                    + "and " + refusal);
+        }
     }
 
     /** Logs a failed recovery step once per distinct message, and puts it into the detached reason. */
@@ -232,9 +254,9 @@ public final class PosixMqRecovery implements SmartLifecycle {
         /** The last failure logged. */
         @Nullable String lastFailure;
 
-        QueueState(PosixMqQueueSettings queue) {
+        QueueState(PosixMqQueueSettings queue, PosixMqQueueSupplier current) {
             this.queue = queue;
-            this.mover = new RemovedQueueMover(queue.name());
+            this.mover = new RemovedQueueMover(queue.name(), current);
         }
     }
 }

@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.github.posixmq.Message;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
-import io.github.posixmq.PosixMqSelector;
 import io.github.posixmq.QueueNames;
 import io.github.posixmq.QueueWouldBlockException;
 import io.github.posixmq.integration.PosixMqOperationListener;
@@ -176,23 +175,11 @@ public final class PosixMqTemplate implements AutoCloseable {
             return message;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (PosixMqSelector selector = PosixMqSelector.open()) {
-            PosixMqSelector.Key key = queue.execute((mq) -> selector.register(mq, PosixMqSelector.READABLE, null));
-            long left;
-            while ((left = deadline - System.nanoTime()) > 0) {
-                selector.select(Duration.ofNanos(left));
-                if (queue.get() != key.queue()) {
-                    // recovery switched to a recreated queue (closing the old one woke the select): wait on the new one
-                    key.cancel();
-                    key = queue.execute((mq) -> selector.register(mq, PosixMqSelector.READABLE, null));
-                }
-                message = tryReceive(queue);
-                if (message.isPresent()) {
-                    return message;
-                }
-            }
-        }
-        return Optional.empty();
+        // waits on the queue descriptor itself (ppoll, woken by close): no selector per call; when recovery switches
+        // to a recreated queue, the wait on the closed old descriptor ends and the supplier retries on the new one
+        return this.listener.timedReceive(queue.queueName(),
+                () -> queue.execute((mq) -> mq.receive(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))),
+                Optional::isPresent);
     }
 
     /** Receives the next message and decodes it with the charset, waiting at most {@code timeout}. */
@@ -244,16 +231,23 @@ public final class PosixMqTemplate implements AutoCloseable {
             return this.queues.resolve(key.get());
         }
         String name = QueueNames.normalize(destination);
-        return PosixMqQueueSupplier.of(this.openedByName.computeIfAbsent((forSending ? "w:" : "r:") + name,
-                ignored -> (forSending ? OpenOptions.writeOnly() : OpenOptions.readOnly()).open(name)));
+        synchronized (this.openedByName) {
+            // under the lock that close() takes: no descriptor is opened after close()
+            Assert.state(!this.closed, "PosixMqTemplate is closed");
+            return PosixMqQueueSupplier.of(this.openedByName.computeIfAbsent((forSending ? "w:" : "r:") + name,
+                    ignored -> (forSending ? OpenOptions.writeOnly() : OpenOptions.readOnly()).open(name)));
+        }
     }
 
-    /** Closes the queues this template opened by name (not the registry's). */
+    /** Closes the queues this template opened by name (not the registry's); none is opened afterwards. */
     @Override
     public void close() {
-        this.closed = true;
-        List<PosixMq> opened = new ArrayList<>(this.openedByName.values());
-        this.openedByName.clear();
+        List<PosixMq> opened;
+        synchronized (this.openedByName) {
+            this.closed = true;
+            opened = new ArrayList<>(this.openedByName.values());
+            this.openedByName.clear();
+        }
         opened.forEach(PosixMq::close);
     }
 

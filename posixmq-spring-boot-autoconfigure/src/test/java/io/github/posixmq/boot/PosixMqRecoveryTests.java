@@ -224,15 +224,15 @@ class PosixMqRecoveryTests {
                     receiver.set(Thread.currentThread());
                     return template.receiveString(idle, WAIT);
                 }, this.executor);
-                await().atMost(WAIT).until(() -> isIn(sender.get(), "waitFor") && isIn(receiver.get(), "select"));
+                await().atMost(WAIT).until(() -> isIn(sender.get(), "waitFor") && isIn(receiver.get(), "waitFor"));
 
                 PosixMq.unlink("/" + full);
                 PosixMq.unlink("/" + idle);
                 // the probe sees it before the next check does
                 Health down = health(context, full);
                 assertThat(down.getStatus()).isEqualTo(Status.DOWN);
-                assertThat((String) down.getDetails().get("error")).contains("queue /" + full + " does not exist any "
-                        + "more: it was removed (mq_unlink) while this application held it open; no other process can "
+                assertThat((String) down.getDetails().get("error")).contains("queue /" + full + " was removed "
+                        + "(mq_unlink) while this application held it open: no other process can "
                         + "reach the removed queue this application uses; the next recovery check (every 3600s) "
                         + "recreates it and switches to it");
                 assertThat(gauge(context, full).value()).isNaN();

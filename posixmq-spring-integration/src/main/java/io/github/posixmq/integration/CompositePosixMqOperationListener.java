@@ -71,4 +71,16 @@ public final class CompositePosixMqOperationListener implements PosixMqOperation
             }
         }
     }
+
+    @Override
+    public void onDrop(String queueName, int priority, int size) {
+        for (PosixMqOperationListener listener : this.listeners) {
+            try {
+                listener.onDrop(queueName, priority, size);
+            }
+            catch (RuntimeException ex) {
+                logger.warn("PosixMqOperationListener " + listener + " failed in onDrop", ex);
+            }
+        }
+    }
 }

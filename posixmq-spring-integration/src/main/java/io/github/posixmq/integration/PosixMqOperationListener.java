@@ -38,6 +38,17 @@ public interface PosixMqOperationListener {
     }
 
     /**
+     * A received message was dropped: its flow failed on every attempt and it could not be kept (no dead-letter
+     * queue, or the dead-letter send failed or timed out). It was logged at ERROR with its bytes.
+     *
+     * @param queueName the queue it was received from, such as {@code /orders}
+     * @param priority its priority
+     * @param size its size in bytes
+     */
+    default void onDrop(String queueName, int priority, int size) {
+    }
+
+    /**
      * Runs {@code send} and tells {@link #onSend} how long it took and what it threw, if anything.
      *
      * @return what {@code send} returned

@@ -1,5 +1,8 @@
 package io.github.posixmq.integration.inbound;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
 import org.apache.commons.logging.Log;
@@ -13,8 +16,9 @@ import org.springframework.util.Assert;
 /**
  * Recovers a message whose flow failed by sending its original bytes, with its priority, to a dead-letter queue.
  * The received message is the context attribute {@value #RECEIVED_MESSAGE}. When the dead-letter queue is full it
- * waits for room, so nothing is lost; when the send fails, one ERROR line says that the message was lost, with its
- * size and priority.
+ * waits for room up to the {@link #setSendTimeout send timeout}; when that expires or the send fails, the message
+ * is dropped loudly: one ERROR line with its priority and bytes (base64), and
+ * {@link PosixMqOperationListener#onDrop}.
  */
 public final class PosixMqDeadLetterRecoverer implements RecoveryCallback<@Nullable Object> {
 
@@ -28,6 +32,10 @@ public final class PosixMqDeadLetterRecoverer implements RecoveryCallback<@Nulla
     private final String sourceQueueName;
 
     private PosixMqOperationListener listener = PosixMqOperationListener.NOOP;
+
+    private Duration sendTimeout = Duration.ofSeconds(5);
+
+    private final AtomicInteger blocked = new AtomicInteger();
 
     /**
      * A recoverer sending to {@code deadLetterQueue} (looked up for each message) the failed messages of the queue
@@ -45,6 +53,16 @@ public final class PosixMqDeadLetterRecoverer implements RecoveryCallback<@Nulla
         return this.deadLetterQueue;
     }
 
+    /**
+     * Sets how long a dead-letter send waits for room in a full dead-letter queue (default 5s); when it expires the
+     * message is dropped loudly (ERROR with its bytes, {@link PosixMqOperationListener#onDrop}).
+     */
+    public void setSendTimeout(Duration sendTimeout) {
+        Assert.notNull(sendTimeout, "sendTimeout must not be null");
+        Assert.isTrue(!sendTimeout.isNegative(), "sendTimeout must not be negative");
+        this.sendTimeout = sendTimeout;
+    }
+
     /** Sets the listener told of every dead-letter send. */
     public void setOperationListener(PosixMqOperationListener listener) {
         Assert.notNull(listener, "listener must not be null");
@@ -57,22 +75,38 @@ public final class PosixMqDeadLetterRecoverer implements RecoveryCallback<@Nulla
         Assert.state(attribute instanceof io.github.posixmq.Message, () -> "no " + RECEIVED_MESSAGE + " attribute");
         io.github.posixmq.Message received = (io.github.posixmq.Message) attribute;
         String name = this.deadLetterQueue.queueName();
+        boolean sent;
         try {
-            this.listener.timedSend(name, () -> this.deadLetterQueue.execute((queue) -> {
-                if (!queue.trySend(received.bytes(), received.priority())) {
-                    logger.warn("Dead-letter queue " + name + " is full; waiting for room to keep a failed message "
-                            + "from queue " + this.sourceQueueName);
-                    queue.send(received.bytes(), received.priority());
+            sent = this.listener.timedSend(name, () -> this.deadLetterQueue.execute((queue) -> {
+                if (queue.trySend(received.bytes(), received.priority())) {
+                    return true;
                 }
-                return null;
+                logger.warn("Dead-letter queue " + name + " is full; waiting up to " + this.sendTimeout
+                        + " for room to keep a failed message from queue " + this.sourceQueueName);
+                this.blocked.incrementAndGet();
+                try {
+                    return queue.send(received.bytes(), received.priority(), this.sendTimeout);
+                }
+                finally {
+                    this.blocked.decrementAndGet();
+                }
             }));
         }
         catch (RuntimeException ex) {
-            logger.error("LOST a failed message of " + received.bytes().length + " bytes (priority "
-                    + received.priority() + ") from queue " + this.sourceQueueName + ": it could not be sent to "
-                    + "dead-letter queue " + name, ex);
+            DroppedMessages.drop(this.listener, this.sourceQueueName, received, "it could not be sent to dead-letter "
+                    + "queue " + name + " (" + ex + ")", cause);
+            return null;
+        }
+        if (!sent) {
+            DroppedMessages.drop(this.listener, this.sourceQueueName, received, "dead-letter queue " + name
+                    + " stayed full for " + this.sendTimeout + " (dead-letter send timeout)", cause);
         }
         return null;
+    }
+
+    /** Whether a thread waits now for room in the full dead-letter queue (health is not UP meanwhile). */
+    public boolean isBlocked() {
+        return this.blocked.get() > 0;
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqSelector;
@@ -71,6 +72,16 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     private @Nullable ErrorMessageSendingRecoverer errorRecoverer;
 
     private Duration stopTimeout = Duration.ofSeconds(30);
+
+    private int retryAttempts = 3;
+
+    private Duration retryInitialInterval = Duration.ofMillis(100);
+
+    private double retryMultiplier = 2;
+
+    private Duration retryMaxInterval = Duration.ofSeconds(2);
+
+    private Duration deadLetterSendTimeout = Duration.ofSeconds(5);
 
     /** Creates an adapter receiving from {@code queue}, which must be open for reading and stays owned by the caller. */
     public PosixMqMessageProducer(PosixMq queue) {
@@ -175,6 +186,43 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         this.listener = listener;
     }
 
+    /**
+     * Sets how often the flow is tried for a message before it is recovered (dead-lettered, or dropped loudly), and
+     * the back-off between attempts: {@code initialInterval}, times {@code multiplier} after each attempt, at most
+     * {@code maxInterval}. Default: 3 attempts, 100ms, 2, 2s. A stop cuts the back-off short: the message is then
+     * recovered at once. Messages whose bytes cannot be mapped (invalid in the charset) are not retried.
+     */
+    public void setRetry(int attempts, Duration initialInterval, double multiplier, Duration maxInterval) {
+        Assert.isTrue(attempts >= 1, "attempts must be at least 1");
+        Assert.isTrue(initialInterval != null && !initialInterval.isNegative(), "initialInterval must not be negative");
+        Assert.isTrue(multiplier >= 1, "multiplier must be at least 1");
+        Assert.isTrue(maxInterval != null && maxInterval.compareTo(initialInterval) >= 0,
+                "maxInterval must not be shorter than initialInterval");
+        this.retryAttempts = attempts;
+        this.retryInitialInterval = initialInterval;
+        this.retryMultiplier = multiplier;
+        this.retryMaxInterval = maxInterval;
+    }
+
+    /** How often the flow is tried for a message before it is recovered. */
+    public int getRetryAttempts() {
+        return this.retryAttempts;
+    }
+
+    /**
+     * Sets how long the default dead-letter recoverer waits for room in a full dead-letter queue (default 5s); then
+     * the message is dropped loudly, so a full dead-letter queue never blocks {@link #stop()} for longer.
+     */
+    public void setDeadLetterSendTimeout(Duration timeout) {
+        Assert.isTrue(timeout != null && !timeout.isNegative(), "timeout must not be negative");
+        this.deadLetterSendTimeout = timeout;
+    }
+
+    /** Whether a receiving thread waits now for room in the full dead-letter queue. */
+    public boolean isBlockedOnDeadLetterQueue() {
+        return this.recoveryCallback instanceof PosixMqDeadLetterRecoverer recoverer && recoverer.isBlocked();
+    }
+
     /** Sets how long {@link #stop()} waits for the receiving threads to finish their messages (default 30s). */
     public void setStopTimeout(Duration stopTimeout) {
         Assert.notNull(stopTimeout, "stopTimeout must not be null");
@@ -219,7 +267,13 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         if (this.recoveryCallback == null && deadLetter != null) {
             PosixMqDeadLetterRecoverer recoverer = new PosixMqDeadLetterRecoverer(deadLetter, this.queue.queueName());
             recoverer.setOperationListener(listener());
+            recoverer.setSendTimeout(this.deadLetterSendTimeout);
             this.recoveryCallback = recoverer;
+        }
+        if (this.recoveryCallback == null) {
+            logger.warn(() -> this + " has no dead-letter queue: a message whose flow fails " + this.retryAttempts
+                    + " time(s) is DROPPED, logged at ERROR with its bytes (base64) and counted; set a dead-letter "
+                    + "queue to keep such messages");
         }
     }
 
@@ -237,17 +291,19 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
             executor = new SimpleAsyncTaskExecutor("posixmq-" + this.queue.queueName() + "-");
             this.taskExecutor = executor;
         }
+        int generation = this.threads.newGeneration();
+        BooleanSupplier active = () -> isActive() && this.threads.isCurrent(generation);
         for (int i = 0; i < this.concurrency; i++) {
             PosixMqSelector selector = PosixMqSelector.open();
             try {
                 PosixMqSelector.Key key = PosixMqReceiver.register(this.queue, selector);
-                this.threads.started(selector);
-                executor.execute(new PosixMqReceiver(this.queue, selector, key, this::isActive, this::listener,
-                        this::deliver, () -> this.threads.pause(RECOVERY_MILLIS, this::isActive),
-                        () -> this.threads.ended(selector), toString()));
+                this.threads.started(generation, selector);
+                executor.execute(new PosixMqReceiver(this.queue, selector, key, active, this::listener,
+                        (received) -> deliver(received, active), () -> this.threads.pause(RECOVERY_MILLIS, active),
+                        () -> this.threads.ended(generation, selector), toString()));
             }
             catch (RuntimeException ex) {
-                this.threads.ended(selector);
+                this.threads.ended(generation, selector);
                 selector.close();
                 if (ex instanceof RejectedExecutionException) {
                     throw new IllegalStateException("the task executor of " + this + " rejected receiving thread "
@@ -281,7 +337,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     // ---------------------------------------------------------------- delivering
 
     /** Maps {@code received} and sends it to the output channel; a failure is recovered and routed as an error. */
-    private void deliver(io.github.posixmq.Message received) {
+    private void deliver(io.github.posixmq.Message received, BooleanSupplier active) {
         Message<?> message;
         try {
             message = this.mapper.toMessage(received);
@@ -291,11 +347,24 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
             recover(raw != null ? raw : this.mapper.toMessage(received), received, ex);
             return;
         }
-        try {
-            sendMessage(message);
-        }
-        catch (RuntimeException ex) {
-            recover(message, received, ex);
+        long wait = this.retryInitialInterval.toMillis();
+        for (int attempt = 1;; attempt++) {
+            try {
+                sendMessage(message);
+                return;
+            }
+            catch (RuntimeException ex) {
+                if (attempt >= this.retryAttempts || !active.getAsBoolean()) {
+                    recover(message, received, ex);
+                    return;
+                }
+                int failed = attempt;
+                long pause = wait;
+                logger.debug(() -> this + ": attempt " + failed + " of " + this.retryAttempts + " failed (" + ex
+                        + "); trying again in " + pause + "ms");
+                this.threads.pause(Math.max(1, wait), active);
+                wait = Math.min((long) (wait * this.retryMultiplier), this.retryMaxInterval.toMillis());
+            }
         }
     }
 
@@ -313,6 +382,10 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
             catch (RuntimeException ex) {
                 logger.error(ex, () -> "The recovery callback of " + this + " failed for: " + error);
             }
+        }
+        else {
+            DroppedMessages.drop(listener(), this.queue.queueName(), received, "its flow failed "
+                    + this.retryAttempts + " time(s) and " + this + " has no dead-letter queue", error);
         }
         ErrorMessageSendingRecoverer errors;
         try {

@@ -1,16 +1,21 @@
 package io.github.posixmq.integration.inbound;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 import io.github.posixmq.PosixMqSelector;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The receiving threads of one {@link PosixMqMessageProducer}: how many run, their selectors (to wake them on stop),
- * and who waits for the last one to finish its message.
+ * and who waits for them to finish their message. Every start is a new generation: threads of an earlier generation
+ * stop receiving (they finish the message in hand) even when the producer is running again, so a restart during a
+ * pending stop never doubles the receivers, and each stop callback runs once every thread started before it ended.
  */
 final class ReceiverThreads {
 
@@ -18,43 +23,74 @@ final class ReceiverThreads {
 
     private final List<PosixMqSelector> selectors = new CopyOnWriteArrayList<>();
 
-    private int running;
+    /** The generation of the latest start. */
+    private int generation;
 
-    private @Nullable Runnable stopCallback;
+    /** Running threads by generation. */
+    private final Map<Integer, Integer> running = new HashMap<>();
 
-    /** Counts a thread that will wait on {@code selector}. */
-    void started(PosixMqSelector selector) {
+    /** Stop callbacks waiting for the threads of their generation and earlier ones to end. */
+    private final List<PendingStop> stops = new ArrayList<>();
+
+    /** Begins a new generation (a start); threads of earlier ones stop receiving. */
+    int newGeneration() {
         synchronized (this.monitor) {
-            this.running++;
-            this.stopCallback = null;
+            this.generation++;
+            this.monitor.notifyAll();
+            return this.generation;
+        }
+    }
+
+    /** Whether {@code generation} is the latest one. */
+    boolean isCurrent(int generation) {
+        synchronized (this.monitor) {
+            return this.generation == generation;
+        }
+    }
+
+    /** Counts a thread of {@code generation} that will wait on {@code selector}. */
+    void started(int generation, PosixMqSelector selector) {
+        synchronized (this.monitor) {
+            this.running.merge(generation, 1, Integer::sum);
         }
         this.selectors.add(selector);
     }
 
-    /** A thread waiting on {@code selector} ended (or never started); the last one runs the stop callback. */
-    void ended(PosixMqSelector selector) {
+    /** A thread of {@code generation} waiting on {@code selector} ended (or never started); runs due stop callbacks. */
+    void ended(int generation, PosixMqSelector selector) {
         if (!this.selectors.remove(selector)) {
             return;
         }
-        Runnable callback;
+        List<Runnable> due = new ArrayList<>();
         synchronized (this.monitor) {
-            this.running--;
+            this.running.computeIfPresent(generation, (gen, count) -> count > 1 ? count - 1 : null);
             this.monitor.notifyAll();
-            callback = this.running == 0 ? this.stopCallback : null;
-            if (callback != null) {
-                this.stopCallback = null;
+            for (Iterator<PendingStop> pending = this.stops.iterator(); pending.hasNext();) {
+                PendingStop stop = pending.next();
+                if (runningUpTo(stop.generation()) == 0) {
+                    pending.remove();
+                    due.add(stop.callback());
+                }
             }
         }
-        if (callback != null) {
-            callback.run();
+        due.forEach(Runnable::run);
+    }
+
+    /** The threads running now, of every generation. */
+    int running() {
+        synchronized (this.monitor) {
+            return runningUpTo(Integer.MAX_VALUE);
         }
     }
 
-    /** The threads running now. */
-    int running() {
-        synchronized (this.monitor) {
-            return this.running;
+    private int runningUpTo(int generation) {
+        int count = 0;
+        for (Map.Entry<Integer, Integer> entry : this.running.entrySet()) {
+            if (entry.getKey() <= generation) {
+                count += entry.getValue();
+            }
         }
+        return count;
     }
 
     /** Wakes every thread: those waiting on their selector, and one pausing after a failure. */
@@ -65,12 +101,14 @@ final class ReceiverThreads {
         }
     }
 
-    /** Runs {@code callback} once the last thread has ended: at once when none runs. */
+    /** Runs {@code callback} once every thread started so far has ended: at once when none runs. */
     void whenAllEnded(Runnable callback) {
         boolean done;
         synchronized (this.monitor) {
-            done = this.running == 0;
-            this.stopCallback = done ? null : callback;
+            done = runningUpTo(this.generation) == 0;
+            if (!done) {
+                this.stops.add(new PendingStop(this.generation, callback));
+            }
         }
         wakeAll();
         if (done) {
@@ -78,13 +116,14 @@ final class ReceiverThreads {
         }
     }
 
-    /** Waits up to {@code timeout} for every thread to end; returns how many still run. */
+    /** Waits up to {@code timeout} for every thread started so far to end; returns how many still run. */
     int awaitAllEnded(Duration timeout) {
         wakeAll();
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this.monitor) {
+            int upTo = this.generation;
             long left;
-            while (this.running > 0 && (left = deadline - System.nanoTime()) > 0) {
+            while (runningUpTo(upTo) > 0 && (left = deadline - System.nanoTime()) > 0) {
                 try {
                     this.monitor.wait(Math.max(1, left / 1_000_000));
                 }
@@ -93,7 +132,7 @@ final class ReceiverThreads {
                     break;
                 }
             }
-            return this.running;
+            return runningUpTo(upTo);
         }
     }
 
@@ -109,5 +148,9 @@ final class ReceiverThreads {
                 }
             }
         }
+    }
+
+    /** A stop callback that runs once no thread of {@code generation} or an earlier one runs. */
+    private record PendingStop(int generation, Runnable callback) {
     }
 }

@@ -1,5 +1,8 @@
 package io.github.posixmq.integration.outbound;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
@@ -12,7 +15,7 @@ import org.springframework.expression.Expression;
 import org.springframework.integration.expression.ExpressionUtils;
 import org.springframework.integration.mapping.OutboundMessageMapper;
 import org.springframework.messaging.Message;
-import org.springframework.messaging.MessageHandlingException;
+import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.util.Assert;
@@ -22,7 +25,7 @@ import org.springframework.util.Assert;
  * ({@code byte[]}), encoded with the charset ({@code String}), or converted by the message converter (anything else,
  * which must give {@code byte[]} or {@code String}). The priority comes from the {@link PosixMqHeaders#PRIORITY}
  * header, else the priority expression, else the default priority; a value that is no priority is a
- * {@link MessageHandlingException} naming its source and the queue.
+ * {@link org.springframework.messaging.MessageDeliveryException} naming its source and the queue.
  */
 public final class PosixMqOutboundMessageMapper implements OutboundMessageMapper<io.github.posixmq.Message> {
 
@@ -125,25 +128,37 @@ public final class PosixMqOutboundMessageMapper implements OutboundMessageMapper
         return this.priority;
     }
 
+    /**
+     * The exact priority {@code value} gives: a whole number 0 to {@code MQ_PRIO_MAX - 1} (a Number of any type, or
+     * its text). Never narrowed or rounded: {@code 4294967301L} or {@code 3.9} fail.
+     */
     private int checkedPriority(Message<?> message, Object value, String source) {
-        int result;
-        if (value instanceof Number number) {
-            result = number.intValue();
+        BigDecimal exact;
+        try {
+            exact = (value instanceof Number || value instanceof CharSequence)
+                    ? new BigDecimal(value.toString().trim()) : null;
         }
-        else {
+        catch (NumberFormatException ex) {
+            exact = null;
+        }
+        BigInteger integral = null;
+        if (exact != null) {
             try {
-                result = Integer.parseInt(value.toString().trim());
+                integral = exact.toBigIntegerExact();
             }
-            catch (NumberFormatException ex) {
-                throw new MessageHandlingException(message, "the " + source + " gave '" + value
-                        + "', not a priority (an integer 0 to " + (PosixMq.MQ_PRIO_MAX - 1) + ") for queue "
-                        + this.queueName, ex);
+            catch (ArithmeticException ex) {
+                // a fraction
             }
         }
-        if (result < 0 || result >= PosixMq.MQ_PRIO_MAX) {
-            throw new MessageHandlingException(message, "the " + source + " gave priority " + result
+        if (integral == null) {
+            throw new MessageDeliveryException(message, "the " + source + " gave '" + value + "' ("
+                    + value.getClass().getSimpleName() + "), not a priority (an integer 0 to "
+                    + (PosixMq.MQ_PRIO_MAX - 1) + ") for queue " + this.queueName);
+        }
+        if (integral.signum() < 0 || integral.compareTo(BigInteger.valueOf(PosixMq.MQ_PRIO_MAX)) >= 0) {
+            throw new MessageDeliveryException(message, "the " + source + " gave priority " + integral
                     + ", outside 0 to " + (PosixMq.MQ_PRIO_MAX - 1) + " for queue " + this.queueName);
         }
-        return result;
+        return integral.intValueExact();
     }
 }

@@ -6,7 +6,7 @@ import io.github.posixmq.integration.PosixMqHeaders;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.expression.spel.standard.SpelExpressionParser;
-import org.springframework.messaging.MessageHandlingException;
+import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.converter.StringMessageConverter;
 import org.springframework.messaging.support.MessageBuilder;
@@ -29,7 +29,7 @@ class PosixMqOutboundMessageMapperTests {
         io.github.posixmq.Message fallback = this.mapper.fromMessage(MessageBuilder.withPayload("c").build());
         assertThat(fallback).isEqualTo(new io.github.posixmq.Message(5, "c".getBytes(StandardCharsets.UTF_8)));
         assertThatThrownBy(() -> this.mapper.fromMessage(MessageBuilder.withPayload("d").setHeader("level", 40000)
-            .build())).isInstanceOf(MessageHandlingException.class)
+            .build())).isInstanceOf(MessageDeliveryException.class)
             .hasMessageContaining("gave priority 40000, outside 0 to 32767 for queue /shipping");
     }
 

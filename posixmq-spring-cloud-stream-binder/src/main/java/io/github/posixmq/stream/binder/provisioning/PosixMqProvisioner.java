@@ -204,7 +204,8 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
                     + PosixMqExtendedBindingProperties.BINDINGS + "." + existing.key() + "; the different settings of "
                     + PosixMqExtendedBindingProperties.BINDINGS + "." + key + " (capacity " + other.getCapacity()
                     + ", max-message-size " + other.getMaxMessageSize() + ", mode " + other.getMode() + ", create "
-                    + other.isCreate() + ", remove-on-shutdown " + other.isRemoveOnShutdown() + ") are not applied");
+                    + other.isCreate() + ", remove-on-shutdown " + other.isRemoveOnShutdown() + ", shared " + other.isShared()
+                    + ") are not applied");
         }
     }
 
@@ -221,7 +222,7 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
         }
         return first.create() == resolved.create() && first.capacity() == resolved.capacity()
                 && first.maxMessageSize() == resolved.maxMessageSize() && first.mode() == resolved.mode()
-                && first.removeOnShutdown() == resolved.removeOnShutdown();
+                && first.removeOnShutdown() == resolved.removeOnShutdown() && first.shared() == resolved.shared();
     }
 
     /** The queues provisioned so far, by name, in the order they were provisioned. */
