@@ -101,6 +101,22 @@ public final class PosixMqMessageProducerSpec
         return this;
     }
 
+    /**
+     * Tries the flow {@code attempts} times for a message, with back-off from {@code initialInterval} growing by
+     * {@code multiplier} up to {@code maxInterval}, before it is dead-lettered (or dropped loudly).
+     */
+    public PosixMqMessageProducerSpec retry(int attempts, Duration initialInterval, double multiplier,
+            Duration maxInterval) {
+        this.target.setRetry(attempts, initialInterval, multiplier, maxInterval);
+        return this;
+    }
+
+    /** How long a dead-letter send waits for room in a full dead-letter queue before the message is dropped loudly. */
+    public PosixMqMessageProducerSpec deadLetterSendTimeout(Duration timeout) {
+        this.target.setDeadLetterSendTimeout(timeout);
+        return this;
+    }
+
     /** How long a synchronous stop waits for the receiving threads to finish their messages. */
     public PosixMqMessageProducerSpec stopTimeout(Duration stopTimeout) {
         this.target.setStopTimeout(stopTimeout);
