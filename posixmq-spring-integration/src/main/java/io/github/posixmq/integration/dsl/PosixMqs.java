@@ -1,8 +1,11 @@
 package io.github.posixmq.integration.dsl;
 
 import io.github.posixmq.PosixMq;
+import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqQueueResolver;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
+import io.github.posixmq.integration.inbound.PosixMqInboundGateway;
+import io.github.posixmq.integration.outbound.PosixMqOutboundGateway;
 
 import org.springframework.util.Assert;
 
@@ -63,5 +66,24 @@ public final class PosixMqs {
     public static PosixMqMessageHandlerSpec outboundChannelAdapter(PosixMqQueueResolver queues, String key) {
         Assert.notNull(queues, "queues must not be null");
         return new PosixMqMessageHandlerSpec(queues.resolve(key));
+    }
+
+    /**
+     * An outbound gateway sending requests to {@code requestQueue} and waiting for replies on {@code replyQueue}, in
+     * header-mode embedded ({@code embeddedHeaders} must list {@code correlationId} and {@code posixmq_replyTo}); for
+     * {@code .handle(..)}.
+     */
+    public static PosixMqOutboundGateway outboundGateway(PosixMqQueueSupplier requestQueue,
+            PosixMqQueueSupplier replyQueue, PosixMqEmbeddedHeaders embeddedHeaders) {
+        return new PosixMqOutboundGateway(requestQueue, replyQueue, embeddedHeaders);
+    }
+
+    /**
+     * An inbound gateway receiving requests from {@code requestQueue} in header-mode embedded and replying to each
+     * request's {@code posixmq_replyTo} queue; for {@code IntegrationFlow.from(..)}.
+     */
+    public static PosixMqInboundGateway inboundGateway(PosixMqQueueSupplier requestQueue,
+            PosixMqEmbeddedHeaders embeddedHeaders) {
+        return new PosixMqInboundGateway(requestQueue, embeddedHeaders);
     }
 }

@@ -1,0 +1,184 @@
+package io.github.posixmq.integration.outbound;
+
+import java.nio.charset.Charset;
+import java.time.Duration;
+
+import io.github.posixmq.PosixMq;
+import io.github.posixmq.PosixMqException;
+import io.github.posixmq.QueueWouldBlockException;
+import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
+import io.github.posixmq.integration.PosixMqQueueSupplier;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.context.Lifecycle;
+import org.springframework.integration.IntegrationMessageHeaderAccessor;
+import org.springframework.integration.MessageTimeoutException;
+import org.springframework.integration.handler.AbstractReplyProducingMessageHandler;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.util.Assert;
+
+/**
+ * An outbound gateway: sends each request to a request queue with a fresh correlation id and
+ * {@link PosixMqEmbeddedHeaders#REPLY_TO} naming its reply queue, waits for the reply with that correlation id on the
+ * reply queue, and produces it (payload and carried headers; the request's own headers are kept, including its
+ * correlation id). Both queues use header-mode embedded, the only mode that carries a correlation id: a gateway
+ * without embedded headers is refused at construction. One receiving thread serves all concurrent callers
+ * ({@link PosixMqReplyCorrelator}). No reply within the {@link #setReplyTimeout reply timeout} is a
+ * {@link MessageTimeoutException} naming both queues and the timeout.
+ *
+ * <pre>{@code
+ * PosixMqOutboundGateway gateway = new PosixMqOutboundGateway(PosixMqQueueSupplier.of(requests),
+ *         PosixMqQueueSupplier.of(replies), new PosixMqEmbeddedHeaders());
+ * }</pre>
+ */
+public class PosixMqOutboundGateway extends AbstractReplyProducingMessageHandler implements Lifecycle {
+
+    private final PosixMqQueueSupplier requestQueue;
+
+    private final PosixMqReplyCorrelator replies;
+
+    private final PosixMqOutboundMessageMapper mapper;
+
+    private Duration requestTimeout = Duration.ofSeconds(5);
+
+    private Duration replyTimeout = Duration.ofSeconds(5);
+
+    /**
+     * A gateway sending to {@code requestQueue} (open for sending) and receiving replies on {@code replyQueue} (open
+     * for reading), both owned by the caller.
+     */
+    public PosixMqOutboundGateway(PosixMq requestQueue, PosixMq replyQueue,
+            @Nullable PosixMqEmbeddedHeaders embeddedHeaders) {
+        this(PosixMqQueueSupplier.of(requestQueue), PosixMqQueueSupplier.of(replyQueue), embeddedHeaders);
+    }
+
+    /**
+     * A gateway sending to the queue {@code requestQueue} supplies and receiving on the one {@code replyQueue}
+     * supplies, with {@code embeddedHeaders} on both (they must list {@code correlationId} and
+     * {@code posixmq_replyTo}).
+     *
+     * @throws IllegalArgumentException when {@code embeddedHeaders} is null (raw mode) or lacks those headers
+     */
+    public PosixMqOutboundGateway(PosixMqQueueSupplier requestQueue, PosixMqQueueSupplier replyQueue,
+            @Nullable PosixMqEmbeddedHeaders embeddedHeaders) {
+        Assert.notNull(requestQueue, "requestQueue must not be null");
+        Assert.notNull(replyQueue, "replyQueue must not be null");
+        Assert.isTrue(!requestQueue.queueName().equals(replyQueue.queueName()),
+                () -> "the reply queue must not be the request queue " + requestQueue.queueName());
+        PosixMqReplyCorrelator.requireRequestReply(embeddedHeaders, requestQueue.queueName());
+        this.requestQueue = requestQueue;
+        this.replies = new PosixMqReplyCorrelator(replyQueue, embeddedHeaders);
+        this.mapper = new PosixMqOutboundMessageMapper(requestQueue.queueName());
+        this.mapper.setEmbeddedHeaders(embeddedHeaders);
+    }
+
+    /** Sets how long a request waits for room in a full request queue (default 5 seconds). */
+    public void setRequestTimeout(Duration requestTimeout) {
+        Assert.isTrue(requestTimeout != null && !requestTimeout.isNegative(), "requestTimeout must not be negative");
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** Sets how long a caller waits for its reply (default 5 seconds). */
+    public void setReplyTimeout(Duration replyTimeout) {
+        Assert.isTrue(replyTimeout != null && !replyTimeout.isNegative(), "replyTimeout must not be negative");
+        this.replyTimeout = replyTimeout;
+    }
+
+    /** Sets the priority of requests without a {@code posixmq_priority} header (default 0). */
+    public void setPriority(int priority) {
+        this.mapper.setPriority(priority);
+    }
+
+    /** Sets the charset of String request payloads, and makes reply payloads Strings in it (default: byte[]). */
+    public void setCharset(Charset charset) {
+        this.mapper.setCharset(charset);
+        this.replies.setCharset(charset);
+    }
+
+    /** Sets the converter of request payloads that are neither {@code byte[]} nor {@code String}. */
+    public void setMessageConverter(@Nullable MessageConverter messageConverter) {
+        this.mapper.setMessageConverter(messageConverter);
+    }
+
+    /** The name of the queue replies arrive on. */
+    public String getReplyQueueName() {
+        return this.replies.replyQueueName();
+    }
+
+    @Override
+    public String getComponentType() {
+        return "posixmq:outbound-gateway";
+    }
+
+    @Override
+    protected void doInit() {
+        BeanFactory beanFactory = getBeanFactory();
+        if (beanFactory != null) {
+            this.replies.setBeanFactory(beanFactory);
+        }
+        String name = getComponentName();
+        this.replies.setComponentName((name != null ? name : "posixmq-gateway") + ".replies");
+    }
+
+    /** Starts receiving replies; also done by the first request. */
+    @Override
+    public void start() {
+        this.replies.start();
+    }
+
+    /** Stops receiving replies; callers still waiting time out. */
+    @Override
+    public void stop() {
+        this.replies.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.replies.isRunning();
+    }
+
+    @Override
+    protected Object handleRequestMessage(Message<?> request) {
+        if (!this.replies.isRunning()) {
+            this.replies.start();
+        }
+        String correlationId = this.replies.register();
+        try {
+            Message<?> outgoing = MessageBuilder.fromMessage(request)
+                .setHeader(IntegrationMessageHeaderAccessor.CORRELATION_ID, correlationId)
+                .setHeader(PosixMqEmbeddedHeaders.REPLY_TO, this.replies.replyQueueName())
+                .build();
+            io.github.posixmq.Message mapped = this.mapper.fromMessage(outgoing);
+            this.requestQueue.sendOrThrow(mapped.bytes(), mapped.priority(), this.requestTimeout);
+        }
+        catch (QueueWouldBlockException ex) {
+            this.replies.cancel(correlationId);
+            throw new MessageDeliveryException(request, String.valueOf(ex.getMessage()), ex);
+        }
+        catch (PosixMqException ex) {
+            this.replies.cancel(correlationId);
+            throw new MessageDeliveryException(request, "cannot send the request to queue "
+                    + this.requestQueue.queueName() + ": " + ex.getMessage(), ex);
+        }
+        catch (RuntimeException ex) {
+            this.replies.cancel(correlationId);
+            throw ex;
+        }
+        Message<?> reply = this.replies.await(correlationId, this.replyTimeout, request,
+                this.requestQueue.queueName());
+        return getMessageBuilderFactory().withPayload(reply.getPayload())
+            .copyHeaders(reply.getHeaders())
+            .removeHeaders(IntegrationMessageHeaderAccessor.CORRELATION_ID, PosixMqEmbeddedHeaders.REPLY_TO);
+    }
+
+    @Override
+    public String toString() {
+        String name = getComponentName();
+        return "PosixMqOutboundGateway[" + (name != null ? name + ", " : "") + this.requestQueue.queueName() + " -> "
+                + this.replies.replyQueueName() + "]";
+    }
+}
