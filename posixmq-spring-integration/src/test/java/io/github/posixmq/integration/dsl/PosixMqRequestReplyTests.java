@@ -72,6 +72,11 @@ class PosixMqRequestReplyTests {
                 .get());
             context.refresh();
 
+            // a reply no caller waits for: logged at WARN and discarded, never handed to a caller
+            replies.send(headers.encode("stray".getBytes(StandardCharsets.UTF_8), MessageBuilder.withPayload("")
+                .setHeader(IntegrationMessageHeaderAccessor.CORRELATION_ID, "nobody")
+                .build()
+                .getHeaders()), 0);
             MessagingTemplate template = new MessagingTemplate();
             MessageChannel questions = context.getBean("questions", MessageChannel.class);
             ExecutorService callers = Executors.newFixedThreadPool(8);
