@@ -9,6 +9,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.ConfigurationPropertiesSource;
 import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.util.unit.DataSize;
 import org.springframework.util.unit.DataUnit;
@@ -81,32 +82,41 @@ public final class PosixMqProperties {
         }
     }
 
-    /** One queue: how to open or create it, and its optional inbound and outbound channel adapters. */
+    /**
+     * One queue: how to open or create it, and its optional inbound and outbound channel adapters. Its metadata (what
+     * each {@code posixmq.queues.<key>.*} property does and its default) is generated into
+     * {@code META-INF/spring/configuration-metadata/} by {@link ConfigurationPropertiesSource}, as Spring Boot's
+     * {@code spring-configuration-metadata.json} does not descend into map values.
+     */
+    @ConfigurationPropertiesSource
     public static final class Queue {
 
-        /** Queue name, such as "/orders". Defaults to "/" followed by the key. A missing leading "/" is added. */
+        /** Queue name, such as "/orders"; a missing leading "/" is added. Default: "/" followed by the key. */
         private @Nullable String name;
 
-        /** Whether to create the queue when it does not exist; when false, a missing queue fails start-up. */
+        /**
+         * Whether to create the queue when it does not exist; when false, a missing queue fails start-up. Default:
+         * true.
+         */
         private boolean create = true;
 
         /**
-         * Capacity in messages of a created queue, up to /proc/sys/fs/mqueue/msg_max. Defaults to the system's
-         * msg_default.
+         * Capacity in messages of a created queue, up to /proc/sys/fs/mqueue/msg_max. Default: the system's
+         * /proc/sys/fs/mqueue/msg_default. An existing queue keeps its own.
          */
         private @Nullable Long capacity;
 
         /**
-         * Largest message of a created queue, up to /proc/sys/fs/mqueue/msgsize_max. Defaults to the system's
-         * msgsize_default. Plain numbers are bytes.
+         * Largest message of a created queue, up to /proc/sys/fs/mqueue/msgsize_max; plain numbers are bytes. Default:
+         * the system's /proc/sys/fs/mqueue/msgsize_default. An existing queue keeps its own.
          */
         @DataSizeUnit(DataUnit.BYTES)
         private @Nullable DataSize maxMessageSize;
 
-        /** Permission bits of a created queue, as an octal string (the umask applies). */
+        /** Permission bits of a created queue, as an octal string (the umask applies). Default: "0600", owner only. */
         private String mode = "0600";
 
-        /** Whether to remove the queue name (mq_unlink) when the application shuts down. */
+        /** Whether to remove the queue name (mq_unlink) when the application shuts down. Default: false. */
         private boolean removeOnShutdown;
 
         /** Message-driven channel adapter: queue to channel. */
@@ -189,30 +199,34 @@ public final class PosixMqProperties {
     /** Settings of the message-driven inbound channel adapter (queue to channel). */
     public static final class Inbound {
 
-        /** Whether to receive from the queue. Defaults to true when a channel is set. */
+        /** Whether to receive from the queue. Default: true when a channel is set, else false. */
         private @Nullable Boolean enabled;
 
         /**
-         * Channel the received messages are sent to; created as a DirectChannel when no bean has that name. Defaults
-         * to {@code <key>.inbound} when the adapter is enabled without a channel.
+         * Channel the received messages are sent to; created as a DirectChannel when no bean has that name. Default:
+         * the key followed by ".inbound" when the adapter is enabled without a channel.
          */
         private @Nullable String channel;
 
-        /** Threads receiving from the queue. */
+        /** Threads receiving from the queue. Default: 1. */
         private int concurrency = 1;
 
-        /** Payload of the messages sent to the channel: "bytes" (byte[]) or "string" (decoded with the charset). */
+        /**
+         * Payload of the messages sent to the channel: "bytes" (byte[]) or "string" (decoded with the charset).
+         * Default: "bytes".
+         */
         private String payloadType = "bytes";
 
-        /** Charset of string payloads; bytes that are not valid in it are an error, never replaced. */
+        /** Charset of string payloads; bytes that are not valid in it are an error, never replaced. Default: UTF-8. */
         private Charset charset = StandardCharsets.UTF_8;
 
-        /** Channel that receives an ErrorMessage when the flow fails; defaults to the global "errorChannel". */
+        /** Channel that receives an ErrorMessage when the flow fails. Default: the global "errorChannel". */
         private @Nullable String errorChannel;
 
         /**
          * Queue that receives the original bytes and priority of a message whose flow failed: the key of a queue
-         * under posixmq.queues, or the name of an existing queue.
+         * under posixmq.queues, or the name of an existing queue. Default: none (such a message is logged at ERROR
+         * with its bytes).
          */
         private @Nullable String deadLetterQueue;
 
@@ -290,22 +304,28 @@ public final class PosixMqProperties {
     /** Settings of the outbound channel adapter (channel to queue). */
     public static final class Outbound {
 
-        /** Whether to send the messages of the channel to the queue. Defaults to true when a channel is set. */
+        /** Whether to send the messages of the channel to the queue. Default: true when a channel is set, else false. */
         private @Nullable Boolean enabled;
 
         /**
-         * Channel the adapter subscribes to; created as a DirectChannel when no bean has that name. Defaults to
-         * {@code <key>.outbound} when the adapter is enabled without a channel.
+         * Channel the adapter subscribes to; created as a DirectChannel when no bean has that name. Default: the
+         * key followed by ".outbound" when the adapter is enabled without a channel.
          */
         private @Nullable String channel;
 
-        /** Priority of sent messages that have no posixmq_priority header and no priority expression. */
+        /**
+         * Priority of sent messages that have no posixmq_priority header and no priority expression (0 to 32767,
+         * higher first). Default: 0.
+         */
         private int priority;
 
-        /** SpEL expression evaluated against the message for its priority, used when there is no posixmq_priority header. */
+        /**
+         * SpEL expression evaluated against the message for its priority, used when there is no posixmq_priority
+         * header. Default: none (the priority property).
+         */
         private @Nullable String priorityExpression;
 
-        /** How long a send waits for room in a full queue before it fails. */
+        /** How long a send waits for room in a full queue before it fails. Default: 5 seconds. */
         private Duration sendTimeout = Duration.ofSeconds(5);
 
         /** Whether the adapter is enabled, or null for "when a channel is set". */

@@ -148,6 +148,11 @@ public final class PosixMqTemplate implements AutoCloseable {
         }
     }
 
+    /** Sends {@code payload} encoded with the charset (UTF-8 unless set) with priority 0. */
+    public void send(String destination, String payload) {
+        send(destination, payload, 0);
+    }
+
     /** Sends {@code payload} encoded with the charset (UTF-8 unless set) with {@code priority}. */
     public void send(String destination, String payload, int priority) {
         Assert.notNull(payload, "payload must not be null");

@@ -84,6 +84,16 @@ class PosixMqTemplateTests {
     }
 
     @Test
+    void sendsTextWithoutAPriorityAsPriorityZero() {
+        this.template.send(this.key, "plain");
+        this.template.send(this.key, "first", 1);
+        assertThat(this.template.receive(this.key, WAIT))
+            .contains(new Message(1, "first".getBytes(StandardCharsets.UTF_8)));
+        assertThat(this.template.receive(this.key, WAIT))
+            .contains(new Message(0, "plain".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void receiveWaitsForAMessageAndReturnsEmptyAfterTheTimeout() throws Exception {
         assertThat(this.template.receive(this.key, Duration.ofMillis(50))).isEmpty();
         assertThat(this.template.receive(this.key, Duration.ZERO)).isEmpty();

@@ -77,6 +77,26 @@ class PosixMqBinderTests {
     }
 
     @Test
+    void aQueueBoundTwiceIsOpenedOnceAndOtherSettingsAreNamed(CapturedOutput output) throws Exception {
+        String in = this.app.destination("in");
+        String shared = this.app.destination("shared");
+        ConfigurableApplicationContext context = this.app.run(Functions.class,
+                "spring.cloud.function.definition=uppercase;flaky",
+                "spring.cloud.stream.bindings.uppercase-in-0.destination=" + in,
+                "spring.cloud.stream.bindings.uppercase-out-0.destination=" + shared,
+                "spring.cloud.stream.bindings.flaky-in-0.destination=" + shared,
+                "spring.cloud.stream.posixmq.bindings.uppercase-out-0.producer.capacity=4",
+                "spring.cloud.stream.posixmq.bindings.flaky-in-0.consumer.capacity=6");
+        StreamApp.send(in, "passes", 0);
+        assertThat(context.getBean(Functions.class).handled.poll(10, TimeUnit.SECONDS)).isEqualTo("PASSES");
+        try (PosixMq mq = OpenOptions.readOnly().existing().open(shared)) {
+            assertThat(mq.capacity()).isIn(4L, 6L); // whichever binding started first
+        }
+        assertThat(output.getAll()).containsOnlyOnce("POSIX message queue /" + shared + " is already open with the "
+                + "settings of spring.cloud.stream.posixmq.bindings.");
+    }
+
+    @Test
     void convertsJsonToThePojoArgumentAndKeepsThePriority() {
         String in = this.app.destination("in");
         String out = this.app.destination("out");
@@ -217,6 +237,19 @@ class PosixMqBinderTests {
             .hasStackTraceContaining("Invalid spring.cloud.stream.posixmq.bindings.uppercase-in-0.consumer.create "
                     + "'false': queue /" + in + " does not exist and create is false");
         assertThat(Files.exists(Path.of("/dev/mqueue", in))).isFalse();
+    }
+
+    @Test
+    void aDeadLetterQueueSmallerThanTheQueueFailsTheBinding() {
+        String in = this.app.destination("in");
+        String dlq = this.app.destination("dlq");
+        OpenOptions.readWrite().createNew().capacity(2).maxMessageSize(64).open(dlq).close();
+        assertThatThrownBy(() -> this.app.run(Functions.class, "spring.cloud.function.definition=flaky",
+                "spring.cloud.stream.binding-retry-interval=0",
+                "spring.cloud.stream.bindings.flaky-in-0.destination=" + in,
+                "spring.cloud.stream.posixmq.bindings.flaky-in-0.consumer.dead-letter-queue=" + dlq))
+            .hasStackTraceContaining("Invalid spring.cloud.stream.posixmq.bindings.flaky-in-0.consumer.dead-letter-queue"
+                    + " '" + dlq + "': its max message size 64 is smaller than the 256 bytes of /" + in);
     }
 
     /** The functions the tests bind. */

@@ -1,12 +1,23 @@
 package io.github.posixmq.stream.binder.properties;
 
+import org.springframework.boot.context.properties.ConfigurationPropertiesSource;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.cloud.stream.binder.BinderSpecificPropertiesProvider;
 
-/** The posixmq settings of one binding: its consumer and producer parts. */
+/**
+ * The posixmq settings of one binding: its consumer and producer parts. Its metadata (what each
+ * {@code spring.cloud.stream.posixmq.bindings.<name>.*} property does and its default) is generated into
+ * {@code META-INF/spring/configuration-metadata/} by {@link ConfigurationPropertiesSource}.
+ */
+@ConfigurationPropertiesSource
 public final class PosixMqBindingProperties implements BinderSpecificPropertiesProvider {
 
+    /** The consumer settings of the binding. */
+    @NestedConfigurationProperty
     private PosixMqConsumerProperties consumer = new PosixMqConsumerProperties();
 
+    /** The producer settings of the binding. */
+    @NestedConfigurationProperty
     private PosixMqProducerProperties producer = new PosixMqProducerProperties();
 
     @Override

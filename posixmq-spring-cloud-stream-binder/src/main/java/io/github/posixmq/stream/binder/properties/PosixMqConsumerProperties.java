@@ -7,7 +7,7 @@ public final class PosixMqConsumerProperties extends PosixMqQueueProperties {
 
     /**
      * Queue that receives the original bytes and priority of a message whose handling failed after every attempt,
-     * created with this binding's queue settings. Without one, such a message is logged at ERROR with its bytes.
+     * created with this binding's queue settings. Default: none, such a message is logged at ERROR with its bytes.
      */
     private @Nullable String deadLetterQueue;
 

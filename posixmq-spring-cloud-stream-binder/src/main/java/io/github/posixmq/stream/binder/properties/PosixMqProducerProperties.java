@@ -5,10 +5,10 @@ import java.time.Duration;
 /** The posixmq settings of a producer binding ({@code spring.cloud.stream.posixmq.bindings.<name>.producer.*}). */
 public final class PosixMqProducerProperties extends PosixMqQueueProperties {
 
-    /** Priority of messages without a posixmq_priority header (0 to 32767, higher first). */
+    /** Priority of messages without a posixmq_priority or priority header (0 to 32767, higher first). Default: 0. */
     private int priority;
 
-    /** How long a send waits for room in a full queue before it fails. */
+    /** How long a send waits for room in a full queue before it fails. Default: 5 seconds. */
     private Duration sendTimeout = Duration.ofSeconds(5);
 
     /** The default priority. */

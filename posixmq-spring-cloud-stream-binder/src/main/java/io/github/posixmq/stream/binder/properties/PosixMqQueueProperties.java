@@ -13,20 +13,29 @@ import org.springframework.util.unit.DataUnit;
  */
 public abstract class PosixMqQueueProperties {
 
-    /** Whether to create the queue when it does not exist; when false, a missing queue fails the binding. */
+    /**
+     * Whether to create the queue when it does not exist; when false, a missing queue fails the binding. Default:
+     * true.
+     */
     private boolean create = true;
 
-    /** Capacity in messages of a created queue, up to /proc/sys/fs/mqueue/msg_max; default: the system's. */
+    /**
+     * Capacity in messages of a created queue, up to /proc/sys/fs/mqueue/msg_max. Default: the system's
+     * msg_default.
+     */
     private @Nullable Long capacity;
 
-    /** Largest message of a created queue, up to /proc/sys/fs/mqueue/msgsize_max; default: the system's. */
+    /**
+     * Largest message of a created queue, up to /proc/sys/fs/mqueue/msgsize_max; plain numbers are bytes. Default: the
+     * system's msgsize_default.
+     */
     @DataSizeUnit(DataUnit.BYTES)
     private @Nullable DataSize maxMessageSize;
 
-    /** Permission bits of a created queue, as an octal string (the umask applies). */
+    /** Permission bits of a created queue, as an octal string (the umask applies). Default: "0600", owner only. */
     private String mode = "0600";
 
-    /** Whether to remove the queue names (mq_unlink) when the binder shuts down. */
+    /** Whether to remove the queue names (mq_unlink) when the binder shuts down. Default: false. */
     private boolean removeOnShutdown;
 
     /** Whether to create the queue when it does not exist. */

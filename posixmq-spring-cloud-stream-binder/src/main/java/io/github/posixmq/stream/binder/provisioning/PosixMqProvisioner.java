@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -118,6 +119,15 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
                 throw new ProvisioningException("Invalid " + PosixMqExtendedBindingProperties.BINDINGS + "." + key
                         + ".dead-letter-queue '" + deadLetter + "': a queue cannot be its own dead-letter queue");
             }
+            long size = queue.queues().info(queue.key()).maxMessageSize();
+            long deadLetterSize = deadLetterQueue.queues().info(deadLetterQueue.key()).maxMessageSize();
+            if (deadLetterSize < size) {
+                throw new ProvisioningException("Invalid " + PosixMqExtendedBindingProperties.BINDINGS + "." + key
+                        + ".dead-letter-queue '" + deadLetter + "': its max message size " + deadLetterSize
+                        + " is smaller than the " + size + " bytes of " + queue.name() + ", so a large failed message "
+                        + "could not be kept. Remove " + deadLetterQueue.name() + " so that it is created with this "
+                        + "binding's settings, or name another queue.");
+            }
         }
         return new PosixMqConsumerDestination(queue, deadLetterQueue);
     }
@@ -158,6 +168,7 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
         String queueName = normalize(name, key);
         ProvisionedQueue existing = this.queues.get(queueName);
         if (existing != null) {
+            warnIfOtherSettings(existing, key, settings);
             return existing;
         }
         PosixMqProperties properties = new PosixMqProperties();
@@ -174,6 +185,22 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
         this.queues.put(queueName, queue);
         this.listeners.forEach((listener) -> listener.accept(queue));
         return queue;
+    }
+
+    /** A queue is opened once: settings of a later binding that differ are named, not silently dropped. */
+    private static void warnIfOtherSettings(ProvisionedQueue existing, String key, PosixMqQueueProperties settings) {
+        PosixMqProperties.Queue first = existing.queues().info(existing.key()).properties();
+        PosixMqProperties.Queue other = settings.toQueue(existing.name());
+        if (first.isCreate() != other.isCreate() || !Objects.equals(first.getCapacity(), other.getCapacity())
+                || !Objects.equals(first.getMaxMessageSize(), other.getMaxMessageSize())
+                || !first.getMode().equals(other.getMode())
+                || first.isRemoveOnShutdown() != other.isRemoveOnShutdown()) {
+            logger.warn("POSIX message queue " + existing.name() + " is already open with the settings of "
+                    + PosixMqExtendedBindingProperties.BINDINGS + "." + existing.key() + "; the different settings of "
+                    + PosixMqExtendedBindingProperties.BINDINGS + "." + key + " (capacity " + other.getCapacity()
+                    + ", max-message-size " + other.getMaxMessageSize() + ", mode " + other.getMode() + ", create "
+                    + other.isCreate() + ", remove-on-shutdown " + other.isRemoveOnShutdown() + ") are not applied");
+        }
     }
 
     /** The queues provisioned so far, by name, in the order they were provisioned. */
