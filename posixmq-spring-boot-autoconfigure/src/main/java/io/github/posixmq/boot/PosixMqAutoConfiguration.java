@@ -11,12 +11,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.core.env.Environment;
 import org.springframework.messaging.converter.MessageConverter;
 
 /**
- * Auto-configuration of the queues declared under {@code posixmq.queues}: the {@link PosixMqQueues} registry and a
- * {@link PosixMqTemplate}. Backs off, with one log line, where POSIX message queues are not available.
+ * Auto-configuration of the queues declared under {@code posixmq.queues}: the {@link PosixMqQueues} registry, its
+ * {@link PosixMqRecovery} and a {@link PosixMqTemplate}. Backs off, with one log line, where POSIX message queues are not available.
  */
 @AutoConfiguration
 @ConditionalOnClass(PosixMq.class)
@@ -27,11 +31,34 @@ public final class PosixMqAutoConfiguration {
     /** Name of an optional {@link MessageConverter} bean used by the auto-configured {@link PosixMqTemplate}. */
     public static final String MESSAGE_CONVERTER_BEAN_NAME = "posixMqMessageConverter";
 
-    /** The registry of configured queues, opened at start-up and closed at shutdown. */
+    /**
+     * The registry of configured queues, opened at start-up and closed at shutdown. A property under
+     * {@code posixmq.queues.<key>} that no setting has fails start-up.
+     */
     @Bean
     @ConditionalOnMissingBean
-    public PosixMqQueues posixMqQueues(PosixMqProperties properties) {
-        return new PosixMqQueues(properties);
+    public PosixMqQueues posixMqQueues(PosixMqProperties properties, Environment environment) {
+        PosixMqUnknownProperties.check(environment);
+        PosixMqQueues queues = new PosixMqQueues(properties);
+        queues.removeCreatedUnlessStarted();
+        return queues;
+    }
+
+    /** Tells the auto-configured registry that the application started, so a failed start removes its queues. */
+    @Bean
+    static ApplicationListener<ContextRefreshedEvent> posixMqStartedListener(ApplicationContext context) {
+        return (event) -> {
+            if (event.getApplicationContext() == context) {
+                context.getBeanProvider(PosixMqQueues.class).ifAvailable(PosixMqQueues::started);
+            }
+        };
+    }
+
+    /** Recovery of queues whose name is removed while the application runs; a lifecycle bean. */
+    @Bean
+    @ConditionalOnMissingBean
+    public PosixMqRecovery posixMqRecovery(PosixMqQueues queues) {
+        return new PosixMqRecovery(queues);
     }
 
     /**
@@ -45,7 +72,7 @@ public final class PosixMqAutoConfiguration {
             ObjectProvider<PosixMqOperationListener> listeners) {
         PosixMqTemplate template = new PosixMqTemplate(queues);
         messageConverter.ifAvailable(template::setMessageConverter);
-        template.setOperationListener(CompositePosixMqOperationListener.of(listeners.orderedStream().toList()));
+        template.setOperationListener(CompositePosixMqOperationListener.of(listeners));
         return template;
     }
 }

@@ -1,7 +1,5 @@
 package io.github.posixmq.boot;
 
-import io.github.posixmq.integration.CompositePosixMqOperationListener;
-import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import io.github.posixmq.integration.outbound.PosixMqMessageHandler;
 import org.jspecify.annotations.Nullable;
@@ -17,13 +15,16 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.config.ConsumerEndpointFactoryBean;
-import org.springframework.messaging.converter.MessageConverter;
-import org.springframework.util.Assert;
 
 /**
  * Registers the bean definitions of the channel adapters configured under {@code posixmq.queues}, once every
- * configuration class is parsed (so user beans of the same names win). The adapters themselves are built from the
- * {@link PosixMqQueues} bean when they are created.
+ * configuration class is parsed (so user beans of the same names win). The definitions are plain: the adapters are
+ * made by the {@link PosixMqChannelAdapterFactory} bean from a key, and the outbound endpoints are
+ * {@link ConsumerEndpointFactoryBean}s, so Spring AOT can generate code for them.
+ *
+ * <p>Which adapters and channels exist is read from the environment here, when bean definitions are made (at build
+ * time under Spring AOT, as for any {@code @ConditionalOnProperty}); their settings are bound once, into the
+ * {@code PosixMqProperties} bean, and read from {@link PosixMqQueues} when the adapters are created.
  */
 final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPostProcessor, BeanFactoryAware {
 
@@ -42,17 +43,23 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
 
     @Override
     public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) throws BeansException {
-        PosixMqProperties properties = Binder.get(this.environment)
-            .bind("posixmq", PosixMqProperties.class)
-            .orElseGet(PosixMqProperties::new);
-        properties.getQueues().forEach((key, queue) -> {
-            if (PosixMqPropertiesValidator.inboundEnabled(queue)) {
-                registerInbound(registry, key, PosixMqPropertiesValidator.inboundChannel(key, queue));
+        PosixMqSettings settings;
+        try {
+            settings = PosixMqSettings.of(Binder.get(this.environment)
+                .bind("posixmq", PosixMqProperties.class)
+                .orElseGet(PosixMqProperties::new));
+        }
+        catch (PosixMqConfigurationException ex) {
+            return; // the registry fails start-up with this exception, where the failure analyzer explains it
+        }
+        for (PosixMqQueueSettings queue : settings.queues().values()) {
+            if (queue.inbound().enabled()) {
+                registerInbound(registry, queue.key(), queue.inbound().channel());
             }
-            if (PosixMqPropertiesValidator.outboundEnabled(queue)) {
-                registerOutbound(registry, key, PosixMqPropertiesValidator.outboundChannel(key, queue));
+            if (queue.outbound().enabled()) {
+                registerOutbound(registry, queue.key(), queue.outbound().channel());
             }
-        });
+        }
     }
 
     private void registerInbound(BeanDefinitionRegistry registry, String key, String channel) {
@@ -61,9 +68,7 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
             return;
         }
         registerChannelIfMissing(registry, channel);
-        RootBeanDefinition definition = new RootBeanDefinition(PosixMqMessageProducer.class,
-                () -> createInbound(key, channel));
-        registry.registerBeanDefinition(name, definition);
+        registry.registerBeanDefinition(name, fromFactory(PosixMqMessageProducer.class, "inboundAdapter", key));
     }
 
     private void registerOutbound(BeanDefinitionRegistry registry, String key, String channel) {
@@ -73,12 +78,20 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
             return;
         }
         registerChannelIfMissing(registry, channel);
-        registry.registerBeanDefinition(handlerName,
-                new RootBeanDefinition(PosixMqMessageHandler.class, () -> createOutbound(key)));
+        registry.registerBeanDefinition(handlerName, fromFactory(PosixMqMessageHandler.class, "outboundHandler", key));
         registry.registerBeanDefinition(name, BeanDefinitionBuilder.genericBeanDefinition(ConsumerEndpointFactoryBean.class)
             .addPropertyReference("handler", handlerName)
             .addPropertyValue("inputChannelName", channel)
             .getBeanDefinition());
+    }
+
+    /** A definition of a bean made by {@code PosixMqChannelAdapterFactory.<method>(key)}. */
+    private static RootBeanDefinition fromFactory(Class<?> type, String method, String key) {
+        RootBeanDefinition definition = new RootBeanDefinition(type);
+        definition.setFactoryBeanName(PosixMqIntegrationAutoConfiguration.ADAPTER_FACTORY_BEAN_NAME);
+        definition.setFactoryMethodName(method);
+        definition.getConstructorArgumentValues().addIndexedArgumentValue(0, key);
+        return definition;
     }
 
     private void registerChannelIfMissing(BeanDefinitionRegistry registry, String channel) {
@@ -89,58 +102,5 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
 
     private boolean inUse(BeanDefinitionRegistry registry, String name) {
         return registry.isBeanNameInUse(name) || (this.beanFactory != null && this.beanFactory.containsBean(name));
-    }
-
-    private BeanFactory beanFactory() {
-        BeanFactory beanFactory = this.beanFactory;
-        Assert.state(beanFactory != null, "no BeanFactory");
-        return beanFactory;
-    }
-
-    private PosixMqOperationListener listener() {
-        return CompositePosixMqOperationListener.ofBeans(beanFactory());
-    }
-
-    private PosixMqMessageProducer createInbound(String key, String channel) {
-        PosixMqQueues queues = beanFactory().getBean(PosixMqQueues.class);
-        PosixMqProperties.Inbound inbound = queues.info(key).properties().getInbound();
-        PosixMqMessageProducer producer = new PosixMqMessageProducer(queues.resolve(key));
-        producer.setOutputChannelName(channel);
-        producer.setConcurrency(inbound.getConcurrency());
-        if (PosixMqPropertiesValidator.stringPayload(key, inbound)) {
-            producer.setCharset(inbound.getCharset());
-        }
-        if (inbound.getErrorChannel() != null) {
-            producer.setErrorChannelName(inbound.getErrorChannel());
-        }
-        String deadLetter = inbound.getDeadLetterQueue();
-        if (deadLetter != null) {
-            producer.setDeadLetterQueue(queues.resolve(queues.findKey(deadLetter).orElseThrow(() ->
-                    new PosixMqConfigurationException(PosixMqPropertiesValidator.prefix(key)
-                            + ".inbound.dead-letter-queue", deadLetter, "no queue with that key or name is configured",
-                            "Declare the dead-letter queue under posixmq.queues and name its key here.", null))));
-        }
-        producer.setOperationListener(listener());
-        return producer;
-    }
-
-    private MessageConverter messageConverter() {
-        String name = PosixMqAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME;
-        return beanFactory().containsBean(name) ? beanFactory().getBean(name, MessageConverter.class)
-                : PosixMqTemplate.defaultMessageConverter();
-    }
-
-    private PosixMqMessageHandler createOutbound(String key) {
-        PosixMqQueues queues = beanFactory().getBean(PosixMqQueues.class);
-        PosixMqProperties.Outbound outbound = queues.info(key).properties().getOutbound();
-        PosixMqMessageHandler handler = new PosixMqMessageHandler(queues.resolve(key));
-        handler.setPriority(outbound.getPriority());
-        if (outbound.getPriorityExpression() != null) {
-            handler.setPriorityExpressionString(outbound.getPriorityExpression());
-        }
-        handler.setSendTimeout(outbound.getSendTimeout());
-        handler.setMessageConverter(messageConverter());
-        handler.setOperationListener(listener());
-        return handler;
     }
 }

@@ -1,13 +1,18 @@
 package io.github.posixmq.boot;
 
 import io.github.posixmq.PosixMq;
+import io.github.posixmq.integration.CompositePosixMqOperationListener;
+import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
+import org.springframework.messaging.converter.MessageConverter;
 
 /**
  * Auto-configuration of the Spring Integration channel adapters declared under {@code posixmq.queues.<key>.inbound}
@@ -27,10 +32,27 @@ import org.springframework.core.env.Environment;
 @Conditional(OnPosixMqSupportedCondition.class)
 public final class PosixMqIntegrationAutoConfiguration {
 
+    /** The name of the {@link PosixMqChannelAdapterFactory} bean the adapters' definitions refer to. */
+    public static final String ADAPTER_FACTORY_BEAN_NAME = "posixMqChannelAdapterFactory";
+
     /** Registers the channel adapters (and missing channels) configured under {@code posixmq.queues}. */
     @Bean
     static PosixMqChannelAdapterRegistrar posixMqChannelAdapterRegistrar(Environment environment) {
         return new PosixMqChannelAdapterRegistrar(environment);
+    }
+
+    /**
+     * Makes the adapters from the registry's settings. Uses the {@link MessageConverter} bean named
+     * {@value PosixMqAutoConfiguration#MESSAGE_CONVERTER_BEAN_NAME} if there is one, and tells every
+     * {@link PosixMqOperationListener} bean of the adapters' operations.
+     */
+    @Bean(ADAPTER_FACTORY_BEAN_NAME)
+    static PosixMqChannelAdapterFactory posixMqChannelAdapterFactory(PosixMqQueues queues,
+            @Qualifier(PosixMqAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME) ObjectProvider<MessageConverter> converter,
+            ObjectProvider<PosixMqOperationListener> listeners) {
+        return new PosixMqChannelAdapterFactory(queues,
+                CompositePosixMqOperationListener.of(listeners),
+                converter.getIfAvailable(PosixMqTemplate::defaultMessageConverter));
     }
 
     /** The bean name of the inbound channel adapter of {@code posixmq.queues.<key>}. */

@@ -116,8 +116,17 @@ public final class PosixMqProperties {
         /** Permission bits of a created queue, as an octal string (the umask applies). Default: "0600", owner only. */
         private String mode = "0600";
 
-        /** Whether to remove the queue name (mq_unlink) when the application shuts down. Default: false. */
+        /**
+         * Whether to remove the queue name (mq_unlink) when the application shuts down; only a queue this application
+         * created (same device and inode) is removed. Default: false.
+         */
         private boolean removeOnShutdown;
+
+        /**
+         * Whether to adopt an existing queue owned by another user or granting permissions beyond "mode" (a queue
+         * deliberately shared between users). When false, such a queue fails start-up and recovery refuses it.
+         */
+        private boolean shared;
 
         /** Message-driven channel adapter: queue to channel. */
         private final Inbound inbound = new Inbound();
@@ -185,6 +194,16 @@ public final class PosixMqProperties {
             this.removeOnShutdown = removeOnShutdown;
         }
 
+        /** Whether an existing queue of another user, or with a wider mode, is adopted. */
+        public boolean isShared() {
+            return this.shared;
+        }
+
+        /** Sets whether an existing queue of another user, or with a wider mode, is adopted. */
+        public void setShared(boolean shared) {
+            this.shared = shared;
+        }
+
         /** The inbound channel adapter settings. */
         public Inbound getInbound() {
             return this.inbound;
@@ -229,6 +248,12 @@ public final class PosixMqProperties {
          * with its bytes).
          */
         private @Nullable String deadLetterQueue;
+
+        /** How long a dead-letter send waits for room in a full dead-letter queue; then the message is dropped loudly. */
+        private Duration deadLetterSendTimeout = Duration.ofSeconds(5);
+
+        /** Retries before dead-lettering. */
+        private final Retry retry = new Retry();
 
         /** Whether the adapter is enabled, or null for "when a channel is set". */
         public @Nullable Boolean getEnabled() {
@@ -298,6 +323,77 @@ public final class PosixMqProperties {
         /** Sets the dead-letter queue (key or queue name). */
         public void setDeadLetterQueue(@Nullable String deadLetterQueue) {
             this.deadLetterQueue = deadLetterQueue;
+        }
+
+        /** How long a dead-letter send waits for room in a full dead-letter queue before the message is dropped. */
+        public Duration getDeadLetterSendTimeout() {
+            return this.deadLetterSendTimeout;
+        }
+
+        /** Sets how long a dead-letter send waits for room. */
+        public void setDeadLetterSendTimeout(Duration deadLetterSendTimeout) {
+            this.deadLetterSendTimeout = deadLetterSendTimeout;
+        }
+
+        /** Retries of a message whose flow failed, before it is dead-lettered (or dropped loudly). */
+        public Retry getRetry() {
+            return this.retry;
+        }
+    }
+
+    /** Retries with back-off of a message whose flow failed, before it is dead-lettered (or dropped loudly). */
+    public static final class Retry {
+
+        /** How often the flow is tried for a message (1 = no retry). */
+        private int attempts = 3;
+
+        /** Wait before the second attempt. */
+        private Duration initialInterval = Duration.ofMillis(100);
+
+        /** Factor by which the wait grows after each attempt. */
+        private double multiplier = 2;
+
+        /** Longest wait between attempts. */
+        private Duration maxInterval = Duration.ofSeconds(2);
+
+        /** How often the flow is tried for a message. */
+        public int getAttempts() {
+            return this.attempts;
+        }
+
+        /** Sets how often the flow is tried for a message. */
+        public void setAttempts(int attempts) {
+            this.attempts = attempts;
+        }
+
+        /** Wait before the second attempt. */
+        public Duration getInitialInterval() {
+            return this.initialInterval;
+        }
+
+        /** Sets the wait before the second attempt. */
+        public void setInitialInterval(Duration initialInterval) {
+            this.initialInterval = initialInterval;
+        }
+
+        /** Factor by which the wait grows. */
+        public double getMultiplier() {
+            return this.multiplier;
+        }
+
+        /** Sets the factor by which the wait grows. */
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        /** Longest wait between attempts. */
+        public Duration getMaxInterval() {
+            return this.maxInterval;
+        }
+
+        /** Sets the longest wait between attempts. */
+        public void setMaxInterval(Duration maxInterval) {
+            this.maxInterval = maxInterval;
         }
     }
 

@@ -16,49 +16,54 @@ import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
-/** Checks {@link PosixMqProperties} before any queue is opened; every problem names its property and the fix. */
+/**
+ * Checks {@link PosixMqProperties} before any queue is opened and resolves them into {@link PosixMqSettings}; every
+ * problem names its property and the fix.
+ */
 final class PosixMqPropertiesValidator {
 
-    static final String BYTES = "bytes";
+    private static final String BYTES = "bytes";
 
-    static final String STRING = "string";
+    private static final String STRING = "string";
 
-    private static final Pattern OCTAL_MODE = Pattern.compile("0?[0-7]{1,3}");
+    private static final Pattern OCTAL_MODE = Pattern.compile("0[0-7]{1,3}");
 
-    private PosixMqPropertiesValidator() {
-    }
+    private static final Pattern DECIMAL = Pattern.compile("[1-9][0-9]{0,8}");
+
+    /** The longest duration that fits a {@code long} of nanoseconds, about 292 years. */
+    private static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
 
     /** The property prefix of the queues of {@link PosixMqProperties}. */
     static final String ROOT = "posixmq.queues";
 
-    static Map<String, PosixMqQueues.QueueInfo> validate(PosixMqProperties properties) {
-        return validate(properties, ROOT);
+    private PosixMqPropertiesValidator() {
     }
 
     /** Validates the queues of {@code properties}, naming each property as {@code <root>.<key>.<property>}. */
-    static Map<String, PosixMqQueues.QueueInfo> validate(PosixMqProperties properties, String root) {
-        Map<String, PosixMqQueues.QueueInfo> infos = new LinkedHashMap<>();
+    static PosixMqSettings validate(PosixMqProperties properties, String root) {
         Map<String, String> keysByName = new LinkedHashMap<>();
+        Map<String, String> names = new LinkedHashMap<>();
         properties.getQueues().forEach((key, queue) -> {
-            PosixMqQueues.QueueInfo info = resolve(root, key, queue);
-            String other = keysByName.putIfAbsent(info.name(), key);
+            String name = name(root, key, queue);
+            String other = keysByName.putIfAbsent(name, key);
             if (other != null) {
-                throw new PosixMqConfigurationException(prefix(root, key) + ".name", info.name(), prefix(root, other)
-                        + " already uses queue " + info.name(), "Give each entry under " + root + " its own queue "
+                throw new PosixMqConfigurationException(prefix(root, key) + ".name", name, prefix(root, other)
+                        + " already uses queue " + name, "Give each entry under " + root + " its own queue "
                         + "name, or use one entry for both adapters.", null);
             }
-            infos.put(key, info);
+            names.put(key, name);
         });
-        properties.getQueues().forEach((key, queue) -> {
-            validateInbound(root, key, queue.getInbound(), infos);
-            validateOutbound(prefix(root, key), queue.getOutbound());
-        });
-        validateRecovery(properties.getRecovery());
-        return infos;
+        Map<String, PosixMqQueueSettings> queues = new LinkedHashMap<>();
+        properties.getQueues()
+            .forEach((key, queue) -> queues.put(key, resolve(root, key, names.get(key), queue, names)));
+        PosixMqProperties.Recovery recovery = properties.getRecovery();
+        validateRecovery(recovery);
+        return new PosixMqSettings(root, queues, recovery.isEnabled(), recovery.getCheckInterval());
     }
 
     private static void validateRecovery(PosixMqProperties.Recovery recovery) {
         Duration interval = recovery.getCheckInterval();
+        checkLength("posixmq.recovery.check-interval", interval);
         if (recovery.isEnabled() && (interval == null || interval.isZero() || interval.isNegative())) {
             throw new PosixMqConfigurationException("posixmq.recovery.check-interval", interval, "the check interval "
                     + "must be positive", "Set posixmq.recovery.check-interval to how often the queues are checked "
@@ -66,78 +71,58 @@ final class PosixMqPropertiesValidator {
         }
     }
 
-    static String prefix(String key) {
-        return prefix(ROOT, key);
+    /** A duration must fit a {@code long} of nanoseconds (about 292 years): the waits are measured in them. */
+    static void checkLength(String property, @Nullable Duration duration) {
+        if (duration != null && duration.compareTo(MAX_DURATION) > 0) {
+            throw new PosixMqConfigurationException(property, duration, "the duration is longer than about 292 years "
+                    + "(" + MAX_DURATION.toDays() + "d), the most a wait can be measured in nanoseconds",
+                    "Set " + property + " to a shorter duration, such as 1s or 5m.", null);
+        }
     }
 
+    /** The property prefix of the queue configured under {@code key} below {@code root}. */
     static String prefix(String root, String key) {
         return root + "." + key;
     }
 
-    static String queueName(String key, PosixMqProperties.Queue queue) {
-        return queue.getName() != null ? queue.getName() : "/" + key;
-    }
-
-    static boolean inboundEnabled(PosixMqProperties.Queue queue) {
-        PosixMqProperties.Inbound inbound = queue.getInbound();
-        return inbound.getEnabled() != null ? inbound.getEnabled() : inbound.getChannel() != null;
-    }
-
-    static boolean outboundEnabled(PosixMqProperties.Queue queue) {
-        PosixMqProperties.Outbound outbound = queue.getOutbound();
-        return outbound.getEnabled() != null ? outbound.getEnabled() : outbound.getChannel() != null;
-    }
-
-    static String inboundChannel(String key, PosixMqProperties.Queue queue) {
-        String channel = queue.getInbound().getChannel();
-        return StringUtils.hasText(channel) ? channel : key + ".inbound";
-    }
-
-    static String outboundChannel(String key, PosixMqProperties.Queue queue) {
-        String channel = queue.getOutbound().getChannel();
-        return StringUtils.hasText(channel) ? channel : key + ".outbound";
-    }
-
-    /** Whether the inbound payload is a String; throws for anything but "bytes" and "string". */
-    static boolean stringPayload(String key, PosixMqProperties.Inbound inbound) {
-        return stringPayloadAt(prefix(key), inbound);
-    }
-
-    private static boolean stringPayloadAt(String prefix, PosixMqProperties.Inbound inbound) {
-        String type = inbound.getPayloadType().trim().toLowerCase(Locale.ROOT);
-        if (!type.equals(BYTES) && !type.equals(STRING)) {
-            throw new PosixMqConfigurationException(prefix + ".inbound.payload-type", inbound.getPayloadType(),
-                    "unknown payload type", "Set " + prefix + ".inbound.payload-type to 'bytes' (byte[] "
-                            + "payloads) or 'string' (decoded with " + prefix + ".inbound.charset).", null);
-        }
-        return type.equals(STRING);
-    }
-
-    private static int parseMode(String prefix, @Nullable String mode) {
-        if (mode == null || !OCTAL_MODE.matcher(mode.trim()).matches()) {
-            throw new PosixMqConfigurationException(prefix + ".mode", mode, "not an octal permission mode",
-                    "Set " + prefix + ".mode to octal permission bits between 0000 and 0777, such as '0600' "
-                            + "(owner only) or '0660' (owner and group); quote it in YAML.", null);
-        }
-        return Integer.parseInt(mode.trim(), 8);
-    }
-
-    private static PosixMqQueues.QueueInfo resolve(String root, String key, PosixMqProperties.Queue queue) {
+    private static String name(String root, String key, PosixMqProperties.Queue queue) {
         if (!StringUtils.hasText(key)) {
             throw new PosixMqConfigurationException(root, key, "a queue key is empty",
                     "Give every entry under " + root + " a non-empty key.", null);
         }
         String prefix = prefix(root, key);
-        String configured = queueName(key, queue);
-        String name;
+        String configured = queue.getName() != null ? queue.getName() : "/" + key;
         try {
-            name = QueueNames.normalize(configured);
+            return QueueNames.normalize(configured);
         }
         catch (IllegalArgumentException ex) {
             throw new PosixMqConfigurationException(prefix + ".name", configured, String.valueOf(ex.getMessage()),
                     "Set " + prefix + ".name to a single-component name of 1 to " + QueueNames.NAME_MAX
                             + " bytes such as /orders (no further '/', not '.' or '..').", ex);
         }
+    }
+
+    private static int parseMode(String prefix, @Nullable String mode) {
+        String trimmed = mode != null ? mode.trim() : null;
+        if (trimmed != null && OCTAL_MODE.matcher(trimmed).matches()) {
+            return Integer.parseInt(trimmed, 8);
+        }
+        if (trimmed != null && DECIMAL.matcher(trimmed).matches()) {
+            int number = Integer.parseInt(trimmed);
+            String hint = number <= 0777 ? " (YAML reads an unquoted 0" + Integer.toOctalString(number) + " as the "
+                    + "number " + number + ")" : "";
+            throw new PosixMqConfigurationException(prefix + ".mode", mode, "a mode is an octal string with a leading "
+                    + "zero, not a number" + hint, "Quote it in YAML, such as mode: \"0600\" (owner only) or mode: "
+                            + "\"0660\" (owner and group).", null);
+        }
+        throw new PosixMqConfigurationException(prefix + ".mode", mode, "not an octal permission mode",
+                "Set " + prefix + ".mode to octal permission bits between 0000 and 0777, with the leading zero, "
+                        + "such as '0600' (owner only) or '0660' (owner and group); quote it in YAML.", null);
+    }
+
+    private static PosixMqQueueSettings resolve(String root, String key, String name, PosixMqProperties.Queue queue,
+            Map<String, String> names) {
+        String prefix = prefix(root, key);
         long capacity = 0;
         if (queue.getCapacity() != null) {
             capacity = queue.getCapacity();
@@ -161,12 +146,13 @@ final class PosixMqPropertiesValidator {
             }
         }
         int mode = parseMode(prefix, queue.getMode());
-        return new PosixMqQueues.QueueInfo(key, name, queue.isCreate(), mode, capacity, maxMessageSize,
-                queue.isRemoveOnShutdown(), queue);
+        return new PosixMqQueueSettings(key, prefix, name, queue.isCreate(), mode, capacity, maxMessageSize,
+                queue.isRemoveOnShutdown(), queue.isShared(), inbound(root, key, queue.getInbound(), names),
+                outbound(prefix, key, queue.getOutbound()));
     }
 
-    private static void validateInbound(String root, String key, PosixMqProperties.Inbound inbound,
-            Map<String, PosixMqQueues.QueueInfo> infos) {
+    private static PosixMqQueueSettings.Inbound inbound(String root, String key, PosixMqProperties.Inbound inbound,
+            Map<String, String> names) {
         String queuePrefix = prefix(root, key);
         String prefix = queuePrefix + ".inbound";
         if (inbound.getConcurrency() < 1) {
@@ -174,35 +160,81 @@ final class PosixMqPropertiesValidator {
                     "at least one thread must receive", "Set " + prefix + ".concurrency to 1 or more, or set "
                             + prefix + ".enabled=false to not receive.", null);
         }
-        stringPayloadAt(queuePrefix, inbound);
+        String type = inbound.getPayloadType().trim().toLowerCase(Locale.ROOT);
+        if (!type.equals(BYTES) && !type.equals(STRING)) {
+            throw new PosixMqConfigurationException(prefix + ".payload-type", inbound.getPayloadType(),
+                    "unknown payload type", "Set " + prefix + ".payload-type to 'bytes' (byte[] "
+                            + "payloads) or 'string' (decoded with " + prefix + ".charset).", null);
+        }
+        String deadLetterKey = null;
         String deadLetter = inbound.getDeadLetterQueue();
         if (deadLetter != null) {
-            String target = findKey(deadLetter, infos);
-            if (target == null) {
+            deadLetterKey = findKey(deadLetter, names);
+            if (deadLetterKey == null) {
                 throw new PosixMqConfigurationException(prefix + ".dead-letter-queue", deadLetter, "no queue with that "
                         + "key or name is configured", "Declare the dead-letter queue under " + root + " (for "
                                 + "example " + queuePrefix + "-dlq.capacity=10) and name its key here.", null);
             }
-            if (target.equals(key)) {
+            if (deadLetterKey.equals(key)) {
                 throw new PosixMqConfigurationException(prefix + ".dead-letter-queue", deadLetter, "a queue cannot be "
                         + "its own dead-letter queue", "Name another queue configured under " + root + ".", null);
             }
         }
+        boolean enabled = inbound.getEnabled() != null ? inbound.getEnabled() : inbound.getChannel() != null;
+        String channel = StringUtils.hasText(inbound.getChannel()) ? inbound.getChannel() : key + ".inbound";
+        Duration deadLetterTimeout = inbound.getDeadLetterSendTimeout();
+        checkLength(prefix + ".dead-letter-send-timeout", deadLetterTimeout);
+        if (deadLetterTimeout == null || deadLetterTimeout.isNegative()) {
+            throw new PosixMqConfigurationException(prefix + ".dead-letter-send-timeout", deadLetterTimeout,
+                    "the timeout must be zero or positive", "Set " + prefix + ".dead-letter-send-timeout to how long "
+                            + "a dead-letter send may wait for room, such as 5s.", null);
+        }
+        return new PosixMqQueueSettings.Inbound(enabled, channel, inbound.getConcurrency(),
+                type.equals(STRING) ? inbound.getCharset() : null, inbound.getErrorChannel(), deadLetterKey,
+                deadLetterTimeout, retry(prefix + ".retry", inbound.getRetry()));
     }
 
-    static @Nullable String findKey(String keyOrName, Map<String, PosixMqQueues.QueueInfo> infos) {
-        if (infos.containsKey(keyOrName)) {
+    private static PosixMqQueueSettings.Retry retry(String prefix, PosixMqProperties.Retry retry) {
+        if (retry.getAttempts() < 1) {
+            throw new PosixMqConfigurationException(prefix + ".attempts", retry.getAttempts(), "at least one attempt "
+                    + "is made", "Set " + prefix + ".attempts to 1 (no retry) or more.", null);
+        }
+        Duration initial = retry.getInitialInterval();
+        Duration max = retry.getMaxInterval();
+        checkLength(prefix + ".initial-interval", initial);
+        checkLength(prefix + ".max-interval", max);
+        if (initial == null || initial.isNegative()) {
+            throw new PosixMqConfigurationException(prefix + ".initial-interval", initial, "the interval must be zero "
+                    + "or positive", "Set " + prefix + ".initial-interval to the wait before the second attempt, such "
+                            + "as 100ms.", null);
+        }
+        if (max == null || max.compareTo(initial) < 0) {
+            throw new PosixMqConfigurationException(prefix + ".max-interval", max, "it is shorter than "
+                    + prefix + ".initial-interval (" + initial + ")", "Set " + prefix + ".max-interval to at least "
+                            + "the initial interval.", null);
+        }
+        if (!(retry.getMultiplier() >= 1)) {
+            throw new PosixMqConfigurationException(prefix + ".multiplier", retry.getMultiplier(), "the wait must not "
+                    + "shrink", "Set " + prefix + ".multiplier to 1 (a constant wait) or more, such as 2.", null);
+        }
+        return new PosixMqQueueSettings.Retry(retry.getAttempts(), initial, retry.getMultiplier(), max);
+    }
+
+    /** The key whose key or queue name (in {@code names}, by key) is {@code keyOrName}, or null. */
+    static @Nullable String findKey(String keyOrName, Map<String, String> names) {
+        if (names.containsKey(keyOrName)) {
             return keyOrName;
         }
         if (!QueueNames.isValid(keyOrName)) {
             return null;
         }
         String name = QueueNames.normalize(keyOrName);
-        return infos.values().stream().filter(info -> info.name().equals(name)).map(PosixMqQueues.QueueInfo::key)
+        return names.entrySet().stream().filter((entry) -> entry.getValue().equals(name)).map(Map.Entry::getKey)
             .findFirst().orElse(null);
     }
 
-    private static void validateOutbound(String queuePrefix, PosixMqProperties.Outbound outbound) {
+    private static PosixMqQueueSettings.Outbound outbound(String queuePrefix, String key,
+            PosixMqProperties.Outbound outbound) {
         String prefix = queuePrefix + ".outbound";
         if (outbound.getPriority() < 0 || outbound.getPriority() >= PosixMq.MQ_PRIO_MAX) {
             throw new PosixMqConfigurationException(prefix + ".priority", outbound.getPriority(), "priorities are 0 to "
@@ -222,10 +254,14 @@ final class PosixMqPropertiesValidator {
             }
         }
         Duration timeout = outbound.getSendTimeout();
+        checkLength(prefix + ".send-timeout", timeout);
         if (timeout == null || timeout.isNegative()) {
             throw new PosixMqConfigurationException(prefix + ".send-timeout", timeout, "the send timeout must be zero "
                     + "or positive", "Set " + prefix + ".send-timeout to how long a send may wait for room, such as "
                             + "5s (0 = fail at once when the queue is full).", null);
         }
+        boolean enabled = outbound.getEnabled() != null ? outbound.getEnabled() : outbound.getChannel() != null;
+        String channel = StringUtils.hasText(outbound.getChannel()) ? outbound.getChannel() : key + ".outbound";
+        return new PosixMqQueueSettings.Outbound(enabled, channel, outbound.getPriority(), expression, timeout);
     }
 }

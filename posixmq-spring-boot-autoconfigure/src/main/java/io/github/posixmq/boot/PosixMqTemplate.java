@@ -12,13 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.github.posixmq.Message;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
-import io.github.posixmq.PosixMqSelector;
 import io.github.posixmq.QueueNames;
 import io.github.posixmq.QueueWouldBlockException;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
+import io.github.posixmq.integration.outbound.PosixMqOutboundMessageMapper;
 
-import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.ByteArrayMessageConverter;
 import org.springframework.messaging.converter.CompositeMessageConverter;
 import org.springframework.messaging.converter.JacksonJsonMessageConverter;
@@ -133,19 +132,10 @@ public final class PosixMqTemplate implements AutoCloseable {
     public void send(String destination, byte[] payload, int priority) {
         Assert.notNull(payload, "payload must not be null");
         PosixMqQueueSupplier queue = reference(destination, true);
-        long start = System.nanoTime();
-        try {
-            if (!queue.send(payload, priority, this.sendTimeout)) {
-                throw new QueueWouldBlockException("cannot send to queue " + queue.queueName() + ": it stayed full ("
-                        + queue.get().capacity() + " messages) for the send timeout of " + this.sendTimeout
-                        + "; is anything receiving from it?", 0, queue.queueName());
-            }
-            this.listener.onSend(queue.queueName(), System.nanoTime() - start, null);
-        }
-        catch (RuntimeException ex) {
-            this.listener.onSend(queue.queueName(), System.nanoTime() - start, ex);
-            throw ex;
-        }
+        this.listener.timedSend(queue.queueName(), () -> {
+            queue.sendOrThrow(payload, priority, this.sendTimeout);
+            return null;
+        });
     }
 
     /** Sends {@code payload} encoded with the charset (UTF-8 unless set) with priority 0. */
@@ -166,29 +156,11 @@ public final class PosixMqTemplate implements AutoCloseable {
 
     /** Converts {@code payload} with the message converter and sends it with {@code priority}. */
     public void convertAndSend(String destination, Object payload, int priority) {
-        send(destination, toBytes(payload), priority);
-    }
-
-    private byte[] toBytes(Object payload) {
         Assert.notNull(payload, "payload must not be null");
-        if (payload instanceof byte[] bytes) {
-            return bytes;
-        }
-        if (payload instanceof String text) {
-            return text.getBytes(this.charset);
-        }
-        org.springframework.messaging.Message<?> converted = this.messageConverter.toMessage(payload,
-                new MessageHeaders(null));
-        Object body = converted != null ? converted.getPayload() : null;
-        if (body instanceof byte[] bytes) {
-            return bytes;
-        }
-        if (body instanceof String text) {
-            return text.getBytes(this.charset);
-        }
-        throw new MessageConversionException("cannot send a " + payload.getClass().getName() + " to a POSIX message "
-                + "queue: the message converter " + this.messageConverter + " did not turn it into byte[] or String; "
-                + "set a converter that does (such as JacksonJsonMessageConverter)");
+        PosixMqOutboundMessageMapper mapper = new PosixMqOutboundMessageMapper(reference(destination, true).queueName());
+        mapper.setCharset(this.charset);
+        mapper.setMessageConverter(this.messageConverter);
+        send(destination, mapper.toBytes(MessageBuilder.withPayload(payload).build()), priority);
     }
 
     // ---------------------------------------------------------------- receiving
@@ -203,23 +175,11 @@ public final class PosixMqTemplate implements AutoCloseable {
             return message;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (PosixMqSelector selector = PosixMqSelector.open()) {
-            PosixMqSelector.Key key = queue.execute((mq) -> selector.register(mq, PosixMqSelector.READABLE, null));
-            long left;
-            while ((left = deadline - System.nanoTime()) > 0) {
-                selector.select(Duration.ofNanos(left));
-                if (queue.get() != key.queue()) {
-                    // recovery switched to a recreated queue (closing the old one woke the select): wait on the new one
-                    key.cancel();
-                    key = queue.execute((mq) -> selector.register(mq, PosixMqSelector.READABLE, null));
-                }
-                message = tryReceive(queue);
-                if (message.isPresent()) {
-                    return message;
-                }
-            }
-        }
-        return Optional.empty();
+        // waits on the queue descriptor itself (ppoll, woken by close): no selector per call; when recovery switches
+        // to a recreated queue, the wait on the closed old descriptor ends and the supplier retries on the new one
+        return this.listener.timedReceive(queue.queueName(),
+                () -> queue.execute((mq) -> mq.receive(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))),
+                Optional::isPresent);
     }
 
     /** Receives the next message and decodes it with the charset, waiting at most {@code timeout}. */
@@ -249,18 +209,8 @@ public final class PosixMqTemplate implements AutoCloseable {
     }
 
     private Optional<Message> tryReceive(PosixMqQueueSupplier queue) {
-        long start = System.nanoTime();
-        try {
-            Optional<Message> message = queue.execute(PosixMq::tryReceive);
-            if (message.isPresent()) {
-                this.listener.onReceive(queue.queueName(), System.nanoTime() - start, null);
-            }
-            return message;
-        }
-        catch (RuntimeException ex) {
-            this.listener.onReceive(queue.queueName(), System.nanoTime() - start, ex);
-            throw ex;
-        }
+        return this.listener.timedReceive(queue.queueName(), () -> queue.execute(PosixMq::tryReceive),
+                Optional::isPresent);
     }
 
     // ---------------------------------------------------------------- destinations
@@ -281,16 +231,23 @@ public final class PosixMqTemplate implements AutoCloseable {
             return this.queues.resolve(key.get());
         }
         String name = QueueNames.normalize(destination);
-        return PosixMqQueueSupplier.of(this.openedByName.computeIfAbsent((forSending ? "w:" : "r:") + name,
-                ignored -> (forSending ? OpenOptions.writeOnly() : OpenOptions.readOnly()).open(name)));
+        synchronized (this.openedByName) {
+            // under the lock that close() takes: no descriptor is opened after close()
+            Assert.state(!this.closed, "PosixMqTemplate is closed");
+            return PosixMqQueueSupplier.of(this.openedByName.computeIfAbsent((forSending ? "w:" : "r:") + name,
+                    ignored -> (forSending ? OpenOptions.writeOnly() : OpenOptions.readOnly()).open(name)));
+        }
     }
 
-    /** Closes the queues this template opened by name (not the registry's). */
+    /** Closes the queues this template opened by name (not the registry's); none is opened afterwards. */
     @Override
     public void close() {
-        this.closed = true;
-        List<PosixMq> opened = new ArrayList<>(this.openedByName.values());
-        this.openedByName.clear();
+        List<PosixMq> opened;
+        synchronized (this.openedByName) {
+            this.closed = true;
+            opened = new ArrayList<>(this.openedByName.values());
+            this.openedByName.clear();
+        }
         opened.forEach(PosixMq::close);
     }
 

@@ -12,10 +12,13 @@ final class RegistryQueueSupplier implements PosixMqQueueSupplier {
 
     private final String name;
 
-    RegistryQueueSupplier(PosixMqQueues queues, String key) {
+    private final String prefix;
+
+    RegistryQueueSupplier(PosixMqQueues queues, PosixMqQueueSettings queue) {
         this.queues = queues;
-        this.key = key;
-        this.name = queues.queueName(key);
+        this.key = queue.key();
+        this.name = queue.name();
+        this.prefix = queue.prefix();
     }
 
     @Override
@@ -30,6 +33,6 @@ final class RegistryQueueSupplier implements PosixMqQueueSupplier {
 
     @Override
     public String toString() {
-        return "PosixMqQueueSupplier[" + this.name + ", posixmq.queues." + this.key + "]";
+        return "PosixMqQueueSupplier[" + this.name + ", " + this.prefix + "]";
     }
 }

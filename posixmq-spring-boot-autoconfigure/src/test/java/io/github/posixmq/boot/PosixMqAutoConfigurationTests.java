@@ -69,7 +69,7 @@ class PosixMqAutoConfigurationTests {
             Attributes attributes = mq.attributes();
             assertThat(attributes.capacity()).isEqualTo(7);
             assertThat(attributes.maxMessageSize()).isEqualTo(1024);
-            PosixMqQueues.QueueInfo info = registry.info(key);
+            PosixMqQueueSettings info = registry.info(key);
             assertThat(info.capacity()).isEqualTo(7);
             assertThat(info.maxMessageSize()).isEqualTo(1024);
             assertThat(info.create()).isTrue();
@@ -167,8 +167,8 @@ class PosixMqAutoConfigurationTests {
         OpenOptions.readWrite().create().capacity(3).maxMessageSize(100).open(name).close();
         this.runner.withPropertyValues(TestQueues.properties("q", "name=" + name, "capacity=5", "max-message-size=200"))
             .run(context -> assertThat(context.getBean(PosixMqQueues.class).get("q").capacity()).isEqualTo(3));
-        assertThat(output).contains("Queue " + name + " (posixmq.queues.q) already existed with capacity 3 and max "
-                + "message size 100, not the configured 5 and 200");
+        assertThat(output).contains("Queue " + name + " (posixmq.queues.q) already existed with capacity 3, max "
+                + "message size 100 and mode 0600, not the configured 5, 200 and 0600");
     }
 
     @Test

@@ -209,6 +209,7 @@ class PosixMqRecoveryTests {
             .withPropertyValues("posixmq.recovery.check-interval=1h")
             .run((context) -> {
                 PosixMqQueues registry = context.getBean(PosixMqQueues.class);
+                PosixMqRecovery recovery = context.getBean(PosixMqRecovery.class);
                 PosixMqTemplate template = context.getBean(PosixMqTemplate.class);
                 template.setSendTimeout(WAIT);
                 template.send(full, "a", 1);
@@ -223,20 +224,20 @@ class PosixMqRecoveryTests {
                     receiver.set(Thread.currentThread());
                     return template.receiveString(idle, WAIT);
                 }, this.executor);
-                await().atMost(WAIT).until(() -> isIn(sender.get(), "waitFor") && isIn(receiver.get(), "select"));
+                await().atMost(WAIT).until(() -> isIn(sender.get(), "waitFor") && isIn(receiver.get(), "waitFor"));
 
                 PosixMq.unlink("/" + full);
                 PosixMq.unlink("/" + idle);
                 // the probe sees it before the next check does
                 Health down = health(context, full);
                 assertThat(down.getStatus()).isEqualTo(Status.DOWN);
-                assertThat((String) down.getDetails().get("error")).contains("queue /" + full + " does not exist any "
-                        + "more: it was removed (mq_unlink) while this application held it open; no other process can "
+                assertThat((String) down.getDetails().get("error")).contains("queue /" + full + " was removed "
+                        + "(mq_unlink) while this application held it open: no other process can "
                         + "reach the removed queue this application uses; the next recovery check (every 3600s) "
                         + "recreates it and switches to it");
                 assertThat(gauge(context, full).value()).isNaN();
 
-                registry.check();
+                recovery.check();
                 assertThat(output.getOut()).contains("(posixmq.queues." + full + ") was removed (mq_unlink)")
                     .contains(back(full, "recreated it"))
                     .contains(back(idle, "recreated it"));
@@ -247,7 +248,7 @@ class PosixMqRecoveryTests {
                 List<String> arrived = new ArrayList<>();
                 try (PosixMq byName = OpenOptions.readOnly().existing().open("/" + full)) {
                     await().atMost(WAIT).until(() -> {
-                        registry.check();
+                        recovery.check();
                         byName.tryReceive().map(PosixMqRecoveryTests::describe).ifPresent(arrived::add);
                         return arrived.size() == 3;
                     });
@@ -261,7 +262,7 @@ class PosixMqRecoveryTests {
 
                 assertThat(health(context, full).getStatus()).isEqualTo(Status.UP);
                 assertThat(gauge(context, full).value()).isZero();
-                registry.check();
+                recovery.check();
                 assertThat(count(output.getOut(), "(posixmq.queues." + full + ") was removed")).isOne();
             });
     }
@@ -273,10 +274,11 @@ class PosixMqRecoveryTests {
             .withPropertyValues("posixmq.recovery.enabled=false")
             .run((context) -> {
                 PosixMqQueues registry = context.getBean(PosixMqQueues.class);
+                PosixMqRecovery recovery = context.getBean(PosixMqRecovery.class);
                 assertThat(registry.isRecoveryEnabled()).isFalse();
                 PosixMq held = registry.get(key);
                 PosixMq.unlink("/" + key);
-                registry.check();
+                recovery.check();
                 assertThat(registry.get(key)).isSameAs(held);
                 assertThat(held.isClosed()).isFalse();
                 assertThat(registry.detachedReason(key)).isEmpty();

@@ -69,12 +69,12 @@ class PosixMqSpringBootTest {
 
     @Test
     void yamlSettingsAreApplied() {
-        PosixMqQueues.QueueInfo orders = this.queues.info("orders");
+        PosixMqQueueSettings orders = this.queues.info("orders");
         assertThat(orders.capacity()).isEqualTo(10);
         assertThat(orders.maxMessageSize()).isEqualTo(1024);
         assertThat(orders.removeOnShutdown()).isTrue();
-        assertThat(orders.properties().getInbound().getConcurrency()).isEqualTo(2);
-        assertThat(this.queues.info("shipping").properties().getOutbound().getSendTimeout())
+        assertThat(orders.inbound().concurrency()).isEqualTo(2);
+        assertThat(this.queues.info("shipping").outbound().sendTimeout())
             .isEqualTo(Duration.ofSeconds(2));
     }
 

@@ -145,7 +145,7 @@ class PosixMqTemplateTests {
         this.template.send(this.key, "1", 0);
         this.template.send(this.key, "2", 0);
         assertThatThrownBy(() -> this.template.send(this.key, "3", 0)).isInstanceOf(QueueWouldBlockException.class)
-            .hasMessage("cannot send to queue /" + this.key + ": it stayed full (2 messages) for the send timeout of "
+            .hasMessage("queue /" + this.key + " stayed full (2 messages) for the send timeout of "
                     + "PT0.1S; is anything receiving from it?");
         this.template.setSendTimeout(Duration.ZERO);
         assertThatThrownBy(() -> this.template.send(this.key, "4", 0)).isInstanceOf(QueueWouldBlockException.class);
@@ -178,7 +178,7 @@ class PosixMqTemplateTests {
         this.template.setMessageConverter(new StringMessageConverter());
         assertThatThrownBy(() -> this.template.convertAndSend(this.key, new Order(1, "x")))
             .isInstanceOf(MessageConversionException.class)
-            .hasMessageContaining("cannot send a " + Order.class.getName() + " to a POSIX message queue");
+            .hasMessageContaining("cannot send a " + Order.class.getName() + " payload to queue /" + this.key);
         this.template.send(this.key, "{}", 0);
         assertThatThrownBy(() -> this.template.receiveAndConvert(this.key, Order.class, WAIT))
             .isInstanceOf(MessageConversionException.class)

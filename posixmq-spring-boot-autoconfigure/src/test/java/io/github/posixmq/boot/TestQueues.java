@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
+import io.github.posixmq.QueueNotFoundException;
 
 /** Unique queue names and keys per run (pid + counter); {@link #close()} removes every queue it named. */
 public final class TestQueues implements AutoCloseable {
@@ -43,6 +45,16 @@ public final class TestQueues implements AutoCloseable {
                 properties, 0, 3);
         System.arraycopy(properties(key, settings), 0, properties, 3, settings.length);
         return properties;
+    }
+
+    /** Whether a queue named {@code name} exists (opened read-only and closed at once). */
+    public static boolean exists(String name) {
+        try (PosixMq mq = OpenOptions.readOnly().existing().open(name)) {
+            return true;
+        }
+        catch (QueueNotFoundException ex) {
+            return false;
+        }
     }
 
     /** Removes every queue named by this object. */

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 
 /** Calls several {@link PosixMqOperationListener}s in order; one that throws does not stop the others. */
 public final class CompositePosixMqOperationListener implements PosixMqOperationListener {
@@ -37,9 +38,14 @@ public final class CompositePosixMqOperationListener implements PosixMqOperation
      */
     public static PosixMqOperationListener ofBeans(@Nullable BeanFactory beanFactory) {
         if (beanFactory instanceof ListableBeanFactory listable) {
-            return of(listable.getBeanProvider(PosixMqOperationListener.class).orderedStream().toList());
+            return of(listable.getBeanProvider(PosixMqOperationListener.class));
         }
         return PosixMqOperationListener.NOOP;
+    }
+
+    /** The listener beans {@code beans} provides, in order, as one listener. */
+    public static PosixMqOperationListener of(ObjectProvider<? extends PosixMqOperationListener> beans) {
+        return of(beans.orderedStream().toList());
     }
 
     @Override
@@ -62,6 +68,18 @@ public final class CompositePosixMqOperationListener implements PosixMqOperation
             }
             catch (RuntimeException ex) {
                 logger.warn("PosixMqOperationListener " + listener + " failed in onReceive", ex);
+            }
+        }
+    }
+
+    @Override
+    public void onDrop(String queueName, int priority, int size) {
+        for (PosixMqOperationListener listener : this.listeners) {
+            try {
+                listener.onDrop(queueName, priority, size);
+            }
+            catch (RuntimeException ex) {
+                logger.warn("PosixMqOperationListener " + listener + " failed in onDrop", ex);
             }
         }
     }

@@ -1,5 +1,9 @@
 package io.github.posixmq.integration;
 
+import java.util.function.ObjLongConsumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,5 +35,53 @@ public interface PosixMqOperationListener {
      * @param failure why it failed, or null
      */
     default void onReceive(String queueName, long durationNanos, @Nullable Throwable failure) {
+    }
+
+    /**
+     * A received message was dropped: its flow failed on every attempt and it could not be kept (no dead-letter
+     * queue, or the dead-letter send failed or timed out). It was logged at ERROR with its bytes.
+     *
+     * @param queueName the queue it was received from, such as {@code /orders}
+     * @param priority its priority
+     * @param size its size in bytes
+     */
+    default void onDrop(String queueName, int priority, int size) {
+    }
+
+    /**
+     * Runs {@code send} and tells {@link #onSend} how long it took and what it threw, if anything.
+     *
+     * @return what {@code send} returned
+     */
+    default <T extends @Nullable Object> T timedSend(String queueName, Supplier<T> send) {
+        return timed(send, (result) -> true, (failure, nanos) -> onSend(queueName, nanos, failure));
+    }
+
+    /**
+     * Runs {@code receive} and tells {@link #onReceive} how long it took when it failed or when its result is a
+     * message in hand ({@code received} is true for it); a receive that found nothing is not reported.
+     *
+     * @return what {@code receive} returned
+     */
+    default <T extends @Nullable Object> T timedReceive(String queueName, Supplier<T> receive,
+            Predicate<? super T> received) {
+        return timed(receive, received, (failure, nanos) -> onReceive(queueName, nanos, failure));
+    }
+
+    private static <T extends @Nullable Object> T timed(Supplier<T> operation, Predicate<? super T> reported,
+            ObjLongConsumer<@Nullable Throwable> outcome) {
+        long start = System.nanoTime();
+        T result;
+        try {
+            result = operation.get();
+        }
+        catch (RuntimeException ex) {
+            outcome.accept(ex, System.nanoTime() - start);
+            throw ex;
+        }
+        if (reported.test(result)) {
+            outcome.accept(null, System.nanoTime() - start);
+        }
+        return result;
     }
 }

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueClosedException;
+import io.github.posixmq.QueueWouldBlockException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -64,6 +65,18 @@ public interface PosixMqQueueSupplier extends Supplier<PosixMq> {
         }
         Instant deadline = Instant.now().plus(timeout);
         return execute((queue) -> queue.sendUntil(message, priority, deadline));
+    }
+
+    /**
+     * Sends like {@link #send(byte[], int, Duration)}; a queue that stayed full for the whole {@code timeout} is a
+     * {@link QueueWouldBlockException} that names the queue, its capacity and the timeout.
+     */
+    default void sendOrThrow(byte[] message, int priority, Duration timeout) {
+        if (!send(message, priority, timeout)) {
+            throw new QueueWouldBlockException("queue " + queueName() + " stayed full (" + get().capacity()
+                    + " messages) for the send timeout of " + timeout + "; is anything receiving from it?", 0,
+                    queueName());
+        }
     }
 
     /** A supplier of {@code queue} itself, which stays owned by the caller. */

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.github.posixmq.Attributes;
 import io.github.posixmq.SystemLimits;
+import io.github.posixmq.boot.PosixMqQueueProbe;
 import io.github.posixmq.boot.PosixMqQueues;
 import org.jspecify.annotations.Nullable;
 

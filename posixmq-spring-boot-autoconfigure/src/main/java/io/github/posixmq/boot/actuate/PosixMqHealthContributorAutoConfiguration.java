@@ -2,10 +2,14 @@ package io.github.posixmq.boot.actuate;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import io.github.posixmq.boot.PosixMqAutoConfiguration;
+import io.github.posixmq.boot.PosixMqIntegrationAutoConfiguration;
 import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -16,6 +20,7 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration of the {@code posixmq} health contributor: one {@link PosixMqQueueHealthIndicator} per configured
@@ -28,17 +33,31 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(PosixMqHealthProperties.class)
 public final class PosixMqHealthContributorAutoConfiguration {
 
+    private static final String SI_PRODUCER = "org.springframework.integration.endpoint.MessageProducerSupport";
+
     PosixMqHealthContributorAutoConfiguration() {
     }
 
     /** The {@code posixmq} contributor: one entry per queue, named by its key. */
     @Bean
     @ConditionalOnMissingBean(name = { "posixmqHealthIndicator", "posixmqHealthContributor" })
-    HealthContributor posixmqHealthContributor(PosixMqQueues queues, PosixMqHealthProperties properties) {
+    HealthContributor posixmqHealthContributor(PosixMqQueues queues, PosixMqHealthProperties properties,
+            ListableBeanFactory beans) {
         Map<String, HealthContributor> indicators = new LinkedHashMap<>();
         for (String key : queues.keys()) {
-            indicators.put(key, new PosixMqQueueHealthIndicator(queues, key, properties.getFullThreshold()));
+            indicators.put(key, new PosixMqQueueHealthIndicator(queues, key, properties.getFullThreshold(),
+                    blockedOnDeadLetterQueue(beans, key)));
         }
         return CompositeHealthContributor.fromMap(indicators);
+    }
+
+    /** Whether the auto-configured inbound adapter of {@code key} waits now for room in its full dead-letter queue. */
+    private static BooleanSupplier blockedOnDeadLetterQueue(ListableBeanFactory beans, String key) {
+        if (!ClassUtils.isPresent(SI_PRODUCER, PosixMqHealthContributorAutoConfiguration.class.getClassLoader())) {
+            return () -> false;
+        }
+        String name = PosixMqIntegrationAutoConfiguration.inboundAdapterBeanName(key);
+        return () -> beans.containsBean(name) && beans.getBean(name) instanceof PosixMqMessageProducer producer
+                && producer.isBlockedOnDeadLetterQueue();
     }
 }

@@ -1,6 +1,9 @@
 package io.github.posixmq.boot.actuate;
 
+import java.util.function.BooleanSupplier;
+
 import io.github.posixmq.Attributes;
+import io.github.posixmq.boot.PosixMqQueueProbe;
 import io.github.posixmq.boot.PosixMqQueues;
 import org.jspecify.annotations.Nullable;
 
@@ -9,10 +12,12 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.util.Assert;
 
 /**
- * Health of one configured queue: UP when the queue can be opened by its name and its attributes read (details
- * {@code queue}, {@code currentMessages}, {@code capacity}, {@code maxMessageSize}); DOWN with the error when it cannot
- * (removed with {@code mq_unlink}, permissions, closed ...); OUT_OF_SERVICE when a full threshold is set and the queue
- * holds at least that fraction of its capacity.
+ * Health of one configured queue: UP when the descriptor the registry holds still carries the configured name and its
+ * attributes can be read (details {@code queue}, {@code currentMessages}, {@code capacity}, {@code maxMessageSize});
+ * DOWN with the error when not (removed with {@code mq_unlink}, detached, refused by the ownership check, closed ...);
+ * OUT_OF_SERVICE when a full threshold is set and the queue holds at least that fraction of its capacity, or while
+ * the queue's inbound adapter waits for room in its full dead-letter queue. A check opens no descriptor (closing one
+ * would drop this process's {@code mq_notify} registration on the queue).
  */
 public final class PosixMqQueueHealthIndicator implements HealthIndicator {
 
@@ -22,6 +27,8 @@ public final class PosixMqQueueHealthIndicator implements HealthIndicator {
 
     private final @Nullable Double fullThreshold;
 
+    private final BooleanSupplier blockedOnDeadLetterQueue;
+
     /**
      * Creates the indicator of the queue configured under {@code key}.
      *
@@ -29,6 +36,18 @@ public final class PosixMqQueueHealthIndicator implements HealthIndicator {
      *        OUT_OF_SERVICE, or null to never report it
      */
     public PosixMqQueueHealthIndicator(PosixMqQueues queues, String key, @Nullable Double fullThreshold) {
+        this(queues, key, fullThreshold, () -> false);
+    }
+
+    /**
+     * Like {@link #PosixMqQueueHealthIndicator(PosixMqQueues, String, Double)}; OUT_OF_SERVICE while
+     * {@code blockedOnDeadLetterQueue} is true (the queue's inbound adapter waits for room in its full dead-letter
+     * queue, so it receives nothing meanwhile).
+     */
+    public PosixMqQueueHealthIndicator(PosixMqQueues queues, String key, @Nullable Double fullThreshold,
+            BooleanSupplier blockedOnDeadLetterQueue) {
+        Assert.notNull(blockedOnDeadLetterQueue, "blockedOnDeadLetterQueue must not be null");
+        this.blockedOnDeadLetterQueue = blockedOnDeadLetterQueue;
         Assert.notNull(queues, "queues must not be null");
         Assert.isTrue(queues.contains(key), () -> "no queue is configured under posixmq.queues." + key);
         Assert.isTrue(fullThreshold == null || (fullThreshold > 0 && fullThreshold <= 1),
@@ -48,7 +67,15 @@ public final class PosixMqQueueHealthIndicator implements HealthIndicator {
         catch (RuntimeException ex) {
             return Health.down(ex).withDetail("queue", name).build();
         }
-        Health.Builder builder = isFull(attributes) ? Health.outOfService() : Health.up();
+        boolean blocked = this.blockedOnDeadLetterQueue.getAsBoolean();
+        Health.Builder builder = (blocked || isFull(attributes)) ? Health.outOfService() : Health.up();
+        if (blocked) {
+            String deadLetter = this.queues.info(this.key).inbound().deadLetterQueue();
+            builder.withDetail("blockedOnDeadLetterQueue", "dead-letter queue "
+                    + (deadLetter != null ? this.queues.queueName(deadLetter) : "") + " is full: the inbound adapter "
+                    + "waits for room (at most " + this.queues.prefix(this.key) + ".inbound.dead-letter-send-timeout) "
+                    + "and receives nothing meanwhile");
+        }
         builder.withDetail("queue", name)
             .withDetail("currentMessages", attributes.currentMessages())
             .withDetail("capacity", attributes.capacity())

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.github.posixmq.integration.PosixMqOperationListener;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
@@ -17,6 +18,7 @@ import org.springframework.util.Assert;
  * {@code posixmq_send_seconds_sum}, {@code posixmq_send_seconds_max} ...), tagged {@code queue} (the queue name),
  * {@code result} ({@code success} or {@code failure}) and {@code exception} (the failure's simple class name, or
  * {@code none}). A receive is timed only once a message is in hand: idle waits on an empty queue are not recorded.
+ * Dropped messages are counted by {@value #DROPPED} (tag {@code queue}).
  */
 public final class PosixMqMeterListener implements PosixMqOperationListener {
 
@@ -25,6 +27,9 @@ public final class PosixMqMeterListener implements PosixMqOperationListener {
 
     /** Timer of receives that returned a message or failed. */
     public static final String RECEIVE = "posixmq.receive";
+
+    /** Counter of received messages that were dropped (failed flow, no dead-letter queue or dead-letter send failed). */
+    public static final String DROPPED = "posixmq.messages.dropped";
 
     /** Tag holding {@value #SUCCESS} or {@value #FAILURE}. */
     public static final String RESULT_TAG = "result";
@@ -60,6 +65,17 @@ public final class PosixMqMeterListener implements PosixMqOperationListener {
     public void onReceive(String queueName, long durationNanos, @Nullable Throwable failure) {
         record(RECEIVE, "Receives from the POSIX message queue that returned a message or failed (idle waits excluded)",
                 this.receiveSuccess, queueName, durationNanos, failure);
+    }
+
+    @Override
+    public void onDrop(String queueName, int priority, int size) {
+        Counter.builder(DROPPED)
+            .description("Messages received from the POSIX message queue and dropped after their flow failed (logged at "
+                    + "ERROR with their bytes)")
+            .baseUnit("messages")
+            .tag(PosixMqQueueMetrics.QUEUE_TAG, queueName)
+            .register(this.registry)
+            .increment();
     }
 
     private void record(String name, String description, Map<String, Timer> successes, String queueName,

@@ -3,8 +3,8 @@ package io.github.posixmq.boot.metrics;
 import java.util.function.ToLongFunction;
 
 import io.github.posixmq.Attributes;
+import io.github.posixmq.boot.PosixMqQueueProbe;
 import io.github.posixmq.boot.PosixMqQueues;
-import io.github.posixmq.boot.actuate.PosixMqQueueProbe;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;

@@ -82,7 +82,7 @@ class PosixMqEndpointAutoConfigurationTests {
                     assertThat(removed.currentMessages()).isNull();
                     assertThat(removed.capacity()).isNull();
                     assertThat(removed.error()).startsWith("io.github.posixmq.QueueNotFoundException: queue " + orders
-                            + " does not exist any more");
+                            + " was removed (mq_unlink) while this application held it open");
                 });
     }
 

@@ -83,7 +83,7 @@ class PosixMqHealthContributorAutoConfigurationTests {
             assertThat(removed.getStatus()).isEqualTo(Status.DOWN);
             assertThat(removed.getDetails()).containsEntry("queue", name);
             assertThat((String) removed.getDetails().get("error")).contains("QueueNotFoundException")
-                .contains("queue " + name + " does not exist any more")
+                .contains("queue " + name + " was removed (mq_unlink) while this application held it open")
                 .contains("posixmq.recovery.enabled is false: restart the application");
             // the check never creates the queue
             assertThatExceptionOfType(QueueNotFoundException.class).isThrownBy(() -> PosixMq.open(name).close());

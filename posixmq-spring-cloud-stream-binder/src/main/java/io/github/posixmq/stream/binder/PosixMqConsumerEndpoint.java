@@ -1,5 +1,7 @@
 package io.github.posixmq.stream.binder;
 
+import java.time.Duration;
+
 import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import io.github.posixmq.stream.binder.provisioning.ProvisionedQueue;
@@ -25,6 +27,8 @@ final class PosixMqConsumerEndpoint extends PosixMqMessageProducer {
     PosixMqConsumerEndpoint(ProvisionedQueue queue, @Nullable RetryTemplate retryTemplate) {
         super(queue.queues().resolve(queue.key()));
         this.retryTemplate = retryTemplate;
+        // retries are Spring Cloud Stream's (max-attempts, back-off-*), around each delivery below
+        setRetry(1, Duration.ZERO, 1, Duration.ZERO);
     }
 
     @Override

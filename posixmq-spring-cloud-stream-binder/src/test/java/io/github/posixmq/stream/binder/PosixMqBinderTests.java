@@ -37,6 +37,7 @@ import org.springframework.messaging.support.MessageBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The posixmq binder in a Spring Cloud Stream application, against real kernel queues: provisioning, JSON to POJO
@@ -208,6 +209,30 @@ class PosixMqBinderTests {
             assertThat(functions.handled.poll(10, TimeUnit.SECONDS)).startsWith("m");
         }
         assertThat(functions.threads).hasSize(3).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void anExistingQueueWithAWiderModeFailsTheBindingUnlessShared() {
+        String in = this.app.destination("in");
+        OpenOptions.readWrite().createNew().mode(0666).capacity(2).maxMessageSize(64).open(in).close();
+        int mode;
+        try (PosixMq mq = OpenOptions.readOnly().existing().open(in)) {
+            mode = mq.stat().mode();
+        }
+        assumeThat(mode & 077).as("this process's umask removes the group and other bits").isNotZero();
+        assertThatThrownBy(() -> this.app.run(Functions.class, "spring.cloud.function.definition=uppercase",
+                "spring.cloud.stream.binding-retry-interval=0",
+                "spring.cloud.stream.bindings.uppercase-in-0.destination=" + in,
+                "spring.cloud.stream.bindings.uppercase-out-0.destination=" + this.app.destination("out")))
+            .hasStackTraceContaining("Invalid spring.cloud.stream.posixmq.bindings.uppercase-in-0.consumer.shared "
+                    + "'false': existing queue /" + in + " is owned by uid")
+            .hasStackTraceContaining("grants more than the configured mode 0600");
+        ConfigurableApplicationContext context = this.app.run(Functions.class,
+                "spring.cloud.function.definition=uppercase",
+                "spring.cloud.stream.bindings.uppercase-in-0.destination=" + in,
+                "spring.cloud.stream.bindings.uppercase-out-0.destination=" + this.app.destination("out"),
+                "spring.cloud.stream.posixmq.bindings.uppercase-in-0.consumer.shared=true");
+        context.close();
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.github.posixmq.integration.PosixMqQueueSupplier;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.integration.core.RecoveryCallback;
 import org.springframework.integration.dsl.MessageProducerSpec;
 import org.springframework.util.Assert;
 
@@ -79,9 +80,34 @@ public final class PosixMqMessageProducerSpec
         return this;
     }
 
+    /**
+     * What runs for a message whose flow failed, before the error message is sent (default: the dead-letter queue,
+     * if one is set).
+     */
+    public PosixMqMessageProducerSpec recoveryCallback(RecoveryCallback<?> recoveryCallback) {
+        this.target.setRecoveryCallback(recoveryCallback);
+        return this;
+    }
+
     /** The listener told of every receive (default: the listener beans of the context). */
     public PosixMqMessageProducerSpec operationListener(PosixMqOperationListener listener) {
         this.target.setOperationListener(listener);
+        return this;
+    }
+
+    /**
+     * Tries the flow {@code attempts} times for a message, with back-off from {@code initialInterval} growing by
+     * {@code multiplier} up to {@code maxInterval}, before it is dead-lettered (or dropped loudly).
+     */
+    public PosixMqMessageProducerSpec retry(int attempts, Duration initialInterval, double multiplier,
+            Duration maxInterval) {
+        this.target.setRetry(attempts, initialInterval, multiplier, maxInterval);
+        return this;
+    }
+
+    /** How long a dead-letter send waits for room in a full dead-letter queue before the message is dropped loudly. */
+    public PosixMqMessageProducerSpec deadLetterSendTimeout(Duration timeout) {
+        this.target.setDeadLetterSendTimeout(timeout);
         return this;
     }
 

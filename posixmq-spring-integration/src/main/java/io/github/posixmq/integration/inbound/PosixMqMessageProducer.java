@@ -1,19 +1,13 @@
 package io.github.posixmq.integration.inbound;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqSelector;
-import io.github.posixmq.QueueClosedException;
 import io.github.posixmq.integration.CompositePosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.PosixMqOperationListener;
@@ -21,32 +15,38 @@ import io.github.posixmq.integration.PosixMqQueueSupplier;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.core.AttributeAccessor;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.integration.context.IntegrationContextUtils;
+import org.springframework.integration.core.RecoveryCallback;
 import org.springframework.integration.endpoint.MessageProducerSupport;
+import org.springframework.integration.handler.advice.ErrorMessageSendingRecoverer;
+import org.springframework.integration.support.ErrorMessageUtils;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.converter.MessageConversionException;
-import org.springframework.scheduling.SchedulingAwareRunnable;
 import org.springframework.util.Assert;
 
 /**
  * A message-driven channel adapter that receives from a POSIX message queue and sends each message to the output
- * channel, with the headers {@link PosixMqHeaders#PRIORITY} and {@link PosixMqHeaders#QUEUE}.
+ * channel, mapped by a {@link PosixMqInboundMessageMapper} (headers {@link PosixMqHeaders#PRIORITY} and
+ * {@link PosixMqHeaders#QUEUE}). Modeled on Spring Integration's {@code RedisQueueMessageDrivenEndpoint}.
  *
  * <p>Each of the {@link #setConcurrency(int) concurrency} receiving threads waits on its own {@link PosixMqSelector}
  * (epoll), so a message is picked up as soon as it arrives and an idle queue costs no CPU. The queue descriptor is
- * shared and never closed by the adapter.
+ * shared and never closed by the adapter. Built with a {@link PosixMqQueueSupplier}, the adapter follows the
+ * supplier: when it switches to another descriptor (a registry's recovery of a recreated queue) and the old
+ * descriptor is closed, each receiving thread wakes and waits on the new one.
  *
- * <p>Built with a {@link PosixMqQueueSupplier}, the adapter follows the supplier: when it switches to another
- * descriptor (a registry's recovery of a recreated queue) and the old descriptor is closed, each receiving thread
- * wakes and waits on the new one (and a dead-letter queue given as a supplier is looked up for each message).
- *
- * <p>When the flow fails for a message, the original bytes and priority go to the {@link #setDeadLetterQueue
- * dead-letter queue} (if set) and an {@code ErrorMessage} to the error channel (the global {@code errorChannel}
- * unless one is set). Stopping lets every thread finish the message in hand before the stop completes, so a
- * received message is never dropped by a shutdown.
+ * <p>When the flow fails for a message (or its bytes are not valid in the charset), the {@link #setRecoveryCallback
+ * recovery callback} runs first — by default a {@link PosixMqDeadLetterRecoverer} when a
+ * {@link #setDeadLetterQueue dead-letter queue} is set, which keeps the original bytes and priority — and then an
+ * {@code ErrorMessage} goes to the error channel (the global {@code errorChannel} unless one is set) through Spring
+ * Integration's {@link ErrorMessageSendingRecoverer}; as in Spring Integration's adapters that take a recovery
+ * callback, {@link #getErrorChannel()} is null so that the output send itself never routes errors. Stopping lets
+ * every thread finish the message in hand before the stop completes, so a received message is never dropped by a
+ * shutdown.
  */
 public class PosixMqMessageProducer extends MessageProducerSupport {
 
@@ -55,35 +55,37 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
 
     private final PosixMqQueueSupplier queue;
 
-    private final Object monitor = new Object();
+    private final PosixMqInboundMessageMapper mapper;
 
-    private final List<PosixMqSelector> selectors = new CopyOnWriteArrayList<>();
+    private final ReceiverThreads threads = new ReceiverThreads();
 
     private int concurrency = 1;
 
     private @Nullable Executor taskExecutor;
 
-    private @Nullable Charset charset;
-
     private @Nullable PosixMqQueueSupplier deadLetterQueue;
+
+    private @Nullable RecoveryCallback<?> recoveryCallback;
 
     private @Nullable PosixMqOperationListener listener;
 
-    private @Nullable MessageChannel errorChannel;
-
-    private @Nullable String errorChannelName;
+    private @Nullable ErrorMessageSendingRecoverer errorRecoverer;
 
     private Duration stopTimeout = Duration.ofSeconds(30);
 
-    private int workers;
+    private int retryAttempts = 3;
 
-    private @Nullable Runnable stopCallback;
+    private Duration retryInitialInterval = Duration.ofMillis(100);
+
+    private double retryMultiplier = 2;
+
+    private Duration retryMaxInterval = Duration.ofSeconds(2);
+
+    private Duration deadLetterSendTimeout = Duration.ofSeconds(5);
 
     /** Creates an adapter receiving from {@code queue}, which must be open for reading and stays owned by the caller. */
     public PosixMqMessageProducer(PosixMq queue) {
-        Assert.notNull(queue, "queue must not be null");
-        Assert.isTrue(queue.canReceive(), () -> "queue " + queue.name() + " must be opened for reading");
-        this.queue = PosixMqQueueSupplier.of(queue);
+        this(PosixMqQueueSupplier.of(checkCanReceive(queue)));
     }
 
     /**
@@ -93,6 +95,13 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     public PosixMqMessageProducer(PosixMqQueueSupplier queue) {
         Assert.notNull(queue, "queue must not be null");
         this.queue = queue;
+        this.mapper = new PosixMqInboundMessageMapper(queue.queueName());
+    }
+
+    private static PosixMq checkCanReceive(PosixMq queue) {
+        Assert.notNull(queue, "queue must not be null");
+        Assert.isTrue(queue.canReceive(), () -> "queue " + queue.name() + " must be opened for reading");
+        return queue;
     }
 
     /** The queue this adapter receives from now. */
@@ -125,12 +134,12 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
      * that are not valid in the charset are an error, never replaced.
      */
     public void setCharset(@Nullable Charset charset) {
-        this.charset = charset;
+        this.mapper.setCharset(charset);
     }
 
     /** The charset of String payloads, or null for byte[] payloads. */
     public @Nullable Charset getCharset() {
-        return this.charset;
+        return this.mapper.getCharset();
     }
 
     /**
@@ -144,7 +153,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
 
     /**
      * Sets the dead-letter queue as a supplier, looked up for each failed message (so it follows the supplier when
-     * it switches to another descriptor); null for none.
+     * it switches to another descriptor); null for none. Used by the default recovery callback.
      */
     public void setDeadLetterQueue(@Nullable PosixMqQueueSupplier deadLetterQueue) {
         Assert.isTrue(deadLetterQueue == null || !deadLetterQueue.queueName().equals(this.queue.queueName()),
@@ -159,6 +168,16 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     }
 
     /**
+     * Sets what runs for a message whose flow failed, before the error message is sent; its context holds the failed
+     * message ({@link ErrorMessageUtils#FAILED_MESSAGE_CONTEXT_KEY}) and the received bytes and priority
+     * ({@link PosixMqDeadLetterRecoverer#RECEIVED_MESSAGE}). Default: a {@link PosixMqDeadLetterRecoverer} when a
+     * dead-letter queue is set, else nothing.
+     */
+    public void setRecoveryCallback(@Nullable RecoveryCallback<?> recoveryCallback) {
+        this.recoveryCallback = recoveryCallback;
+    }
+
+    /**
      * Sets the listener told of every receive (and dead-letter send). Default: the {@link PosixMqOperationListener}
      * beans of the application context, if any.
      */
@@ -167,30 +186,50 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         this.listener = listener;
     }
 
+    /**
+     * Sets how often the flow is tried for a message before it is recovered (dead-lettered, or dropped loudly), and
+     * the back-off between attempts: {@code initialInterval}, times {@code multiplier} after each attempt, at most
+     * {@code maxInterval}. Default: 3 attempts, 100ms, 2, 2s. A stop cuts the back-off short: the message is then
+     * recovered at once. Messages whose bytes cannot be mapped (invalid in the charset) are not retried.
+     */
+    public void setRetry(int attempts, Duration initialInterval, double multiplier, Duration maxInterval) {
+        Assert.isTrue(attempts >= 1, "attempts must be at least 1");
+        Assert.isTrue(initialInterval != null && !initialInterval.isNegative(), "initialInterval must not be negative");
+        Assert.isTrue(multiplier >= 1, "multiplier must be at least 1");
+        Assert.isTrue(maxInterval != null && maxInterval.compareTo(initialInterval) >= 0,
+                "maxInterval must not be shorter than initialInterval");
+        this.retryAttempts = attempts;
+        this.retryInitialInterval = initialInterval;
+        this.retryMultiplier = multiplier;
+        this.retryMaxInterval = maxInterval;
+    }
+
+    /** How often the flow is tried for a message before it is recovered. */
+    public int getRetryAttempts() {
+        return this.retryAttempts;
+    }
+
+    /**
+     * Sets how long the default dead-letter recoverer waits for room in a full dead-letter queue (default 5s); then
+     * the message is dropped loudly, so a full dead-letter queue never blocks {@link #stop()} for longer.
+     */
+    public void setDeadLetterSendTimeout(Duration timeout) {
+        Assert.isTrue(timeout != null && !timeout.isNegative(), "timeout must not be negative");
+        this.deadLetterSendTimeout = timeout;
+    }
+
+    /** Whether a receiving thread waits now for room in the full dead-letter queue. */
+    public boolean isBlockedOnDeadLetterQueue() {
+        return this.recoveryCallback instanceof PosixMqDeadLetterRecoverer recoverer && recoverer.isBlocked();
+    }
+
     /** Sets how long {@link #stop()} waits for the receiving threads to finish their messages (default 30s). */
     public void setStopTimeout(Duration stopTimeout) {
         Assert.notNull(stopTimeout, "stopTimeout must not be null");
         this.stopTimeout = stopTimeout;
     }
 
-    /** Sets the channel that receives an {@code ErrorMessage} when the flow fails (default: "errorChannel"). */
-    @Override
-    public void setErrorChannel(MessageChannel errorChannel) {
-        Assert.notNull(errorChannel, "errorChannel must not be null");
-        this.errorChannel = errorChannel;
-    }
-
-    /** Sets the name of the channel that receives an {@code ErrorMessage} when the flow fails. */
-    @Override
-    public void setErrorChannelName(String errorChannelName) {
-        Assert.hasText(errorChannelName, "errorChannelName must not be empty");
-        this.errorChannelName = errorChannelName;
-    }
-
-    /**
-     * Always null: this adapter publishes errors itself, after dead-lettering, to the channel resolved by
-     * {@link #resolveErrorChannel()}.
-     */
+    /** Always null: errors are routed by the recovery step, after the recovery callback (see the class comment). */
     @Override
     public @Nullable MessageChannel getErrorChannel() {
         return null;
@@ -198,16 +237,13 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
 
     /** The channel errors go to: the one set, else the global "errorChannel" bean, else null (errors are logged). */
     public @Nullable MessageChannel resolveErrorChannel() {
-        if (this.errorChannel == null) {
-            String name = this.errorChannelName != null ? this.errorChannelName
-                    : IntegrationContextUtils.ERROR_CHANNEL_BEAN_NAME;
-            BeanFactory beanFactory = getBeanFactory();
-            if (this.errorChannelName == null && (beanFactory == null || !beanFactory.containsBean(name))) {
-                return null;
-            }
-            this.errorChannel = getChannelResolver().resolveDestination(name);
+        MessageChannel channel = super.getErrorChannel();
+        BeanFactory beanFactory = getBeanFactory();
+        if (channel == null && beanFactory != null
+                && beanFactory.containsBean(IntegrationContextUtils.ERROR_CHANNEL_BEAN_NAME)) {
+            channel = getChannelResolver().resolveDestination(IntegrationContextUtils.ERROR_CHANNEL_BEAN_NAME);
         }
-        return this.errorChannel;
+        return channel;
     }
 
     @Override
@@ -220,10 +256,24 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         super.onInit();
         if (this.taskExecutor == null) {
             String name = getComponentName();
-            this.taskExecutor = new SimpleAsyncTaskExecutor((name != null ? name : "posixmq-" + this.queue.queueName()) + "-");
+            this.taskExecutor = new SimpleAsyncTaskExecutor((name != null ? name : "posixmq-" + this.queue.queueName())
+                    + "-");
         }
         if (this.listener == null) {
             this.listener = CompositePosixMqOperationListener.ofBeans(getBeanFactory());
+        }
+        this.mapper.setMessageBuilderFactory(getMessageBuilderFactory());
+        PosixMqQueueSupplier deadLetter = this.deadLetterQueue;
+        if (this.recoveryCallback == null && deadLetter != null) {
+            PosixMqDeadLetterRecoverer recoverer = new PosixMqDeadLetterRecoverer(deadLetter, this.queue.queueName());
+            recoverer.setOperationListener(listener());
+            recoverer.setSendTimeout(this.deadLetterSendTimeout);
+            this.recoveryCallback = recoverer;
+        }
+        if (this.recoveryCallback == null) {
+            logger.warn(() -> this + " has no dead-letter queue: a message whose flow fails " + this.retryAttempts
+                    + " time(s) is DROPPED, logged at ERROR with its bytes (base64) and counted; set a dead-letter "
+                    + "queue to keep such messages");
         }
     }
 
@@ -241,23 +291,19 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
             executor = new SimpleAsyncTaskExecutor("posixmq-" + this.queue.queueName() + "-");
             this.taskExecutor = executor;
         }
-        synchronized (this.monitor) {
-            this.stopCallback = null;
-        }
+        int generation = this.threads.newGeneration();
+        BooleanSupplier active = () -> isActive() && this.threads.isCurrent(generation);
         for (int i = 0; i < this.concurrency; i++) {
             PosixMqSelector selector = PosixMqSelector.open();
             try {
-                PosixMqSelector.Key key = register(selector);
-                synchronized (this.monitor) {
-                    this.workers++;
-                }
-                this.selectors.add(selector);
-                executor.execute(new Receiver(selector, key));
+                PosixMqSelector.Key key = PosixMqReceiver.register(this.queue, selector);
+                this.threads.started(generation, selector);
+                executor.execute(new PosixMqReceiver(this.queue, selector, key, active, this::listener,
+                        (received) -> deliver(received, active), () -> this.threads.pause(RECOVERY_MILLIS, active),
+                        () -> this.threads.ended(generation, selector), toString()));
             }
             catch (RuntimeException ex) {
-                if (this.selectors.remove(selector)) {
-                    workerDone();
-                }
+                this.threads.ended(generation, selector);
                 selector.close();
                 if (ex instanceof RejectedExecutionException) {
                     throw new IllegalStateException("the task executor of " + this + " rejected receiving thread "
@@ -271,264 +317,114 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     @Override
     protected void doStop(Runnable callback) {
         super.doStop();
-        boolean done;
-        synchronized (this.monitor) {
-            done = this.workers == 0;
-            this.stopCallback = done ? null : callback;
-        }
-        wakeAll();
-        if (done) {
-            callback.run();
-        }
+        this.threads.whenAllEnded(callback);
     }
 
     @Override
     protected void doStop() {
         super.doStop();
-        wakeAll();
-        long deadline = System.nanoTime() + this.stopTimeout.toNanos();
-        synchronized (this.monitor) {
-            long left;
-            while (this.workers > 0 && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    this.monitor.wait(Math.max(1, left / 1_000_000));
-                }
-                catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-            if (this.workers > 0) {
-                logger.warn(() -> this + ": " + this.workers + " receiving thread(s) still busy after " + this.stopTimeout);
-            }
-        }
-    }
-
-    /** Watches the queue in use now with {@code selector}. */
-    private PosixMqSelector.Key register(PosixMqSelector selector) {
-        return this.queue.execute((queue) -> selector.register(queue, PosixMqSelector.READABLE, null));
-    }
-
-    private void wakeAll() {
-        this.selectors.forEach(PosixMqSelector::wakeup);
-        synchronized (this.monitor) {
-            this.monitor.notifyAll();
-        }
-    }
-
-    private void workerDone() {
-        Runnable callback;
-        synchronized (this.monitor) {
-            this.workers--;
-            this.monitor.notifyAll();
-            callback = this.workers == 0 ? this.stopCallback : null;
-            if (callback != null) {
-                this.stopCallback = null;
-            }
-        }
-        if (callback != null) {
-            callback.run();
+        int busy = this.threads.awaitAllEnded(this.stopTimeout);
+        if (busy > 0) {
+            logger.warn(() -> this + ": " + busy + " receiving thread(s) still busy after " + this.stopTimeout);
         }
     }
 
     /** Threads receiving now (for tests and monitoring). */
     public int getActiveReceivers() {
-        synchronized (this.monitor) {
-            return this.workers;
-        }
+        return this.threads.running();
     }
 
-    // ---------------------------------------------------------------- receiving
+    // ---------------------------------------------------------------- delivering
 
-    private final class Receiver implements SchedulingAwareRunnable {
-
-        private final PosixMqSelector selector;
-
-        private PosixMqSelector.Key key;
-
-        Receiver(PosixMqSelector selector, PosixMqSelector.Key key) {
-            this.selector = selector;
-            this.key = key;
+    /** Maps {@code received} and sends it to the output channel; a failure is recovered and routed as an error. */
+    private void deliver(io.github.posixmq.Message received, BooleanSupplier active) {
+        Message<?> message;
+        try {
+            message = this.mapper.toMessage(received);
         }
-
-        @Override
-        public boolean isLongLived() {
-            return true;
+        catch (MessageConversionException ex) {
+            Message<?> raw = ex.getFailedMessage();
+            recover(raw != null ? raw : this.mapper.toMessage(received), received, ex);
+            return;
         }
-
-        @Override
-        public void run() {
-            PosixMqQueueSupplier reference = PosixMqMessageProducer.this.queue;
-            PosixMq queue = this.key.queue();
-            ByteBuffer buffer = ByteBuffer.allocateDirect((int) queue.maxMessageSize());
+        long wait = this.retryInitialInterval.toMillis();
+        for (int attempt = 1;; attempt++) {
             try {
-                while (isActive()) {
-                    if (reference.get() != queue) {
-                        // the registry switched to a recreated queue and closes the old descriptor: follow it
-                        this.key.cancel();
-                        try {
-                            this.key = register(this.selector);
-                            queue = this.key.queue();
-                        }
-                        catch (QueueClosedException ex) {
-                            queue = reference.get(); // closed too: the registry was closed, handled below
-                        }
-                        if (buffer.capacity() < queue.maxMessageSize()) {
-                            buffer = ByteBuffer.allocateDirect((int) queue.maxMessageSize());
-                        }
-                    }
-                    buffer.clear();
-                    long start = System.nanoTime();
-                    int priority;
-                    try {
-                        priority = queue.tryReceive(buffer);
-                    }
-                    catch (QueueClosedException ex) {
-                        if (reference.get() != queue) {
-                            continue;
-                        }
-                        if (isActive()) {
-                            String name = queue.name();
-                            logger.error(() -> PosixMqMessageProducer.this + ": queue " + name
-                                    + " was closed while the adapter was running; stopping this receiving thread");
-                        }
-                        return;
-                    }
-                    catch (RuntimeException ex) {
-                        listener().onReceive(reference.queueName(), System.nanoTime() - start, ex);
-                        logger.error(ex, () -> "Failed to receive from queue " + reference.queueName() + "; retrying in "
-                                + RECOVERY_MILLIS + " ms");
-                        pause();
-                        continue;
-                    }
-                    if (priority == PosixMq.NO_MESSAGE) {
-                        if (queue.isClosed() && reference.get() == queue) {
-                            return;
-                        }
-                        // wakes on a message, on stop() and when the queue's descriptor is closed
-                        this.selector.select();
-                        continue;
-                    }
-                    listener().onReceive(reference.queueName(), System.nanoTime() - start, null);
-                    buffer.flip();
-                    byte[] bytes = new byte[buffer.remaining()];
-                    buffer.get(bytes);
-                    deliver(bytes, priority);
-                }
-            }
-            catch (RuntimeException ex) {
-                logger.error(ex, () -> PosixMqMessageProducer.this + ": receiving thread failed");
-            }
-            finally {
-                PosixMqMessageProducer.this.selectors.remove(this.selector);
-                this.selector.close();
-                workerDone();
-            }
-        }
-
-        private void pause() {
-            synchronized (PosixMqMessageProducer.this.monitor) {
-                if (isActive()) {
-                    try {
-                        PosixMqMessageProducer.this.monitor.wait(RECOVERY_MILLIS);
-                    }
-                    catch (InterruptedException ex) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-        }
-    }
-
-    private void deliver(byte[] bytes, int priority) {
-        Object payload;
-        Charset charset = this.charset;
-        if (charset == null) {
-            payload = bytes;
-        }
-        else {
-            try {
-                payload = decode(bytes, charset);
-            }
-            catch (CharacterCodingException ex) {
-                Message<byte[]> raw = build(bytes, priority);
-                fail(raw, bytes, priority, new MessageConversionException(raw, "message of " + bytes.length
-                        + " bytes (priority " + priority + ") from queue " + this.queue.queueName() + " is not valid "
-                        + charset.name() + " (" + ex + "); it was not sent to the output channel", ex));
+                sendMessage(message);
                 return;
             }
-        }
-        Message<?> message = build(payload, priority);
-        try {
-            sendMessage(message);
-        }
-        catch (RuntimeException ex) {
-            fail(message, bytes, priority, ex);
+            catch (RuntimeException ex) {
+                if (attempt >= this.retryAttempts || !active.getAsBoolean()) {
+                    recover(message, received, ex);
+                    return;
+                }
+                int failed = attempt;
+                long pause = wait;
+                logger.debug(() -> this + ": attempt " + failed + " of " + this.retryAttempts + " failed (" + ex
+                        + "); trying again in " + pause + "ms");
+                this.threads.pause(Math.max(1, wait), active);
+                wait = Math.min((long) (wait * this.retryMultiplier), this.retryMaxInterval.toMillis());
+            }
         }
     }
 
-    private static String decode(byte[] bytes, Charset charset) throws CharacterCodingException {
-        CharBuffer chars = charset.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(bytes));
-        return chars.toString();
-    }
-
-    private <T> Message<T> build(T payload, int priority) {
-        return getMessageBuilderFactory().withPayload(payload)
-            .setHeader(PosixMqHeaders.PRIORITY, priority)
-            .setHeader(PosixMqHeaders.QUEUE, this.queue.queueName())
-            .build();
-    }
-
-    private void fail(Message<?> message, byte[] bytes, int priority, RuntimeException failure) {
-        PosixMqQueueSupplier deadLetter = this.deadLetterQueue;
-        if (deadLetter != null) {
-            deadLetter(deadLetter, bytes, priority);
-        }
+    private void recover(Message<?> message, io.github.posixmq.Message received, RuntimeException failure) {
         MessagingException error = failure instanceof MessagingException messaging ? messaging
-                : new MessagingException(message, "failed to handle a message from queue " + this.queue.queueName(), failure);
-        MessageChannel channel;
+                : new MessagingException(message, "failed to handle a message from queue " + this.queue.queueName(),
+                        failure);
+        AttributeAccessor context = ErrorMessageUtils.getAttributeAccessor(message, message);
+        context.setAttribute(PosixMqDeadLetterRecoverer.RECEIVED_MESSAGE, received);
+        RecoveryCallback<?> callback = this.recoveryCallback;
+        if (callback != null) {
+            try {
+                callback.recover(context, error);
+            }
+            catch (RuntimeException ex) {
+                logger.error(ex, () -> "The recovery callback of " + this + " failed for: " + error);
+            }
+        }
+        else {
+            DroppedMessages.drop(listener(), this.queue.queueName(), received, "its flow failed "
+                    + this.retryAttempts + " time(s) and " + this + " has no dead-letter queue", error);
+        }
+        ErrorMessageSendingRecoverer errors;
         try {
-            channel = resolveErrorChannel();
+            errors = errorRecoverer();
         }
         catch (RuntimeException ex) {
             logger.error(ex, () -> "Cannot resolve the error channel of " + this + "; the failure was: " + error);
             return;
         }
-        if (channel == null) {
+        if (errors == null) {
+            PosixMqQueueSupplier deadLetter = this.deadLetterQueue;
             logger.error(error, () -> "Failed to handle a message from queue " + this.queue.queueName()
                     + (deadLetter != null ? "; it was sent to dead-letter queue " + deadLetter.queueName() : ""));
             return;
         }
         try {
-            getMessagingTemplate().send(channel, buildErrorMessage(message, error));
+            errors.recover(context, error);
         }
         catch (RuntimeException ex) {
             logger.error(ex, () -> "The error channel of " + this + " failed to take the error: " + error);
         }
     }
 
-    private void deadLetter(PosixMqQueueSupplier deadLetter, byte[] bytes, int priority) {
-        long start = System.nanoTime();
-        try {
-            deadLetter.execute((queue) -> {
-                if (!queue.trySend(bytes, priority)) {
-                    logger.warn(() -> "Dead-letter queue " + deadLetter.queueName() + " is full; waiting for room to keep "
-                            + "a failed message from queue " + this.queue.queueName());
-                    queue.send(bytes, priority);
-                }
+    /** Spring Integration's sender of error messages to the {@linkplain #resolveErrorChannel error channel}. */
+    private @Nullable ErrorMessageSendingRecoverer errorRecoverer() {
+        ErrorMessageSendingRecoverer recoverer = this.errorRecoverer;
+        if (recoverer == null) {
+            MessageChannel channel = resolveErrorChannel();
+            if (channel == null) {
                 return null;
-            });
-            listener().onSend(deadLetter.queueName(), System.nanoTime() - start, null);
+            }
+            recoverer = new ErrorMessageSendingRecoverer(channel, getErrorMessageStrategy());
+            BeanFactory beanFactory = getBeanFactory();
+            if (beanFactory != null) {
+                recoverer.setBeanFactory(beanFactory);
+            }
+            this.errorRecoverer = recoverer;
         }
-        catch (RuntimeException ex) {
-            listener().onSend(deadLetter.queueName(), System.nanoTime() - start, ex);
-            logger.error(ex, () -> "LOST a failed message of " + bytes.length + " bytes (priority " + priority
-                    + ") from queue " + this.queue.queueName() + ": it could not be sent to dead-letter queue "
-                    + deadLetter.queueName());
-        }
+        return recoverer;
     }
 
     @Override

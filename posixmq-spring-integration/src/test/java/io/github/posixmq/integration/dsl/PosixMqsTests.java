@@ -110,6 +110,8 @@ class PosixMqsTests {
                         .stringPayload(StandardCharsets.UTF_8)
                         .errorChannel("dslErrors")
                         .deadLetterQueue("orders-dlq")
+                        .retry(2, Duration.ofMillis(1), 2, Duration.ofMillis(5))
+                        .deadLetterSendTimeout(Duration.ofSeconds(5))
                         .stopTimeout(Duration.ofSeconds(5))
                         .operationListener(new PosixMqOperationListener() {
                             @Override
@@ -123,6 +125,7 @@ class PosixMqsTests {
                             }
                         }))
                     .handle(String.class, (payload, headers) -> {
+                        events.add("attempt");
                         throw new IllegalStateException("cannot handle " + payload);
                     })
                     .get());
@@ -133,6 +136,8 @@ class PosixMqsTests {
                 assertThat((Throwable) error.getPayload()).hasRootCauseMessage("cannot handle poison");
                 assertThat(deadLetters.receive(WAIT)).contains(new Message(6, "poison".getBytes(StandardCharsets.UTF_8)));
                 assertThat(events.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("receive " + orders.name());
+                assertThat(events.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("attempt");
+                assertThat(events.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).as("retried once").isEqualTo("attempt");
                 assertThat(events.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("send " + deadLetters.name());
             });
         }

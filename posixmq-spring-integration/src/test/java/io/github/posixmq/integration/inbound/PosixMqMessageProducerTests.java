@@ -2,12 +2,15 @@ package io.github.posixmq.integration.inbound;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
+import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.TestQueues;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.channel.QueueChannel;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessagingException;
+import org.springframework.messaging.support.ErrorMessage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -39,6 +45,52 @@ class PosixMqMessageProducerTests {
     void tearDown() {
         this.queue.close();
         this.names.close();
+    }
+
+    @Test
+    void aRestartDuringAPendingStopNeverDoublesTheReceiversAndTheStopCallbackRuns() throws Exception {
+        PosixMqMessageProducer producer = new PosixMqMessageProducer(this.queue);
+        DirectChannel channel = new DirectChannel();
+        producer.setOutputChannel(channel);
+        CountDownLatch inHand = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        channel.subscribe(message -> {
+            String text = new String((byte[]) message.getPayload(), StandardCharsets.UTF_8);
+            if (text.equals("slow")) {
+                inHand.countDown();
+                try {
+                    release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            received.add(Thread.currentThread().getName() + ":" + text);
+        });
+        producer.setBeanFactory(new DefaultListableBeanFactory());
+        producer.afterPropertiesSet();
+        producer.start();
+        this.queue.send("slow".getBytes(StandardCharsets.UTF_8), 0);
+        assertThat(inHand.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        CountDownLatch stopped = new CountDownLatch(1);
+        producer.stop(stopped::countDown); // pending: the message in hand is not finished
+        producer.start(); // a restart while the old thread still holds its message
+        assertThat(producer.getActiveReceivers()).as("the old thread and one new one").isEqualTo(2);
+        release.countDown();
+        assertThat(stopped.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the stop callback ran").isTrue();
+        await().atMost(WAIT).until(() -> producer.getActiveReceivers() == 1);
+        String first = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(first).endsWith(":slow");
+        for (int i = 0; i < 3; i++) {
+            this.queue.send(("next" + i).getBytes(StandardCharsets.UTF_8), 0);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).endsWith(":next" + i);
+        }
+        assertThat(producer.getActiveReceivers()).as("concurrency 1: never two receivers").isEqualTo(1);
+        producer.stop();
+        assertThat(producer.getActiveReceivers()).isZero();
     }
 
     @Test
@@ -116,6 +168,41 @@ class PosixMqMessageProducerTests {
         producer.start();
         await().atMost(WAIT).until(producer::getActiveReceivers, count -> count == 2);
         return producer;
+    }
+
+    @Test
+    void aFailedFlowRunsTheRecoveryCallbackWithTheReceivedBytesThenSendsTheErrorMessage() throws Exception {
+        PosixMqMessageProducer producer = new PosixMqMessageProducer(this.queue);
+        DirectChannel output = new DirectChannel();
+        output.subscribe(message -> {
+            throw new IllegalStateException("refused");
+        });
+        producer.setOutputChannel(output);
+        QueueChannel errors = new QueueChannel();
+        producer.setErrorChannel(errors);
+        BlockingQueue<String> steps = new LinkedBlockingQueue<>();
+        producer.setRecoveryCallback((context, cause) -> {
+            io.github.posixmq.Message received = (io.github.posixmq.Message) context
+                .getAttribute(PosixMqDeadLetterRecoverer.RECEIVED_MESSAGE);
+            steps.add("recovered " + received.priority() + " " + received.utf8() + " after " + cause.getCause().getMessage());
+            return null;
+        });
+        producer.setBeanFactory(new DefaultListableBeanFactory());
+        producer.afterPropertiesSet();
+        producer.start();
+        try {
+            this.queue.send("bad".getBytes(StandardCharsets.UTF_8), 7);
+            Message<?> error = errors.receive(WAIT.toMillis());
+            assertThat(error).isInstanceOf(ErrorMessage.class);
+            assertThat(steps.poll()).as("the recovery callback ran before the error message was sent")
+                .isEqualTo("recovered 7 bad after refused");
+            assertThat(((MessagingException) error.getPayload()).getFailedMessage().getHeaders())
+                .containsEntry(PosixMqHeaders.PRIORITY, 7);
+            assertThat(producer.getErrorChannel()).as("errors are routed after the recovery callback").isNull();
+        }
+        finally {
+            producer.stop();
+        }
     }
 
     @Test

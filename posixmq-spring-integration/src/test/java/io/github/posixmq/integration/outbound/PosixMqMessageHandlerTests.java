@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.messaging.MessageDeliveryException;
-import org.springframework.messaging.MessageHandlingException;
+import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.support.MessageBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,9 +65,17 @@ class PosixMqMessageHandlerTests {
     @Test
     void invalidPrioritiesAreRejectedClearly() {
         assertThatThrownBy(() -> this.handler.handleMessage(MessageBuilder.withPayload("x")
-            .setHeader(PosixMqHeaders.PRIORITY, "high").build())).isInstanceOf(MessageHandlingException.class)
-            .hasMessageContaining("the header posixmq_priority gave 'high', not a priority (an integer 0 to 32767) "
+            .setHeader(PosixMqHeaders.PRIORITY, "high").build())).isInstanceOf(MessageDeliveryException.class)
+            .hasMessageContaining("the header posixmq_priority gave 'high' (String), not a priority (an integer 0 to 32767) "
                     + "for queue " + this.queue.name());
+        assertThatThrownBy(() -> this.handler.handleMessage(MessageBuilder.withPayload("x")
+            .setHeader(PosixMqHeaders.PRIORITY, 4294967301L).build())).isInstanceOf(MessageDeliveryException.class)
+            .hasMessageContaining("the header posixmq_priority gave priority 4294967301, outside 0 to 32767");
+        assertThatThrownBy(() -> this.handler.handleMessage(MessageBuilder.withPayload("x")
+            .setHeader(PosixMqHeaders.PRIORITY, 3.9).build())).isInstanceOf(MessageDeliveryException.class)
+            .hasMessageContaining("the header posixmq_priority gave '3.9' (Double), not a priority");
+        this.handler.handleMessage(MessageBuilder.withPayload("x").setHeader(PosixMqHeaders.PRIORITY, 4.0).build());
+        assertThat(this.queue.receive().priority()).as("a whole number of any type is exact").isEqualTo(4);
         assertThatIllegalArgumentException().isThrownBy(() -> this.handler.setPriority(-1));
         assertThat(this.queue.currentMessages()).isZero();
     }

@@ -35,8 +35,17 @@ public abstract class PosixMqQueueProperties {
     /** Permission bits of a created queue, as an octal string (the umask applies). Default: "0600", owner only. */
     private String mode = "0600";
 
-    /** Whether to remove the queue names (mq_unlink) when the binder shuts down. Default: false. */
+    /**
+     * Whether to remove the queue names (mq_unlink) when the binder shuts down; only queues the binder created.
+     * Default: false.
+     */
     private boolean removeOnShutdown;
+
+    /**
+     * Whether to use an existing queue owned by another user or granting permissions beyond "mode"; when false such
+     * a queue fails the binding.
+     */
+    private boolean shared;
 
     /** Whether to create the queue when it does not exist. */
     public boolean isCreate() {
@@ -88,6 +97,16 @@ public abstract class PosixMqQueueProperties {
         this.removeOnShutdown = removeOnShutdown;
     }
 
+    /** Whether an existing queue of another user, or with a wider mode, is used. */
+    public boolean isShared() {
+        return this.shared;
+    }
+
+    /** Sets whether an existing queue of another user, or with a wider mode, is used. */
+    public void setShared(boolean shared) {
+        this.shared = shared;
+    }
+
     /** These settings as a {@code posixmq.queues.*} entry for the queue {@code name}. */
     public PosixMqProperties.Queue toQueue(String name) {
         PosixMqProperties.Queue queue = new PosixMqProperties.Queue();
@@ -97,6 +116,7 @@ public abstract class PosixMqQueueProperties {
         queue.setMaxMessageSize(this.maxMessageSize);
         queue.setMode(this.mode);
         queue.setRemoveOnShutdown(this.removeOnShutdown);
+        queue.setShared(this.shared);
         return queue;
     }
 }

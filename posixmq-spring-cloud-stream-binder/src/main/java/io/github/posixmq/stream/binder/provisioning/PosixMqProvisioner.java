@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -14,7 +13,10 @@ import java.util.function.Consumer;
 import io.github.posixmq.QueueNames;
 import io.github.posixmq.boot.PosixMqConfigurationException;
 import io.github.posixmq.boot.PosixMqProperties;
+import io.github.posixmq.boot.PosixMqQueueSettings;
 import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.boot.PosixMqRecovery;
+import io.github.posixmq.boot.PosixMqSettings;
 import io.github.posixmq.stream.binder.properties.PosixMqConsumerProperties;
 import io.github.posixmq.stream.binder.properties.PosixMqExtendedBindingProperties;
 import io.github.posixmq.stream.binder.properties.PosixMqProducerProperties;
@@ -47,6 +49,9 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
 
     /** The registries by queue name. */
     private final Map<String, ProvisionedQueue> queues = new LinkedHashMap<>();
+
+    /** The recovery of each registry, started with it and stopped before it closes. */
+    private final List<PosixMqRecovery> recoveries = new ArrayList<>();
 
     /** The groups of the consumers of each queue, to say once that they compete. */
     private final Map<String, Set<String>> consumerGroups = new LinkedHashMap<>();
@@ -181,6 +186,9 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
         catch (PosixMqConfigurationException ex) {
             throw new ProvisioningException(ex.getMessage() + ". " + ex.action(), ex);
         }
+        PosixMqRecovery recovery = new PosixMqRecovery(registry);
+        recovery.start();
+        this.recoveries.add(recovery);
         ProvisionedQueue queue = new ProvisionedQueue(queueName, registry, key);
         this.queues.put(queueName, queue);
         this.listeners.forEach((listener) -> listener.accept(queue));
@@ -189,18 +197,32 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
 
     /** A queue is opened once: settings of a later binding that differ are named, not silently dropped. */
     private static void warnIfOtherSettings(ProvisionedQueue existing, String key, PosixMqQueueProperties settings) {
-        PosixMqProperties.Queue first = existing.queues().info(existing.key()).properties();
+        PosixMqQueueSettings first = existing.queues().settings().queues().get(existing.key());
         PosixMqProperties.Queue other = settings.toQueue(existing.name());
-        if (first.isCreate() != other.isCreate() || !Objects.equals(first.getCapacity(), other.getCapacity())
-                || !Objects.equals(first.getMaxMessageSize(), other.getMaxMessageSize())
-                || !first.getMode().equals(other.getMode())
-                || first.isRemoveOnShutdown() != other.isRemoveOnShutdown()) {
+        if (!sameQueueSettings(first, other)) {
             logger.warn("POSIX message queue " + existing.name() + " is already open with the settings of "
                     + PosixMqExtendedBindingProperties.BINDINGS + "." + existing.key() + "; the different settings of "
                     + PosixMqExtendedBindingProperties.BINDINGS + "." + key + " (capacity " + other.getCapacity()
                     + ", max-message-size " + other.getMaxMessageSize() + ", mode " + other.getMode() + ", create "
-                    + other.isCreate() + ", remove-on-shutdown " + other.isRemoveOnShutdown() + ") are not applied");
+                    + other.isCreate() + ", remove-on-shutdown " + other.isRemoveOnShutdown() + ", shared " + other.isShared()
+                    + ") are not applied");
         }
+    }
+
+    /** Whether {@code other}, resolved, asks for the queue {@code first} describes (as configured, not as opened). */
+    private static boolean sameQueueSettings(PosixMqQueueSettings first, PosixMqProperties.Queue other) {
+        PosixMqProperties properties = new PosixMqProperties();
+        properties.getQueues().put(first.key(), other);
+        PosixMqQueueSettings resolved;
+        try {
+            resolved = PosixMqSettings.of(properties, PosixMqExtendedBindingProperties.BINDINGS).queues().get(first.key());
+        }
+        catch (PosixMqConfigurationException ex) {
+            return false;
+        }
+        return first.create() == resolved.create() && first.capacity() == resolved.capacity()
+                && first.maxMessageSize() == resolved.maxMessageSize() && first.mode() == resolved.mode()
+                && first.removeOnShutdown() == resolved.removeOnShutdown() && first.shared() == resolved.shared();
     }
 
     /** The queues provisioned so far, by name, in the order they were provisioned. */
@@ -212,6 +234,8 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
     @Override
     public synchronized void close() {
         this.closed = true;
+        this.recoveries.forEach(PosixMqRecovery::stop);
+        this.recoveries.clear();
         this.queues.values().forEach((queue) -> queue.queues().close());
     }
 }

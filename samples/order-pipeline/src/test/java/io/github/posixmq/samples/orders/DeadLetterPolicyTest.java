@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The sample's policy when nobody reads {@code /orders.processed}: each send waits up to the send timeout, then the
  * order goes to the dead-letter queue with its bytes and priority; when that is full too, the application stops
- * taking orders (the inbound thread waits for room), so orders stay in {@code /orders}. Nothing is dropped.
+ * taking orders (the inbound thread waits for room, up to the dead-letter send timeout), so orders stay in
+ * {@code /orders}. Nothing is dropped.
  */
 @SpringBootTest(properties = {"posixmq.queues.processed.outbound.send-timeout=50ms",
         "posixmq.queues.processed.capacity=2", "posixmq.queues.dead-letter.capacity=2"})

@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,12 +84,57 @@ class OrderPipelineEndToEndIT {
 
     @Test
     void ordersFromTheCProducerArriveOnceOnTheRightQueueWithTheirPriority() throws Exception {
-        int port = startApp();
+        runOrders(false);
+    }
+
+    /**
+     * The same jar started with the bean definitions Spring AOT generated at build time ({@code process-aot}); with
+     * {@code spring.aot.enabled} Spring Boot refuses to start when the generated initializer is missing.
+     */
+    @Test
+    void withSpringAotTheSameOrdersArriveTheSameWay() throws Exception {
+        runOrders(true, false);
+    }
+
+    /**
+     * Issue 12's scenario: {@code /orders} is removed (mq_unlink) while the C producer sends 2000 orders/s on the
+     * descriptor it opened before; recovery recreates the queue, switches, and keeps forwarding what the producer
+     * still sends into the removed queue: every order comes back exactly once and the producer finishes.
+     */
+    @Test
+    void ordersSentIntoARemovedQueueByTheCProducerArriveExactlyOnce() throws Exception {
+        runOrders(false, true);
+    }
+
+    private void runOrders(boolean aot) throws Exception {
+        runOrders(aot, false);
+    }
+
+    private void runOrders(boolean aot, boolean unlinkMidway) throws Exception {
+        int port = startApp(aot);
         assertThat(get(port, "/actuator/health")).contains("\"status\":\"UP\"");
 
-        Result result = run(List.of(producer.toString(), "-n", Integer.toString(ORDERS), "-i",
-                Integer.toString(INVALID_EVERY), "-w", "60", "-vv", QUEUES.get("orders"), QUEUES.get("processed"),
-                QUEUES.get("rejected")), Duration.ofMinutes(5));
+        List<String> command = new ArrayList<>(List.of(producer.toString(), "-n", Integer.toString(ORDERS), "-i",
+                Integer.toString(INVALID_EVERY), "-w", "60", "-vv"));
+        if (unlinkMidway) {
+            command.addAll(List.of("-r", "2000"));
+        }
+        command.addAll(List.of(QUEUES.get("orders"), QUEUES.get("processed"), QUEUES.get("rejected")));
+        CompletableFuture<Result> running = CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(command, Duration.ofMinutes(5));
+            }
+            catch (Exception ex) {
+                throw new CompletionException(ex);
+            }
+        });
+        if (unlinkMidway) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                    assertThat(sample(get(port, "/actuator/prometheus"), "posixmq_receive_seconds_count",
+                            QUEUES.get("orders"))).isGreaterThan(ORDERS / 10));
+            PosixMq.unlink(QUEUES.get("orders"));
+        }
+        Result result = running.get(6, TimeUnit.MINUTES);
         assertThat(result.code).as("order-producer failed:\n%s\napplication log:\n%s", result.err, appLog()).isZero();
         String transcript = new String(result.out, StandardCharsets.UTF_8);
         System.out.println(transcript.substring(transcript.lastIndexOf("\nsent ") + 1));
@@ -157,7 +204,13 @@ class OrderPipelineEndToEndIT {
         // Ctrl-C: a clean stop that removes the queues (remove-on-shutdown)
         this.app.destroy();
         assertThat(this.app.waitFor(60, TimeUnit.SECONDS)).as("the application stopped").isTrue();
-        assertThat(appLog()).doesNotContain("LOST", "ERROR", "WARN", "Exception");
+        if (unlinkMidway) {
+            assertThat(appLog()).contains("was removed (mq_unlink)", "is back").doesNotContain("LOST", "ERROR",
+                    "DROPPED", "Exception");
+        }
+        else {
+            assertThat(appLog()).doesNotContain("LOST", "ERROR", "WARN", "Exception");
+        }
         for (String name : QUEUES.values()) {
             assertThatExceptionOfType(QueueNotFoundException.class).as(name)
                     .isThrownBy(() -> OpenOptions.readOnly().open(name).close());
@@ -187,12 +240,16 @@ class OrderPipelineEndToEndIT {
         return sum;
     }
 
-    private int startApp() throws IOException {
+    private int startApp(boolean aot) throws IOException {
         Path jar = Path.of(System.getProperty("order-pipeline.jar", "target/order-pipeline.jar"));
         assertThat(jar).as("the packaged application (mvn package)").exists();
         Path logs = Files.createDirectories(Path.of(System.getProperty("e2e.dir", "target/e2e")));
-        this.appLog = logs.resolve("order-pipeline-" + ProcessHandle.current().pid() + ".log");
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString(), "--server.port=0",
+        this.appLog = logs.resolve("order-pipeline-" + ProcessHandle.current().pid() + (aot ? "-aot" : "") + ".log");
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        if (aot) {
+            command.add("-Dspring.aot.enabled=true");
+        }
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=0",
                 // the health check below reads the per-queue components, which the sample shows to nobody by default
                 "--management.endpoint.health.show-details=always"));
         QUEUES.forEach((key, name) -> {

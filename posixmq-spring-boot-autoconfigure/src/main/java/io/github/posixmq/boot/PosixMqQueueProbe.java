@@ -1,18 +1,18 @@
-package io.github.posixmq.boot.actuate;
+package io.github.posixmq.boot;
 
 import java.time.Duration;
 
 import io.github.posixmq.Attributes;
-import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueNotFoundException;
-import io.github.posixmq.boot.PosixMqQueues;
 
 import org.springframework.util.Assert;
 
 /**
- * Reads the state of a configured queue for metrics, health and the {@code posixmq} endpoint, and tells whether the
- * descriptor the application holds is still the queue that carries the configured name.
+ * Reads the state of a configured queue for metrics, health and the {@code posixmq} endpoint from the descriptor the
+ * registry holds (never a second open and close: closing any descriptor of a queue drops this process's
+ * {@code mq_notify} registration on it), and tells whether that descriptor is still the queue that carries the
+ * configured name.
  * <p>
  * A queue removed with {@code mq_unlink} while the application holds it open keeps working for this process, but no
  * other process can reach it any more, even after a new queue of the same name is created: both reads below fail
@@ -40,33 +40,17 @@ public final class PosixMqQueueProbe {
     }
 
     /**
-     * Opens the queue configured under {@code key} afresh by its name (existing queues only, never creating it),
-     * reads its attributes, and checks that the application's descriptor is still that queue.
+     * The state of the queue configured under {@code key} for health and the endpoint: the attributes of the
+     * descriptor the registry holds, and whether it is still the queue that carries the configured name. Opens no
+     * descriptor: the kernel drops this process's {@code mq_notify} registration on a queue whenever the process
+     * closes ANY descriptor of it, so opening and closing a second descriptor per check would silently cancel a
+     * notification registered on the registry's queue.
      *
-     * @throws QueueNotFoundException when no queue has the name any more, or the application's descriptor refers to
-     *         a queue that was removed
-     * @throws io.github.posixmq.PosixMqException when the queue cannot be opened or read for another reason
-     *         (permissions, closed registry ...)
+     * @throws QueueNotFoundException when the held queue was removed (mq_unlink) since it was opened, or is detached
+     * @throws io.github.posixmq.PosixMqException when the registry was closed
      */
     public static Attributes check(PosixMqQueues queues, String key) {
-        Assert.notNull(queues, "queues must not be null");
-        PosixMq held = queues.get(key);
-        String name = queues.queueName(key);
-        held.attributes(); // fails when the application's descriptor was closed
-        checkDetached(queues, key, name);
-        Attributes attributes;
-        try (PosixMq probe = OpenOptions.readOnly().existing().open(name)) {
-            attributes = probe.attributes();
-        }
-        catch (QueueNotFoundException ex) {
-            QueueNotFoundException gone = new QueueNotFoundException("queue " + name + " does not exist any more: it "
-                    + "was removed (mq_unlink) while this application held it open; " + next(queues, key, false),
-                    ex.errno(), name);
-            gone.initCause(ex);
-            throw gone;
-        }
-        checkAttached(queues, key, held);
-        return attributes;
+        return heldAttributes(queues, key);
     }
 
     private static void checkDetached(PosixMqQueues queues, String key, String name) {
@@ -93,7 +77,7 @@ public final class PosixMqQueueProbe {
         }
         Duration interval = queues.recoveryCheckInterval();
         return "no other process can reach the removed queue this application uses; the next recovery check (every "
-                + (interval.toMillis() % 1000 == 0 ? interval.toSeconds() + "s" : interval.toMillis() + "ms") + ") "
+                + PosixMqSettings.format(interval) + ") "
                 + (queues.info(key).create() ? "recreates it and switches to it"
                         : "switches to the queue of that name as soon as one exists (create is false)");
     }

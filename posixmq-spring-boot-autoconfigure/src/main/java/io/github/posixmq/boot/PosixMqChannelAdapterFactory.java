@@ -1,0 +1,107 @@
+package io.github.posixmq.boot;
+
+import io.github.posixmq.integration.PosixMqOperationListener;
+import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
+import io.github.posixmq.integration.outbound.PosixMqMessageHandler;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.util.Assert;
+
+/**
+ * Builds the channel adapters configured under {@code posixmq.queues.<key>.inbound} and {@code .outbound} from the
+ * resolved settings of {@link PosixMqQueues}. The bean definitions that {@link PosixMqIntegrationAutoConfiguration}
+ * registers name this bean as their factory and the key as their one argument, which Spring AOT can turn into code.
+ */
+public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
+
+    private final PosixMqQueues queues;
+
+    private final PosixMqOperationListener listener;
+
+    private final MessageConverter messageConverter;
+
+    private @Nullable BeanFactory beanFactory;
+
+    /** A factory of adapters on {@code queues}, telling {@code listener} of every operation. */
+    public PosixMqChannelAdapterFactory(PosixMqQueues queues, PosixMqOperationListener listener,
+            MessageConverter messageConverter) {
+        Assert.notNull(queues, "queues must not be null");
+        Assert.notNull(listener, "listener must not be null");
+        Assert.notNull(messageConverter, "messageConverter must not be null");
+        this.queues = queues;
+        this.listener = listener;
+        this.messageConverter = messageConverter;
+    }
+
+    /** The bean factory in which the configured channel names are checked. */
+    @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        this.beanFactory = beanFactory;
+    }
+
+    /**
+     * The inbound channel adapter of the queue configured under {@code key}, following the registry's recovery.
+     *
+     * @throws PosixMqConfigurationException when the channel (or error channel) names a bean that is not a channel
+     */
+    public PosixMqMessageProducer inboundAdapter(String key) {
+        PosixMqQueueSettings.Inbound inbound = this.queues.info(key).inbound();
+        String prefix = this.queues.prefix(key) + ".inbound";
+        checkChannel(prefix + ".channel", inbound.channel());
+        if (inbound.errorChannel() != null) {
+            checkChannel(prefix + ".error-channel", inbound.errorChannel());
+        }
+        PosixMqMessageProducer producer = new PosixMqMessageProducer(this.queues.resolve(key));
+        producer.setOutputChannelName(inbound.channel());
+        producer.setConcurrency(inbound.concurrency());
+        producer.setCharset(inbound.charset());
+        if (inbound.errorChannel() != null) {
+            producer.setErrorChannelName(inbound.errorChannel());
+        }
+        if (inbound.deadLetterQueue() != null) {
+            producer.setDeadLetterQueue(this.queues.resolve(inbound.deadLetterQueue()));
+        }
+        PosixMqQueueSettings.Retry retry = inbound.retry();
+        producer.setRetry(retry.attempts(), retry.initialInterval(), retry.multiplier(), retry.maxInterval());
+        producer.setDeadLetterSendTimeout(inbound.deadLetterSendTimeout());
+        producer.setOperationListener(this.listener);
+        return producer;
+    }
+
+    /**
+     * The outbound channel adapter's handler of the queue configured under {@code key}.
+     *
+     * @throws PosixMqConfigurationException when the channel names a bean that is not a channel
+     */
+    public PosixMqMessageHandler outboundHandler(String key) {
+        PosixMqQueueSettings.Outbound outbound = this.queues.info(key).outbound();
+        checkChannel(this.queues.prefix(key) + ".outbound.channel", outbound.channel());
+        PosixMqMessageHandler handler = new PosixMqMessageHandler(this.queues.resolve(key));
+        handler.setPriority(outbound.priority());
+        if (outbound.priorityExpression() != null) {
+            handler.setPriorityExpressionString(outbound.priorityExpression());
+        }
+        handler.setSendTimeout(outbound.sendTimeout());
+        handler.setMessageConverter(this.messageConverter);
+        handler.setOperationListener(this.listener);
+        return handler;
+    }
+
+    /** A configured channel name that a bean other than a channel has fails start-up, before a message is lost. */
+    private void checkChannel(String property, String channel) {
+        BeanFactory beans = this.beanFactory;
+        if (beans == null || !beans.containsBean(channel) || beans.isTypeMatch(channel, MessageChannel.class)) {
+            return;
+        }
+        Class<?> type = beans.getType(channel);
+        throw new PosixMqConfigurationException(property, channel, "bean '" + channel + "' is "
+                + (type != null ? "a " + type.getName() : "not a MessageChannel") + ", not a message channel",
+                "Set " + property + " to the name of a MessageChannel bean, or to a name no bean has (a DirectChannel "
+                        + "of that name is then created).", null);
+    }
+}

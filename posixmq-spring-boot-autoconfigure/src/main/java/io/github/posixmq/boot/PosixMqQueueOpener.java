@@ -1,0 +1,149 @@
+package io.github.posixmq.boot;
+
+import java.util.List;
+
+import io.github.posixmq.OpenOptions;
+import io.github.posixmq.PosixMq;
+import io.github.posixmq.PosixMqException;
+import io.github.posixmq.QueueAccessDeniedException;
+import io.github.posixmq.QueueAlreadyExistsException;
+import io.github.posixmq.QueueLimitExceededException;
+import io.github.posixmq.QueueNotFoundException;
+import io.github.posixmq.QueueStat;
+import io.github.posixmq.SystemLimits;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Opens a configured queue read-write with its settings (creating it where configured), and turns a failure into a
+ * {@link PosixMqConfigurationException} that names the property at fault and the fix.
+ */
+final class PosixMqQueueOpener {
+
+    private static final Log logger = LogFactory.getLog(PosixMqQueueOpener.class);
+
+    private PosixMqQueueOpener() {
+    }
+
+    /**
+     * An open queue, with its identity and whether this call created it.
+     *
+     * @param mq the open descriptor
+     * @param stat the queue's owner, mode, device and inode ({@code fstat})
+     * @param created whether this call created the queue
+     */
+    record Opened(PosixMq mq, QueueStat stat, boolean created) {
+    }
+
+    /**
+     * Opens (creating if configured) the queue; adds its name to {@code created} when this call created it. An
+     * existing queue is adopted only when {@link QueueTrust} allows it; other attributes than configured (capacity,
+     * message size, mode) are logged as a WARN.
+     *
+     * @throws PosixMqException when the queue cannot be opened (see {@link #failure})
+     * @throws PosixMqConfigurationException when the existing queue is owned by another user or grants more than the
+     *         configured mode (and the queue is not configured {@code shared})
+     */
+    static Opened open(PosixMqQueueSettings queue, List<String> created) {
+        OpenOptions options = OpenOptions.readWrite().mode(queue.mode());
+        if (queue.capacity() > 0) {
+            options.capacity(queue.capacity());
+        }
+        if (queue.maxMessageSize() > 0) {
+            options.maxMessageSize(queue.maxMessageSize());
+        }
+        PosixMq mq = null;
+        if (queue.create()) {
+            try {
+                mq = options.createNew().open(queue.name());
+            }
+            catch (QueueAlreadyExistsException ex) {
+                // adopted below only after the ownership check
+            }
+            if (mq != null) {
+                created.add(queue.name());
+                try {
+                    return new Opened(mq, mq.stat(), true);
+                }
+                catch (RuntimeException ex) {
+                    mq.close();
+                    throw ex;
+                }
+            }
+        }
+        mq = options.existing().open(queue.name());
+        try {
+            QueueStat stat = mq.stat();
+            PosixMqConfigurationException refusal = QueueTrust.refusal(queue, stat);
+            if (refusal != null) {
+                throw refusal;
+            }
+            warnOnMismatch(queue, mq, stat);
+            return new Opened(mq, stat, false);
+        }
+        catch (RuntimeException ex) {
+            mq.close();
+            throw ex;
+        }
+    }
+
+    private static void warnOnMismatch(PosixMqQueueSettings queue, PosixMq mq, QueueStat stat) {
+        if ((queue.capacity() > 0 && queue.capacity() != mq.capacity())
+                || (queue.maxMessageSize() > 0 && queue.maxMessageSize() != mq.maxMessageSize())
+                || stat.mode() != QueueTrust.created(queue.mode())) {
+            logger.warn("Queue " + queue.name() + " (" + queue.prefix() + ") already existed with capacity "
+                    + mq.capacity() + ", max message size " + mq.maxMessageSize() + " and mode "
+                    + QueueTrust.octal(stat.mode()) + ", not the configured " + describe(queue.capacity()) + ", "
+                    + describe(queue.maxMessageSize()) + " and " + queue.modeString()
+                    + "; a queue's attributes are fixed when it is created: remove it (mq_unlink) to apply the settings");
+        }
+    }
+
+    /** A configured size, or "system default" for 0. */
+    static String describe(long value) {
+        return value > 0 ? Long.toString(value) : "system default";
+    }
+
+    /** Why {@code queue} could not be opened, as the property to change and how. */
+    static PosixMqConfigurationException failure(PosixMqQueueSettings queue, PosixMqException ex) {
+        String prefix = queue.prefix();
+        if (ex instanceof QueueNotFoundException) {
+            return new PosixMqConfigurationException(prefix + ".create", false, "queue " + queue.name()
+                    + " does not exist and create is false", "Start the program that creates " + queue.name()
+                    + " first, or set " + prefix + ".create=true so this application creates it.", ex);
+        }
+        if (ex instanceof QueueLimitExceededException) {
+            return limitFailure(queue, ex);
+        }
+        if (ex instanceof QueueAccessDeniedException) {
+            return new PosixMqConfigurationException(prefix + ".name", queue.name(), String.valueOf(ex.getMessage()),
+                    "Run as the queue's owner, ask the owner to create it with a mode that grants this user read and write "
+                    + "access (" + prefix + ".mode in that application), or remove the queue so this application can "
+                    + "create it.", ex);
+        }
+        return new PosixMqConfigurationException(prefix, null, String.valueOf(ex.getMessage()),
+                "Check the settings of " + prefix + " and the system limits under " + SystemLimits.PROC_DIR + ".", ex);
+    }
+
+    private static PosixMqConfigurationException limitFailure(PosixMqQueueSettings queue, PosixMqException ex) {
+        String prefix = queue.prefix();
+        SystemLimits limits = SystemLimits.read();
+        if (limits.msgMax() > 0 && queue.capacity() > limits.msgMax()) {
+            return new PosixMqConfigurationException(prefix + ".capacity", queue.capacity(), "the capacity exceeds "
+                    + SystemLimits.path("msg_max") + " (" + limits.msgMax() + ")", "Set " + prefix
+                    + ".capacity to at most " + limits.msgMax() + ", or raise the limit (sysctl fs.mqueue.msg_max="
+                    + queue.capacity() + ").", ex);
+        }
+        if (limits.msgsizeMax() > 0 && queue.maxMessageSize() > limits.msgsizeMax()) {
+            return new PosixMqConfigurationException(prefix + ".max-message-size", queue.maxMessageSize(),
+                    "the max message size exceeds " + SystemLimits.path("msgsize_max") + " (" + limits.msgsizeMax()
+                            + ")",
+                    "Set " + prefix + ".max-message-size to at most " + limits.msgsizeMax()
+                            + ", or raise the limit (sysctl fs.mqueue.msgsize_max=" + queue.maxMessageSize() + ").",
+                    ex);
+        }
+        return new PosixMqConfigurationException(prefix, null, String.valueOf(ex.getMessage()), "Lower " + prefix
+                + ".capacity or " + prefix + ".max-message-size, remove unused queues, or raise the system limit "
+                + "named above.", ex);
+    }
+}

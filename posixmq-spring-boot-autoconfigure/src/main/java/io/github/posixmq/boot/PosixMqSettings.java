@@ -1,0 +1,71 @@
+package io.github.posixmq.boot;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.util.Assert;
+
+/**
+ * Everything under {@code posixmq.*}, resolved and validated once from {@link PosixMqProperties}: the queues in
+ * configuration order, and the recovery settings. Immutable.
+ *
+ * @param root the property prefix of the queues, {@code posixmq.queues} (another for queues configured elsewhere,
+ *        such as a binder's bindings)
+ * @param queues the settings of every queue, by key, in configuration order
+ * @param recoveryEnabled whether queues whose name was removed are recovered ({@code posixmq.recovery.enabled})
+ * @param recoveryCheckInterval how often recovery checks the queues ({@code posixmq.recovery.check-interval})
+ */
+public record PosixMqSettings(String root, Map<String, PosixMqQueueSettings> queues, boolean recoveryEnabled,
+        Duration recoveryCheckInterval) {
+
+    /** Copies {@code queues}, keeping its order. */
+    public PosixMqSettings {
+        Assert.hasText(root, "root must not be empty");
+        Assert.notNull(queues, "queues must not be null");
+        Assert.notNull(recoveryCheckInterval, "recoveryCheckInterval must not be null");
+        queues = Collections.unmodifiableMap(new LinkedHashMap<>(queues));
+    }
+
+    /**
+     * Validates {@code properties} and resolves them.
+     *
+     * @throws PosixMqConfigurationException naming the property at fault and the fix
+     */
+    public static PosixMqSettings of(PosixMqProperties properties) {
+        return of(properties, PosixMqPropertiesValidator.ROOT);
+    }
+
+    /**
+     * Validates {@code properties} and resolves them, naming each property {@code <root>.<key>.<property>} (for
+     * queues configured under another prefix than {@code posixmq.queues}, such as a binder's bindings).
+     *
+     * @throws PosixMqConfigurationException naming the property at fault and the fix
+     */
+    public static PosixMqSettings of(PosixMqProperties properties, String root) {
+        Assert.notNull(properties, "properties must not be null");
+        Assert.hasText(root, "root must not be empty");
+        return PosixMqPropertiesValidator.validate(properties, root);
+    }
+
+    /** The settings of every queue, in configuration order. */
+    public List<PosixMqQueueSettings> all() {
+        return List.copyOf(this.queues.values());
+    }
+
+    /** The key of the configured queue whose key or queue name is {@code keyOrName}, if any. */
+    public Optional<String> findKey(String keyOrName) {
+        Assert.hasText(keyOrName, "keyOrName must not be empty");
+        Map<String, String> names = new LinkedHashMap<>();
+        this.queues.forEach((key, queue) -> names.put(key, queue.name()));
+        return Optional.ofNullable(PosixMqPropertiesValidator.findKey(keyOrName, names));
+    }
+
+    /** {@code duration} as a short text for messages, such as {@code 1s} or {@code 250ms}. */
+    static String format(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+    }
+}

@@ -1,0 +1,104 @@
+package io.github.posixmq.boot;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.github.posixmq.QueueStat;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides whether an existing queue may be adopted: only when {@code fstat} shows this process's effective user as
+ * its owner and no permission beyond the configured mode, unless the queue is configured {@code shared}. A queue
+ * another user created under the expected name (squatting) could otherwise read every message and inject forged ones.
+ */
+final class QueueTrust {
+
+    private static final Path PROC_STATUS = Path.of("/proc/self/status");
+
+    private static final Path PASSWD = Path.of("/etc/passwd");
+
+    private QueueTrust() {
+    }
+
+    /**
+     * Why the existing queue {@code stat} describes must not be adopted for {@code queue}, or null when it may be
+     * (owned by this user with no permission beyond the configured mode, or {@code shared: true}).
+     */
+    static @Nullable PosixMqConfigurationException refusal(PosixMqQueueSettings queue, QueueStat stat) {
+        if (queue.shared()) {
+            return null;
+        }
+        int self = effectiveUid();
+        boolean foreign = stat.uid() != self;
+        boolean wider = stat.grantsBeyond(queue.mode());
+        if (!foreign && !wider) {
+            return null;
+        }
+        String mode = octal(stat.mode());
+        String reason = "existing queue " + queue.name() + " is owned by " + user(stat.uid()) + " with mode " + mode
+                + (foreign ? ", not by this application's user " + user(self) : "")
+                + (wider ? (foreign ? " and" : ", which") + " grants more than the configured mode "
+                        + queue.modeString() : "")
+                + "; another user could read its messages or send forged ones, so it is not adopted";
+        String action = "Remove the queue (rm /dev/mqueue" + queue.name() + " as its owner or root) so that this "
+                + "application creates it" + (foreign ? ", or run this application as " + user(stat.uid()) : "")
+                + (wider && !foreign ? ", or have its creator use mode " + queue.modeString() : "") + "; if sharing "
+                + "it is intended, set " + queue.prefix() + ".shared=true.";
+        return new PosixMqConfigurationException(queue.prefix() + ".shared", "false", reason, action, null);
+    }
+
+    /** {@code mode} as an octal string with a leading zero, such as {@code 0600}. */
+    static String octal(int mode) {
+        return String.format("0%03o", mode);
+    }
+
+    /** This process's effective user id (from {@code /proc/self/status}). */
+    static int effectiveUid() {
+        String uids = status("Uid:");
+        if (uids == null) {
+            throw new IllegalStateException("no Uid line in " + PROC_STATUS);
+        }
+        return Integer.parseInt(uids.split("\\s+")[1]);
+    }
+
+    /** The mode a queue created with {@code mode} gets: without the bits of this process's umask (0 if unknown). */
+    static int created(int mode) {
+        String umask = status("Umask:");
+        return umask != null ? mode & ~Integer.parseInt(umask, 8) : mode;
+    }
+
+    private static @Nullable String status(String field) {
+        try {
+            for (String line : Files.readAllLines(PROC_STATUS, StandardCharsets.UTF_8)) {
+                if (line.startsWith(field)) {
+                    return line.substring(field.length()).trim();
+                }
+            }
+            return null;
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("cannot read " + PROC_STATUS, ex);
+        }
+    }
+
+    /** {@code uid 65534 (nobody)}, or {@code uid 1234} when {@code /etc/passwd} does not name it. */
+    static String user(int uid) {
+        try {
+            List<String> lines = Files.readAllLines(PASSWD, StandardCharsets.UTF_8);
+            for (String line : lines) {
+                String[] fields = line.split(":", -1);
+                if (fields.length > 2 && fields[2].equals(Integer.toString(uid))) {
+                    return "uid " + uid + " (" + fields[0] + ")";
+                }
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            // the number alone is still exact
+        }
+        return "uid " + uid;
+    }
+}

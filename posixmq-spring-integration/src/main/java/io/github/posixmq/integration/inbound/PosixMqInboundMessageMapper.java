@@ -1,0 +1,89 @@
+package io.github.posixmq.integration.inbound;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.util.Map;
+
+import io.github.posixmq.integration.PosixMqHeaders;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.integration.mapping.InboundMessageMapper;
+import org.springframework.integration.support.DefaultMessageBuilderFactory;
+import org.springframework.integration.support.MessageBuilderFactory;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.converter.MessageConversionException;
+import org.springframework.util.Assert;
+
+/**
+ * Maps a message received from a POSIX message queue to a Spring message: the payload is the bytes, or a
+ * {@code String} decoded with the {@link #setCharset charset}; the headers {@link PosixMqHeaders#PRIORITY} and
+ * {@link PosixMqHeaders#QUEUE} say where it came from. Bytes that are not valid in the charset are a
+ * {@link MessageConversionException} whose failed message holds the bytes, never replaced characters.
+ */
+public final class PosixMqInboundMessageMapper implements InboundMessageMapper<io.github.posixmq.Message> {
+
+    private final String queueName;
+
+    private @Nullable Charset charset;
+
+    private MessageBuilderFactory messageBuilderFactory = new DefaultMessageBuilderFactory();
+
+    /** A mapper for messages received from the queue named {@code queueName}, such as {@code /orders}. */
+    public PosixMqInboundMessageMapper(String queueName) {
+        Assert.hasText(queueName, "queueName must not be empty");
+        this.queueName = queueName;
+    }
+
+    /** Makes payloads {@code String}s decoded with {@code charset} (null: {@code byte[]} payloads, the default). */
+    public void setCharset(@Nullable Charset charset) {
+        this.charset = charset;
+    }
+
+    /** The charset of String payloads, or null for byte[] payloads. */
+    public @Nullable Charset getCharset() {
+        return this.charset;
+    }
+
+    /** Sets the factory of the messages built (default: the plain one). */
+    public void setMessageBuilderFactory(MessageBuilderFactory messageBuilderFactory) {
+        Assert.notNull(messageBuilderFactory, "messageBuilderFactory must not be null");
+        this.messageBuilderFactory = messageBuilderFactory;
+    }
+
+    /**
+     * The Spring message for {@code received}, with {@code headers} (if any) besides the priority and queue.
+     *
+     * @throws MessageConversionException when the bytes are not valid in the charset
+     */
+    @Override
+    public Message<?> toMessage(io.github.posixmq.Message received, @Nullable Map<String, Object> headers) {
+        Charset charset = this.charset;
+        if (charset == null) {
+            return build(received.bytes(), received.priority(), headers);
+        }
+        try {
+            String text = charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(received.bytes()))
+                .toString();
+            return build(text, received.priority(), headers);
+        }
+        catch (CharacterCodingException ex) {
+            Message<byte[]> raw = build(received.bytes(), received.priority(), headers);
+            throw new MessageConversionException(raw, "message of " + received.bytes().length + " bytes (priority "
+                    + received.priority() + ") from queue " + this.queueName + " is not valid " + charset.name()
+                    + " (" + ex + "); it was not sent to the output channel", ex);
+        }
+    }
+
+    private <T> Message<T> build(T payload, int priority, @Nullable Map<String, Object> headers) {
+        return this.messageBuilderFactory.withPayload(payload)
+            .copyHeadersIfAbsent(headers != null ? headers : Map.of())
+            .setHeader(PosixMqHeaders.PRIORITY, priority)
+            .setHeader(PosixMqHeaders.QUEUE, this.queueName)
+            .build();
+    }
+}

@@ -1,0 +1,156 @@
+package io.github.posixmq.integration.inbound;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+import io.github.posixmq.PosixMqSelector;
+
+/**
+ * The receiving threads of one {@link PosixMqMessageProducer}: how many run, their selectors (to wake them on stop),
+ * and who waits for them to finish their message. Every start is a new generation: threads of an earlier generation
+ * stop receiving (they finish the message in hand) even when the producer is running again, so a restart during a
+ * pending stop never doubles the receivers, and each stop callback runs once every thread started before it ended.
+ */
+final class ReceiverThreads {
+
+    private final Object monitor = new Object();
+
+    private final List<PosixMqSelector> selectors = new CopyOnWriteArrayList<>();
+
+    /** The generation of the latest start. */
+    private int generation;
+
+    /** Running threads by generation. */
+    private final Map<Integer, Integer> running = new HashMap<>();
+
+    /** Stop callbacks waiting for the threads of their generation and earlier ones to end. */
+    private final List<PendingStop> stops = new ArrayList<>();
+
+    /** Begins a new generation (a start); threads of earlier ones stop receiving. */
+    int newGeneration() {
+        synchronized (this.monitor) {
+            this.generation++;
+            this.monitor.notifyAll();
+            return this.generation;
+        }
+    }
+
+    /** Whether {@code generation} is the latest one. */
+    boolean isCurrent(int generation) {
+        synchronized (this.monitor) {
+            return this.generation == generation;
+        }
+    }
+
+    /** Counts a thread of {@code generation} that will wait on {@code selector}. */
+    void started(int generation, PosixMqSelector selector) {
+        synchronized (this.monitor) {
+            this.running.merge(generation, 1, Integer::sum);
+        }
+        this.selectors.add(selector);
+    }
+
+    /** A thread of {@code generation} waiting on {@code selector} ended (or never started); runs due stop callbacks. */
+    void ended(int generation, PosixMqSelector selector) {
+        if (!this.selectors.remove(selector)) {
+            return;
+        }
+        List<Runnable> due = new ArrayList<>();
+        synchronized (this.monitor) {
+            this.running.computeIfPresent(generation, (gen, count) -> count > 1 ? count - 1 : null);
+            this.monitor.notifyAll();
+            for (Iterator<PendingStop> pending = this.stops.iterator(); pending.hasNext();) {
+                PendingStop stop = pending.next();
+                if (runningUpTo(stop.generation()) == 0) {
+                    pending.remove();
+                    due.add(stop.callback());
+                }
+            }
+        }
+        due.forEach(Runnable::run);
+    }
+
+    /** The threads running now, of every generation. */
+    int running() {
+        synchronized (this.monitor) {
+            return runningUpTo(Integer.MAX_VALUE);
+        }
+    }
+
+    private int runningUpTo(int generation) {
+        int count = 0;
+        for (Map.Entry<Integer, Integer> entry : this.running.entrySet()) {
+            if (entry.getKey() <= generation) {
+                count += entry.getValue();
+            }
+        }
+        return count;
+    }
+
+    /** Wakes every thread: those waiting on their selector, and one pausing after a failure. */
+    void wakeAll() {
+        this.selectors.forEach(PosixMqSelector::wakeup);
+        synchronized (this.monitor) {
+            this.monitor.notifyAll();
+        }
+    }
+
+    /** Runs {@code callback} once every thread started so far has ended: at once when none runs. */
+    void whenAllEnded(Runnable callback) {
+        boolean done;
+        synchronized (this.monitor) {
+            done = runningUpTo(this.generation) == 0;
+            if (!done) {
+                this.stops.add(new PendingStop(this.generation, callback));
+            }
+        }
+        wakeAll();
+        if (done) {
+            callback.run();
+        }
+    }
+
+    /** Waits up to {@code timeout} for every thread started so far to end; returns how many still run. */
+    int awaitAllEnded(Duration timeout) {
+        wakeAll();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this.monitor) {
+            int upTo = this.generation;
+            long left;
+            while (runningUpTo(upTo) > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    this.monitor.wait(Math.max(1, left / 1_000_000));
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return runningUpTo(upTo);
+        }
+    }
+
+    /** Waits {@code millis} after a failure while {@code active}, returning early on {@link #wakeAll()}. */
+    void pause(long millis, BooleanSupplier active) {
+        synchronized (this.monitor) {
+            if (active.getAsBoolean()) {
+                try {
+                    this.monitor.wait(millis);
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** A stop callback that runs once no thread of {@code generation} or an earlier one runs. */
+    private record PendingStop(int generation, Runnable callback) {
+    }
+}

@@ -1,0 +1,164 @@
+package io.github.posixmq.integration.outbound;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+
+import io.github.posixmq.PosixMq;
+import io.github.posixmq.integration.PosixMqHeaders;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.expression.EvaluationContext;
+import org.springframework.expression.Expression;
+import org.springframework.integration.expression.ExpressionUtils;
+import org.springframework.integration.mapping.OutboundMessageMapper;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.converter.MessageConversionException;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.util.Assert;
+
+/**
+ * Maps a Spring message to the bytes and priority of a POSIX message queue message. The payload is taken as is
+ * ({@code byte[]}), encoded with the charset ({@code String}), or converted by the message converter (anything else,
+ * which must give {@code byte[]} or {@code String}). The priority comes from the {@link PosixMqHeaders#PRIORITY}
+ * header, else the priority expression, else the default priority; a value that is no priority is a
+ * {@link org.springframework.messaging.MessageDeliveryException} naming its source and the queue.
+ */
+public final class PosixMqOutboundMessageMapper implements OutboundMessageMapper<io.github.posixmq.Message> {
+
+    private final String queueName;
+
+    private int priority;
+
+    private @Nullable Expression priorityExpression;
+
+    private @Nullable EvaluationContext evaluationContext;
+
+    private Charset charset = StandardCharsets.UTF_8;
+
+    private @Nullable MessageConverter messageConverter;
+
+    /** A mapper for messages to the queue named {@code queueName} (used in error messages). */
+    public PosixMqOutboundMessageMapper(String queueName) {
+        Assert.hasText(queueName, "queueName must not be empty");
+        this.queueName = queueName;
+    }
+
+    /** Sets the priority of messages without a priority header or expression value (default 0). */
+    public void setPriority(int priority) {
+        Assert.isTrue(priority >= 0 && priority < PosixMq.MQ_PRIO_MAX,
+                () -> "priority must be between 0 and " + (PosixMq.MQ_PRIO_MAX - 1) + ", got " + priority);
+        this.priority = priority;
+    }
+
+    /** Sets an expression evaluated against the message for its priority, used when it has no priority header. */
+    public void setPriorityExpression(@Nullable Expression priorityExpression) {
+        this.priorityExpression = priorityExpression;
+    }
+
+    /** Sets the context the priority expression is evaluated in (default: a standard one without bean references). */
+    public void setEvaluationContext(@Nullable EvaluationContext evaluationContext) {
+        this.evaluationContext = evaluationContext;
+    }
+
+    /** Sets the charset of String payloads (default UTF-8). */
+    public void setCharset(Charset charset) {
+        Assert.notNull(charset, "charset must not be null");
+        this.charset = charset;
+    }
+
+    /** Sets the converter for payloads that are neither {@code byte[]} nor {@code String}; it must produce either. */
+    public void setMessageConverter(@Nullable MessageConverter messageConverter) {
+        this.messageConverter = messageConverter;
+    }
+
+    /** The bytes and priority to send for {@code message}. */
+    @Override
+    public io.github.posixmq.Message fromMessage(Message<?> message) {
+        return new io.github.posixmq.Message(priorityOf(message), toBytes(message));
+    }
+
+    /**
+     * The bytes to send for the payload of {@code message}.
+     *
+     * @throws MessageConversionException when the payload is not bytes or text and the converter does not make it so
+     */
+    public byte[] toBytes(Message<?> message) {
+        Object payload = message.getPayload();
+        if (payload instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (payload instanceof String text) {
+            return text.getBytes(this.charset);
+        }
+        MessageConverter converter = this.messageConverter;
+        if (converter != null) {
+            Message<?> converted = converter.toMessage(payload, message.getHeaders());
+            Object body = converted != null ? converted.getPayload() : null;
+            if (body instanceof byte[] bytes) {
+                return bytes;
+            }
+            if (body instanceof String text) {
+                return text.getBytes(this.charset);
+            }
+        }
+        throw new MessageConversionException(message, "cannot send a " + payload.getClass().getName() + " payload to "
+                + "queue " + this.queueName + ": only byte[] and String are sent as is; "
+                + (converter == null ? "set a MessageConverter (such as JacksonJsonMessageConverter) on the adapter"
+                        : "the message converter " + converter + " did not produce byte[] or String"));
+    }
+
+    private int priorityOf(Message<?> message) {
+        Object header = message.getHeaders().get(PosixMqHeaders.PRIORITY);
+        if (header != null) {
+            return checkedPriority(message, header, "header " + PosixMqHeaders.PRIORITY);
+        }
+        Expression expression = this.priorityExpression;
+        if (expression != null) {
+            EvaluationContext context = this.evaluationContext;
+            Object value = expression.getValue(context != null ? context
+                    : ExpressionUtils.createStandardEvaluationContext(), message);
+            if (value != null) {
+                return checkedPriority(message, value, "priority expression " + expression.getExpressionString());
+            }
+        }
+        return this.priority;
+    }
+
+    /**
+     * The exact priority {@code value} gives: a whole number 0 to {@code MQ_PRIO_MAX - 1} (a Number of any type, or
+     * its text). Never narrowed or rounded: {@code 4294967301L} or {@code 3.9} fail.
+     */
+    private int checkedPriority(Message<?> message, Object value, String source) {
+        BigDecimal exact;
+        try {
+            exact = (value instanceof Number || value instanceof CharSequence)
+                    ? new BigDecimal(value.toString().trim()) : null;
+        }
+        catch (NumberFormatException ex) {
+            exact = null;
+        }
+        BigInteger integral = null;
+        if (exact != null) {
+            try {
+                integral = exact.toBigIntegerExact();
+            }
+            catch (ArithmeticException ex) {
+                // a fraction
+            }
+        }
+        if (integral == null) {
+            throw new MessageDeliveryException(message, "the " + source + " gave '" + value + "' ("
+                    + value.getClass().getSimpleName() + "), not a priority (an integer 0 to "
+                    + (PosixMq.MQ_PRIO_MAX - 1) + ") for queue " + this.queueName);
+        }
+        if (integral.signum() < 0 || integral.compareTo(BigInteger.valueOf(PosixMq.MQ_PRIO_MAX)) >= 0) {
+            throw new MessageDeliveryException(message, "the " + source + " gave priority " + integral
+                    + ", outside 0 to " + (PosixMq.MQ_PRIO_MAX - 1) + " for queue " + this.queueName);
+        }
+        return integral.intValueExact();
+    }
+}

@@ -1,0 +1,41 @@
+package io.github.posixmq.integration.inbound;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import io.github.posixmq.integration.PosixMqHeaders;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.converter.MessageConversionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class PosixMqInboundMessageMapperTests {
+
+    private final PosixMqInboundMessageMapper mapper = new PosixMqInboundMessageMapper("/orders");
+
+    @Test
+    void bytesWithPriorityAndQueueHeadersAndTheCallersHeaders() {
+        byte[] bytes = { 0, (byte) 0xFF };
+        Message<?> message = this.mapper.toMessage(new io.github.posixmq.Message(9, bytes), Map.of("trace", "t1"));
+        assertThat(message.getPayload()).isEqualTo(bytes);
+        assertThat(message.getHeaders()).containsEntry(PosixMqHeaders.PRIORITY, 9)
+            .containsEntry(PosixMqHeaders.QUEUE, "/orders")
+            .containsEntry("trace", "t1");
+    }
+
+    @Test
+    void textInTheCharsetAndInvalidBytesAreAConversionErrorHoldingTheBytes() {
+        this.mapper.setCharset(StandardCharsets.UTF_8);
+        assertThat(this.mapper.toMessage(new io.github.posixmq.Message(1, "café".getBytes(StandardCharsets.UTF_8)))
+            .getPayload()).isEqualTo("café");
+        byte[] invalid = { 'o', 'k', (byte) 0xC3, (byte) 0x28 };
+        MessageConversionException ex = catchThrowableOfType(MessageConversionException.class,
+                () -> this.mapper.toMessage(new io.github.posixmq.Message(4, invalid)));
+        assertThat(ex).hasMessageContaining("message of 4 bytes (priority 4) from queue /orders is not valid UTF-8");
+        assertThat(ex.getFailedMessage().getPayload()).isEqualTo(invalid);
+        assertThat(ex.getFailedMessage().getHeaders()).containsEntry(PosixMqHeaders.PRIORITY, 4);
+    }
+}

@@ -1,0 +1,47 @@
+package io.github.posixmq.integration.outbound;
+
+import java.nio.charset.StandardCharsets;
+
+import io.github.posixmq.integration.PosixMqHeaders;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.converter.MessageConversionException;
+import org.springframework.messaging.converter.StringMessageConverter;
+import org.springframework.messaging.support.MessageBuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PosixMqOutboundMessageMapperTests {
+
+    private final PosixMqOutboundMessageMapper mapper = new PosixMqOutboundMessageMapper("/shipping");
+
+    @Test
+    void priorityFromHeaderThenExpressionThenDefault() {
+        this.mapper.setPriority(5);
+        this.mapper.setPriorityExpression(new SpelExpressionParser().parseExpression("headers['level']"));
+        assertThat(this.mapper.fromMessage(MessageBuilder.withPayload("a").setHeader(PosixMqHeaders.PRIORITY, 20)
+            .setHeader("level", 10).build()).priority()).isEqualTo(20);
+        assertThat(this.mapper.fromMessage(MessageBuilder.withPayload("b").setHeader("level", "10").build()).priority())
+            .isEqualTo(10);
+        io.github.posixmq.Message fallback = this.mapper.fromMessage(MessageBuilder.withPayload("c").build());
+        assertThat(fallback).isEqualTo(new io.github.posixmq.Message(5, "c".getBytes(StandardCharsets.UTF_8)));
+        assertThatThrownBy(() -> this.mapper.fromMessage(MessageBuilder.withPayload("d").setHeader("level", 40000)
+            .build())).isInstanceOf(MessageDeliveryException.class)
+            .hasMessageContaining("gave priority 40000, outside 0 to 32767 for queue /shipping");
+    }
+
+    @Test
+    void payloadsOtherThanBytesAndTextNeedAConverterThatMakesThemSo() {
+        assertThatThrownBy(() -> this.mapper.toBytes(MessageBuilder.withPayload(42).build()))
+            .isInstanceOf(MessageConversionException.class)
+            .hasMessageContaining("cannot send a java.lang.Integer payload to queue /shipping")
+            .hasMessageContaining("set a MessageConverter");
+        this.mapper.setMessageConverter(new StringMessageConverter());
+        assertThatThrownBy(() -> this.mapper.toBytes(MessageBuilder.withPayload(42).build()))
+            .isInstanceOf(MessageConversionException.class)
+            .hasMessageContaining("did not produce byte[] or String");
+    }
+}
