@@ -1,5 +1,6 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import io.github.posixmq.integration.outbound.PosixMqMessageHandler;
@@ -60,6 +61,10 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         producer.setOutputChannelName(inbound.channel());
         producer.setConcurrency(inbound.concurrency());
         producer.setCharset(inbound.charset());
+        producer.setContentType(inbound.contentType());
+        if (inbound.embeddedHeaders() != null) {
+            producer.setEmbeddedHeaders(new PosixMqEmbeddedHeaders(inbound.embeddedHeaders()));
+        }
         if (inbound.errorChannel() != null) {
             producer.setErrorChannelName(inbound.errorChannel());
         }
@@ -88,6 +93,9 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         }
         handler.setSendTimeout(outbound.sendTimeout());
         handler.setMessageConverter(this.messageConverter);
+        if (outbound.embeddedHeaders() != null) {
+            handler.setEmbeddedHeaders(new PosixMqEmbeddedHeaders(outbound.embeddedHeaders()));
+        }
         handler.setOperationListener(this.listener);
         return handler;
     }

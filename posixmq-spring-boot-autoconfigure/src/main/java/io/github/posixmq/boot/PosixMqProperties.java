@@ -3,9 +3,13 @@ package io.github.posixmq.boot;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
+import io.github.posixmq.integration.PosixMqHeaderMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -123,6 +127,19 @@ public final class PosixMqProperties {
         private boolean removeOnShutdown;
 
         /**
+         * What crosses the queue besides the payload and priority, both ways: "raw" (only the bytes, what C, Python
+         * and Rust peers read and write) or "embedded" (the embedded-headers listed before the payload, in Spring
+         * Integration's embedded-headers format; both ends must use it). Default: raw.
+         */
+        private PosixMqHeaderMode headerMode = PosixMqHeaderMode.RAW;
+
+        /**
+         * Headers carried in header-mode embedded. Default: contentType, correlationId, posixmq_replyTo, traceparent,
+         * tracestate.
+         */
+        private List<String> embeddedHeaders = new ArrayList<>(PosixMqEmbeddedHeaders.DEFAULT_HEADER_NAMES);
+
+        /**
          * Whether to adopt an existing queue owned by another user or granting permissions beyond "mode" (a queue
          * deliberately shared between users). When false, such a queue fails start-up and recovery refuses it.
          */
@@ -204,6 +221,26 @@ public final class PosixMqProperties {
             this.shared = shared;
         }
 
+        /** The header mode: raw or embedded. */
+        public PosixMqHeaderMode getHeaderMode() {
+            return this.headerMode;
+        }
+
+        /** Sets the header mode: raw or embedded. */
+        public void setHeaderMode(PosixMqHeaderMode headerMode) {
+            this.headerMode = headerMode;
+        }
+
+        /** The headers carried in header-mode embedded. */
+        public List<String> getEmbeddedHeaders() {
+            return this.embeddedHeaders;
+        }
+
+        /** Sets the headers carried in header-mode embedded. */
+        public void setEmbeddedHeaders(List<String> embeddedHeaders) {
+            this.embeddedHeaders = embeddedHeaders;
+        }
+
         /** The inbound channel adapter settings. */
         public Inbound getInbound() {
             return this.inbound;
@@ -238,6 +275,13 @@ public final class PosixMqProperties {
 
         /** Charset of string payloads; bytes that are not valid in it are an error, never replaced. Default: UTF-8. */
         private Charset charset = StandardCharsets.UTF_8;
+
+        /**
+         * Content type of the received messages, such as "application/json", set as their contentType header so
+         * Spring Integration converts the payload to a handler method's parameter type (a POJO); a message it cannot
+         * convert takes the error channel and dead-letter path with its original bytes. Default: none.
+         */
+        private @Nullable String contentType;
 
         /** Channel that receives an ErrorMessage when the flow fails. Default: the global "errorChannel". */
         private @Nullable String errorChannel;
@@ -303,6 +347,16 @@ public final class PosixMqProperties {
         /** Sets the charset of string payloads. */
         public void setCharset(Charset charset) {
             this.charset = charset;
+        }
+
+        /** The content type of received messages, or null. */
+        public @Nullable String getContentType() {
+            return this.contentType;
+        }
+
+        /** Sets the content type of received messages, such as "application/json". */
+        public void setContentType(@Nullable String contentType) {
+            this.contentType = contentType;
         }
 
         /** The error channel name, or null for the global error channel. */

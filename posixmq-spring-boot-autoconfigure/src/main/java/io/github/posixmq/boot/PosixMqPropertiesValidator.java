@@ -2,6 +2,7 @@ package io.github.posixmq.boot;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -9,10 +10,13 @@ import java.util.regex.Pattern;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueNames;
 import io.github.posixmq.SystemLimits;
+import io.github.posixmq.integration.PosixMqHeaderMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.InvalidMimeTypeException;
+import org.springframework.util.MimeTypeUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
@@ -147,12 +151,27 @@ final class PosixMqPropertiesValidator {
         }
         int mode = parseMode(prefix, queue.getMode());
         return new PosixMqQueueSettings(key, prefix, name, queue.isCreate(), mode, capacity, maxMessageSize,
-                queue.isRemoveOnShutdown(), queue.isShared(), inbound(root, key, queue.getInbound(), names),
-                outbound(prefix, key, queue.getOutbound()));
+                queue.isRemoveOnShutdown(), queue.isShared(),
+                inbound(root, key, queue.getInbound(), names, embedded(prefix, queue)),
+                outbound(prefix, key, queue.getOutbound(), embedded(prefix, queue)));
+    }
+
+    /** The headers of header-mode embedded, or null for raw. */
+    private static @Nullable List<String> embedded(String prefix, PosixMqProperties.Queue queue) {
+        if (queue.getHeaderMode() != PosixMqHeaderMode.EMBEDDED) {
+            return null;
+        }
+        List<String> names = queue.getEmbeddedHeaders();
+        if (names == null || names.isEmpty() || names.stream().anyMatch((name) -> !StringUtils.hasText(name))) {
+            throw new PosixMqConfigurationException(prefix + ".embedded-headers", names, "header-mode embedded needs "
+                    + "header names", "List the headers to carry under " + prefix + ".embedded-headers (such as "
+                            + "contentType, correlationId, traceparent), or remove it for the default list.", null);
+        }
+        return List.copyOf(names);
     }
 
     private static PosixMqQueueSettings.Inbound inbound(String root, String key, PosixMqProperties.Inbound inbound,
-            Map<String, String> names) {
+            Map<String, String> names, @Nullable List<String> embeddedHeaders) {
         String queuePrefix = prefix(root, key);
         String prefix = queuePrefix + ".inbound";
         if (inbound.getConcurrency() < 1) {
@@ -189,9 +208,20 @@ final class PosixMqPropertiesValidator {
                     "the timeout must be zero or positive", "Set " + prefix + ".dead-letter-send-timeout to how long "
                             + "a dead-letter send may wait for room, such as 5s.", null);
         }
+        String contentType = inbound.getContentType();
+        if (contentType != null) {
+            try {
+                contentType = MimeTypeUtils.parseMimeType(contentType).toString();
+            }
+            catch (InvalidMimeTypeException ex) {
+                throw new PosixMqConfigurationException(prefix + ".content-type", contentType, "not a content type ("
+                        + ex.getMessage() + ")", "Set " + prefix + ".content-type to a MIME type such as "
+                                + "'application/json', or remove it.", null);
+            }
+        }
         return new PosixMqQueueSettings.Inbound(enabled, channel, inbound.getConcurrency(),
                 type.equals(STRING) ? inbound.getCharset() : null, inbound.getErrorChannel(), deadLetterKey,
-                deadLetterTimeout, retry(prefix + ".retry", inbound.getRetry()));
+                deadLetterTimeout, retry(prefix + ".retry", inbound.getRetry()), contentType, embeddedHeaders);
     }
 
     private static PosixMqQueueSettings.Retry retry(String prefix, PosixMqProperties.Retry retry) {
@@ -234,7 +264,7 @@ final class PosixMqPropertiesValidator {
     }
 
     private static PosixMqQueueSettings.Outbound outbound(String queuePrefix, String key,
-            PosixMqProperties.Outbound outbound) {
+            PosixMqProperties.Outbound outbound, @Nullable List<String> embeddedHeaders) {
         String prefix = queuePrefix + ".outbound";
         if (outbound.getPriority() < 0 || outbound.getPriority() >= PosixMq.MQ_PRIO_MAX) {
             throw new PosixMqConfigurationException(prefix + ".priority", outbound.getPriority(), "priorities are 0 to "
@@ -262,6 +292,7 @@ final class PosixMqPropertiesValidator {
         }
         boolean enabled = outbound.getEnabled() != null ? outbound.getEnabled() : outbound.getChannel() != null;
         String channel = StringUtils.hasText(outbound.getChannel()) ? outbound.getChannel() : key + ".outbound";
-        return new PosixMqQueueSettings.Outbound(enabled, channel, outbound.getPriority(), expression, timeout);
+        return new PosixMqQueueSettings.Outbound(enabled, channel, outbound.getPriority(), expression, timeout,
+                embeddedHeaders);
     }
 }

@@ -2,6 +2,7 @@ package io.github.posixmq.boot;
 
 import java.nio.charset.Charset;
 import java.time.Duration;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -47,10 +48,12 @@ public record PosixMqQueueSettings(String key, String prefix, String name, boole
      * @param deadLetterQueue the key of the configured dead-letter queue, or null
      * @param deadLetterSendTimeout how long a dead-letter send waits for room before the message is dropped loudly
      * @param retry the retries before a failed message is dead-lettered (or dropped loudly)
+     * @param contentType the contentType header of received messages, or null
+     * @param embeddedHeaders the headers read from before the payload (header-mode embedded), or null for raw
      */
     public record Inbound(boolean enabled, String channel, int concurrency, @Nullable Charset charset,
             @Nullable String errorChannel, @Nullable String deadLetterQueue, Duration deadLetterSendTimeout,
-            Retry retry) {
+            Retry retry, @Nullable String contentType, @Nullable List<String> embeddedHeaders) {
     }
 
     /**
@@ -72,8 +75,9 @@ public record PosixMqQueueSettings(String key, String prefix, String name, boole
      * @param priority the priority of messages without a priority header or expression value
      * @param priorityExpression a SpEL expression giving the priority, or null
      * @param sendTimeout how long a send waits for room in a full queue
+     * @param embeddedHeaders the headers written before the payload (header-mode embedded), or null for raw
      */
     public record Outbound(boolean enabled, String channel, int priority, @Nullable String priorityExpression,
-            Duration sendTimeout) {
+            Duration sendTimeout, @Nullable List<String> embeddedHeaders) {
     }
 }

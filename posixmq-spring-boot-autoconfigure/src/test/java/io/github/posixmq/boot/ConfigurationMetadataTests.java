@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -144,6 +145,9 @@ public class ConfigurationMetadataTests {
             return List.of(documented + ": " + sourceType + " has no readable property " + beanProperty);
         }
         Object actual = wrapper.getPropertyValue(beanProperty);
+        if (actual instanceof Collection<?> || actual instanceof Map<?, ?>) {
+            return List.of(); // the processor writes no default for a collection built in code
+        }
         if (actual == null) {
             return declared == null ? List.of() : List.of(documented + ": default " + declared + " but the value is null");
         }

@@ -55,6 +55,12 @@ public final class PosixMqMessageProducerSpec
         return this;
     }
 
+    /** Sets the {@code contentType} header of received messages, such as {@code application/json}. */
+    public PosixMqMessageProducerSpec contentType(String contentType) {
+        this.target.setContentType(contentType);
+        return this;
+    }
+
     /** A queue that receives the original bytes and priority of every message whose flow failed. */
     public PosixMqMessageProducerSpec deadLetterQueue(PosixMq deadLetterQueue) {
         this.target.setDeadLetterQueue(deadLetterQueue);

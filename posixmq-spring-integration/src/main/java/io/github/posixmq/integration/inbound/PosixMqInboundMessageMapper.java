@@ -4,8 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqHeaders;
 import org.jspecify.annotations.Nullable;
 
@@ -13,6 +15,7 @@ import org.springframework.integration.mapping.InboundMessageMapper;
 import org.springframework.integration.support.DefaultMessageBuilderFactory;
 import org.springframework.integration.support.MessageBuilderFactory;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.util.Assert;
 
@@ -30,6 +33,10 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
 
     private MessageBuilderFactory messageBuilderFactory = new DefaultMessageBuilderFactory();
 
+    private @Nullable String contentType;
+
+    private @Nullable PosixMqEmbeddedHeaders embeddedHeaders;
+
     /** A mapper for messages received from the queue named {@code queueName}, such as {@code /orders}. */
     public PosixMqInboundMessageMapper(String queueName) {
         Assert.hasText(queueName, "queueName must not be empty");
@@ -46,6 +53,19 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
         return this.charset;
     }
 
+    /** Sets the {@code contentType} header of the messages built, such as {@code application/json} (null: none). */
+    public void setContentType(@Nullable String contentType) {
+        this.contentType = contentType;
+    }
+
+    /**
+     * Reads the headers embedded before the payload (header-mode embedded): bytes not in that format are a
+     * {@link MessageConversionException} holding them. Null (the default): the bytes are the payload.
+     */
+    public void setEmbeddedHeaders(@Nullable PosixMqEmbeddedHeaders embeddedHeaders) {
+        this.embeddedHeaders = embeddedHeaders;
+    }
+
     /** Sets the factory of the messages built (default: the plain one). */
     public void setMessageBuilderFactory(MessageBuilderFactory messageBuilderFactory) {
         Assert.notNull(messageBuilderFactory, "messageBuilderFactory must not be null");
@@ -59,17 +79,37 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
      */
     @Override
     public Message<?> toMessage(io.github.posixmq.Message received, @Nullable Map<String, Object> headers) {
+        byte[] bytes = received.bytes();
+        Map<String, Object> all = headers != null ? headers : Map.of();
+        PosixMqEmbeddedHeaders embedded = this.embeddedHeaders;
+        if (embedded != null) {
+            Message<byte[]> decoded;
+            try {
+                decoded = embedded.decode(bytes, this.queueName);
+            }
+            catch (MessageConversionException ex) {
+                throw new MessageConversionException(build(bytes, received.priority(), all), ex.getMessage(), ex);
+            }
+            bytes = decoded.getPayload();
+            Map<String, Object> merged = new LinkedHashMap<>(all);
+            decoded.getHeaders().forEach((name, value) -> {
+                if (!MessageHeaders.ID.equals(name) && !MessageHeaders.TIMESTAMP.equals(name)) {
+                    merged.putIfAbsent(name, value);
+                }
+            });
+            all = merged;
+        }
         Charset charset = this.charset;
         if (charset == null) {
-            return build(received.bytes(), received.priority(), headers);
+            return build(bytes, received.priority(), all);
         }
         try {
             String text = charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(received.bytes()))
+                .decode(ByteBuffer.wrap(bytes))
                 .toString();
-            return build(text, received.priority(), headers);
+            return build(text, received.priority(), all);
         }
         catch (CharacterCodingException ex) {
             Message<byte[]> raw = build(received.bytes(), received.priority(), headers);
@@ -84,6 +124,7 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
             .copyHeadersIfAbsent(headers != null ? headers : Map.of())
             .setHeader(PosixMqHeaders.PRIORITY, priority)
             .setHeader(PosixMqHeaders.QUEUE, this.queueName)
+            .setHeaderIfAbsent(MessageHeaders.CONTENT_TYPE, this.contentType)
             .build();
     }
 }

@@ -9,6 +9,7 @@ import java.util.function.BooleanSupplier;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqSelector;
 import io.github.posixmq.integration.CompositePosixMqOperationListener;
+import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
@@ -140,6 +141,22 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     /** The charset of String payloads, or null for byte[] payloads. */
     public @Nullable Charset getCharset() {
         return this.mapper.getCharset();
+    }
+
+    /**
+     * Sets the {@code contentType} header of received messages, such as {@code application/json}, so Spring
+     * Integration converts the payload to a handler's parameter type; null (the default) sets none.
+     */
+    public void setContentType(@Nullable String contentType) {
+        this.mapper.setContentType(contentType);
+    }
+
+    /**
+     * Reads the headers embedded before the payload (header-mode embedded); a message not in that format takes the
+     * error and dead-letter path with its bytes. Null (the default): raw, the bytes are the payload.
+     */
+    public void setEmbeddedHeaders(@Nullable PosixMqEmbeddedHeaders embeddedHeaders) {
+        this.mapper.setEmbeddedHeaders(embeddedHeaders);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.time.Duration;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqException;
 import io.github.posixmq.QueueWouldBlockException;
+import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.CompositePosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.PosixMqOperationListener;
@@ -96,6 +97,11 @@ public class PosixMqMessageHandler extends AbstractMessageHandler {
     /** Sets the converter for payloads that are neither {@code byte[]} nor {@code String}; it must produce either. */
     public void setMessageConverter(@Nullable MessageConverter messageConverter) {
         this.mapper.setMessageConverter(messageConverter);
+    }
+
+    /** Writes the listed headers before the payload (header-mode embedded); null (the default): raw, only the bytes. */
+    public void setEmbeddedHeaders(@Nullable PosixMqEmbeddedHeaders embeddedHeaders) {
+        this.mapper.setEmbeddedHeaders(embeddedHeaders);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 import io.github.posixmq.PosixMq;
+import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqHeaders;
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +41,8 @@ public final class PosixMqOutboundMessageMapper implements OutboundMessageMapper
     private Charset charset = StandardCharsets.UTF_8;
 
     private @Nullable MessageConverter messageConverter;
+
+    private @Nullable PosixMqEmbeddedHeaders embeddedHeaders;
 
     /** A mapper for messages to the queue named {@code queueName} (used in error messages). */
     public PosixMqOutboundMessageMapper(String queueName) {
@@ -75,10 +78,18 @@ public final class PosixMqOutboundMessageMapper implements OutboundMessageMapper
         this.messageConverter = messageConverter;
     }
 
-    /** The bytes and priority to send for {@code message}. */
+    /** Writes the listed headers before the payload (header-mode embedded); null (the default): only the bytes. */
+    public void setEmbeddedHeaders(@Nullable PosixMqEmbeddedHeaders embeddedHeaders) {
+        this.embeddedHeaders = embeddedHeaders;
+    }
+
+    /** The bytes and priority to send for {@code message}: its headers first in header-mode embedded. */
     @Override
     public io.github.posixmq.Message fromMessage(Message<?> message) {
-        return new io.github.posixmq.Message(priorityOf(message), toBytes(message));
+        byte[] bytes = toBytes(message);
+        PosixMqEmbeddedHeaders embedded = this.embeddedHeaders;
+        return new io.github.posixmq.Message(priorityOf(message),
+                embedded != null ? embedded.encode(bytes, message.getHeaders()) : bytes);
     }
 
     /**
