@@ -55,7 +55,8 @@ fi
 [[ -x "$java" ]] || { echo "run.sh: no java at $java (set JAVA_HOME or --jdk)" >&2; exit 2; }
 # JNA loads its native library (a restricted method from JDK 22 on); JMH 1.37 still uses sun.misc.Unsafe, which
 # JDK 24+ warns about. JMH forks inherit these flags from the suite's JVM.
-jvm_flags=(--enable-native-access=ALL-UNNAMED)
+# JMH's /tmp/jmh.lock is machine-wide: on a shared machine another user's JMH run would abort this one mid-way.
+jvm_flags=(--enable-native-access=ALL-UNNAMED -Djmh.ignoreLock=true)
 if "$java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
     jvm_flags+=(--sun-misc-unsafe-memory-access=allow)
 fi
