@@ -2,8 +2,6 @@ package io.github.posixmq.integration.inbound;
 
 import java.nio.charset.Charset;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
@@ -26,8 +24,8 @@ import org.springframework.util.Assert;
  * An inbound gateway: receives each request from a queue in header-mode embedded (through a
  * {@link PosixMqMessageProducer}, with its retries, dead-letter queue and error channel), sends it to the request
  * channel, and sends the reply to the queue named in the request's {@link PosixMqEmbeddedHeaders#REPLY_TO} header
- * with the request's correlation id. Reply queues are opened by name (write-only, existing) on first use and closed
- * when the gateway stops. A request without {@code posixmq_replyTo} or {@code correlationId} fails like any failed
+ * with the request's correlation id. A reply queue is opened by name (write-only, existing) for each reply and closed
+ * right after, so a requester's removed reply queue is never kept alive here. A request without {@code posixmq_replyTo} or {@code correlationId} fails like any failed
  * flow (retries, then the dead-letter queue or a loud log line); a flow that produces no reply within the
  * {@link #setReplyTimeout reply timeout} is logged at WARN and the requester times out.
  *
@@ -42,8 +40,6 @@ public class PosixMqInboundGateway extends MessagingGatewaySupport {
     private final PosixMqMessageProducer receiver;
 
     private final PosixMqOutboundMessageMapper mapper;
-
-    private final Map<String, PosixMq> replyQueues = new ConcurrentHashMap<>();
 
     private Duration sendTimeout = Duration.ofSeconds(5);
 
@@ -111,8 +107,6 @@ public class PosixMqInboundGateway extends MessagingGatewaySupport {
     @Override
     protected void doStop() {
         this.receiver.stop();
-        this.replyQueues.values().forEach(PosixMq::close);
-        this.replyQueues.clear();
         super.doStop();
     }
 
@@ -135,12 +129,9 @@ public class PosixMqInboundGateway extends MessagingGatewaySupport {
             .removeHeader(PosixMqEmbeddedHeaders.REPLY_TO)
             .build();
         io.github.posixmq.Message mapped = this.mapper.fromMessage(correlated);
-        PosixMqQueueSupplier.of(replyQueue(replyTo.toString()))
-            .sendOrThrow(mapped.bytes(), mapped.priority(), this.sendTimeout);
-    }
-
-    private PosixMq replyQueue(String name) {
-        return this.replyQueues.computeIfAbsent(name, (ignored) -> OpenOptions.writeOnly().existing().open(name));
+        try (PosixMq replyQueue = OpenOptions.writeOnly().existing().open(replyTo.toString())) {
+            PosixMqQueueSupplier.of(replyQueue).sendOrThrow(mapped.bytes(), mapped.priority(), this.sendTimeout);
+        }
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.github.posixmq.PosixMq;
 import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
 import io.github.posixmq.integration.TestQueues;
+import io.github.posixmq.integration.inbound.PosixMqInboundGateway;
 import io.github.posixmq.integration.outbound.PosixMqOutboundGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -125,6 +126,30 @@ class PosixMqRequestReplyTests {
         }
         finally {
             gateway.stop();
+        }
+    }
+
+    @Test
+    void aRequestWithoutReplyQueueTakesTheDeadLetterPathWithItsBytes() {
+        PosixMq requests = queue("noreplyto");
+        PosixMq deadLetters = queue("noreplyto-dlq");
+        PosixMqEmbeddedHeaders headers = new PosixMqEmbeddedHeaders();
+        try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext()) {
+            context.register(IntegrationConfiguration.class);
+            context.registerBean("replier", IntegrationFlow.class, () -> {
+                PosixMqInboundGateway gateway = PosixMqs.inboundGateway(PosixMqQueueSupplier.of(requests), headers);
+                gateway.getReceiver().setDeadLetterQueue(deadLetters);
+                gateway.getReceiver().setRetry(1, Duration.ZERO, 1, Duration.ZERO);
+                return IntegrationFlow.from(gateway).transform((payload) -> payload).get();
+            });
+            context.refresh();
+            byte[] request = headers.encode("who answers?".getBytes(StandardCharsets.UTF_8), MessageBuilder
+                .withPayload("")
+                .setHeader(IntegrationMessageHeaderAccessor.CORRELATION_ID, "c-1")
+                .build()
+                .getHeaders());
+            requests.send(request, 3);
+            assertThat(deadLetters.receive(Duration.ofSeconds(10))).contains(new io.github.posixmq.Message(3, request));
         }
     }
 
