@@ -141,6 +141,13 @@ public class PosixMqOutboundGateway extends AbstractReplyProducingMessageHandler
         return this.replies.isRunning();
     }
 
+    /** Stops receiving replies when the bean is destroyed. */
+    @Override
+    public void destroy() {
+        stop();
+        super.destroy();
+    }
+
     @Override
     protected Object handleRequestMessage(Message<?> request) {
         if (!this.replies.isRunning()) {

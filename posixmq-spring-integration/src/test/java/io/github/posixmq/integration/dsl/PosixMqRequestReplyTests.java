@@ -59,6 +59,7 @@ class PosixMqRequestReplyTests {
     void eightConcurrentCallersEachGetTheirOwnReply() throws Exception {
         PosixMq requests = queue("requests");
         PosixMq replies = queue("replies");
+        PosixMqOutboundGateway gateway;
         try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext()) {
             context.register(IntegrationConfiguration.class);
             // the snippet of docs/spring-integration.md, "Request/reply"
@@ -105,7 +106,11 @@ class PosixMqRequestReplyTests {
             }
             assertThat(requests.currentMessages()).isZero();
             assertThat(replies.currentMessages()).isZero();
+            gateway = context.getBean(PosixMqOutboundGateway.class);
+            assertThat(gateway.isRunning()).isTrue();
         }
+        // closing the context stops the gateway's reply receiver
+        assertThat(gateway.isRunning()).isFalse();
     }
 
     @Test
