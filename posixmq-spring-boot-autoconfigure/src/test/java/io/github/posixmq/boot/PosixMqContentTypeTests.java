@@ -10,8 +10,6 @@ import io.github.posixmq.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.integration.autoconfigure.IntegrationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,9 +25,7 @@ class PosixMqContentTypeTests {
 
     private final TestQueues queues = new TestQueues();
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-            AutoConfigurations.of(PosixMqAutoConfiguration.class, PosixMqIntegrationAutoConfiguration.class,
-                    IntegrationAutoConfiguration.class));
+    private final ApplicationContextRunner runner = TestQueues.integrationRunner();
 
     @AfterEach
     void removeQueues() {

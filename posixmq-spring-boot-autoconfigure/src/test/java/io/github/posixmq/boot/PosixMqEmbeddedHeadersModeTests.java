@@ -14,8 +14,6 @@ import io.github.posixmq.integration.PosixMqHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.integration.autoconfigure.IntegrationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.integration.IntegrationMessageHeaderAccessor;
 import org.springframework.messaging.MessageChannel;
@@ -34,9 +32,7 @@ class PosixMqEmbeddedHeadersModeTests {
 
     private final TestQueues queues = new TestQueues();
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-            AutoConfigurations.of(PosixMqAutoConfiguration.class, PosixMqIntegrationAutoConfiguration.class,
-                    IntegrationAutoConfiguration.class));
+    private final ApplicationContextRunner runner = TestQueues.integrationRunner();
 
     @AfterEach
     void removeQueues() {

@@ -18,8 +18,6 @@ import io.github.posixmq.integration.outbound.PosixMqMessageHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.integration.autoconfigure.IntegrationAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
@@ -45,9 +43,7 @@ class PosixMqIntegrationAutoConfigurationTests {
 
     private final TestQueues queues = new TestQueues();
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-            AutoConfigurations.of(PosixMqAutoConfiguration.class, PosixMqIntegrationAutoConfiguration.class,
-                    IntegrationAutoConfiguration.class));
+    private final ApplicationContextRunner runner = TestQueues.integrationRunner();
 
     @AfterEach
     void removeQueues() {

@@ -16,8 +16,6 @@ import io.github.posixmq.integration.dsl.PosixMqs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.integration.autoconfigure.IntegrationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,9 +40,7 @@ class PosixMqQueuesDslTests {
 
     private static final TestQueues NAMES = new TestQueues();
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-            AutoConfigurations.of(PosixMqAutoConfiguration.class, PosixMqIntegrationAutoConfiguration.class,
-                    IntegrationAutoConfiguration.class));
+    private final ApplicationContextRunner runner = TestQueues.integrationRunner();
 
     @AfterEach
     void removeQueues() {

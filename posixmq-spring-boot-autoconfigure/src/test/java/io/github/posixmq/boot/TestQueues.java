@@ -8,6 +8,10 @@ import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueNotFoundException;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.integration.autoconfigure.IntegrationAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
 /** Unique queue names and keys per run (pid + counter); {@link #close()} removes every queue it named. */
 public final class TestQueues implements AutoCloseable {
 
@@ -27,6 +31,12 @@ public final class TestQueues implements AutoCloseable {
         String name = "/posixmq-boot-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-" + hint;
         this.names.add(name);
         return name;
+    }
+
+    /** A runner with the queue registry, the Spring Integration adapters of posixmq.queues and Spring Integration. */
+    public static ApplicationContextRunner integrationRunner() {
+        return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PosixMqAutoConfiguration.class,
+                PosixMqIntegrationAutoConfiguration.class, IntegrationAutoConfiguration.class));
     }
 
     /** {@code posixmq.queues.<key>.<setting>} for each of {@code settings} (such as {@code "capacity=10"}). */
