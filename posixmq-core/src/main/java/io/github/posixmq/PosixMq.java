@@ -543,11 +543,10 @@ public final class PosixMq implements AutoCloseable {
     /**
      * After a blocking descriptor found the queue full or empty ({@code ETIMEDOUT} on the expired deadline): returns
      * true when the call should try again (the queue became ready), false when the deadline passed, and throws when
-     * the queue was closed. Called
-     * with the descriptor acquired. The first wait of a call
-     * only gives the CPU away once ({@code sched_yield}) before the retry: a producer and a consumer sharing a CPU
-     * then hand over without a sleep and a wake-up each (pinned producer/consumer throughput about +45%, see
-     * {@code benchmarks/RESULTS.md}); on an idle queue it costs one extra system call before {@code ppoll}.
+     * the queue was closed. Called with the descriptor acquired. The first wait of a call only gives the CPU away
+     * once ({@code sched_yield}) before the retry: a producer and a consumer sharing a CPU then hand over without a
+     * sleep and a wake-up each (pinned producer/consumer throughput about +45%, see {@code benchmarks/RESULTS.md});
+     * on an idle queue it costs one extra system call before {@code ppoll}.
      */
     private boolean waitFor(short events, long timeout, long deadline, boolean firstWait) {
         if (timeout == NOW) {
