@@ -7,23 +7,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.posixmq.Message;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
-import io.github.posixmq.boot.actuate.PosixMqHealthContributorAutoConfiguration;
 import io.github.posixmq.boot.metrics.PosixMqMeterListener;
-import io.github.posixmq.boot.metrics.PosixMqMetricsAutoConfiguration;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.integration.autoconfigure.IntegrationAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -45,12 +38,7 @@ class PosixMqDeliveryTests {
 
     private final TestQueues queues = new TestQueues();
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(PosixMqAutoConfiguration.class,
-                PosixMqIntegrationAutoConfiguration.class, IntegrationAutoConfiguration.class,
-                PosixMqHealthContributorAutoConfiguration.class, MetricsAutoConfiguration.class,
-                CompositeMeterRegistryAutoConfiguration.class, PosixMqMetricsAutoConfiguration.class))
-        .withBean(SimpleMeterRegistry.class);
+    private final ApplicationContextRunner runner = TestQueues.fullStackRunner();
 
     @AfterEach
     void removeQueues() {

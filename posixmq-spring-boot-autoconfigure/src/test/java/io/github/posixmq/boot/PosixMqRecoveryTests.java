@@ -18,26 +18,19 @@ import io.github.posixmq.Message;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueNotFoundException;
-import io.github.posixmq.boot.actuate.PosixMqHealthContributorAutoConfiguration;
-import io.github.posixmq.boot.metrics.PosixMqMetricsAutoConfiguration;
 import io.github.posixmq.boot.metrics.PosixMqQueueMetrics;
 import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.integration.autoconfigure.IntegrationAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -63,12 +56,7 @@ class PosixMqRecoveryTests {
 
     private final ExecutorService executor = Executors.newFixedThreadPool(2);
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(PosixMqAutoConfiguration.class,
-                PosixMqIntegrationAutoConfiguration.class, IntegrationAutoConfiguration.class,
-                PosixMqHealthContributorAutoConfiguration.class, MetricsAutoConfiguration.class,
-                CompositeMeterRegistryAutoConfiguration.class, PosixMqMetricsAutoConfiguration.class))
-        .withBean(SimpleMeterRegistry.class);
+    private final ApplicationContextRunner runner = TestQueues.fullStackRunner();
 
     @AfterEach
     void removeQueues() {

@@ -7,9 +7,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueNotFoundException;
+import io.github.posixmq.boot.actuate.PosixMqHealthContributorAutoConfiguration;
+import io.github.posixmq.boot.metrics.PosixMqMetricsAutoConfiguration;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.integration.autoconfigure.IntegrationAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** Unique queue names and keys per run (pid + counter); {@link #close()} removes every queue it named. */
@@ -31,6 +36,15 @@ public final class TestQueues implements AutoCloseable {
         String name = "/posixmq-boot-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-" + hint;
         this.names.add(name);
         return name;
+    }
+
+    /** {@link #integrationRunner()} plus health, Micrometer (a {@code SimpleMeterRegistry}) and the posixmq meters. */
+    public static ApplicationContextRunner fullStackRunner() {
+        return integrationRunner()
+            .withConfiguration(AutoConfigurations.of(PosixMqHealthContributorAutoConfiguration.class,
+                    MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+                    PosixMqMetricsAutoConfiguration.class))
+            .withBean(SimpleMeterRegistry.class);
     }
 
     /** A runner with the queue registry, the Spring Integration adapters of posixmq.queues and Spring Integration. */
