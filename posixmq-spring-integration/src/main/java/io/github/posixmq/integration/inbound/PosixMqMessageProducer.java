@@ -16,17 +16,13 @@ import io.github.posixmq.integration.PosixMqQueueSupplier;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.core.AttributeAccessor;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.integration.context.IntegrationContextUtils;
 import org.springframework.integration.core.RecoveryCallback;
 import org.springframework.integration.endpoint.MessageProducerSupport;
 import org.springframework.integration.handler.advice.ErrorMessageSendingRecoverer;
 import org.springframework.integration.support.ErrorMessageUtils;
-import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
-import org.springframework.messaging.MessagingException;
-import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.util.Assert;
 
 /**
@@ -272,9 +268,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     protected void onInit() {
         super.onInit();
         if (this.taskExecutor == null) {
-            String name = getComponentName();
-            this.taskExecutor = new SimpleAsyncTaskExecutor((name != null ? name : "posixmq-" + this.queue.queueName())
-                    + "-");
+            this.taskExecutor = defaultTaskExecutor();
         }
         if (this.listener == null) {
             this.listener = CompositePosixMqOperationListener.ofBeans(getBeanFactory());
@@ -294,6 +288,12 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         }
     }
 
+    /** A thread per receiver, named after this adapter's bean or, without one, its queue. */
+    private Executor defaultTaskExecutor() {
+        String name = getComponentName();
+        return new SimpleAsyncTaskExecutor((name != null ? name : "posixmq-" + this.queue.queueName()) + "-");
+    }
+
     private PosixMqOperationListener listener() {
         PosixMqOperationListener current = this.listener;
         return current != null ? current : PosixMqOperationListener.NOOP;
@@ -305,18 +305,23 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     protected void doStart() {
         Executor executor = this.taskExecutor;
         if (executor == null) {
-            executor = new SimpleAsyncTaskExecutor("posixmq-" + this.queue.queueName() + "-");
+            executor = defaultTaskExecutor();
             this.taskExecutor = executor;
         }
         int generation = this.threads.newGeneration();
         BooleanSupplier active = () -> isActive() && this.threads.isCurrent(generation);
+        PosixMqQueueSupplier deadLetter = this.deadLetterQueue;
+        InboundDelivery delivery = new InboundDelivery(this.mapper, this::sendMessage, this.queue.queueName(),
+                deadLetter != null ? deadLetter.queueName() : null, this.retryAttempts, this.retryInitialInterval,
+                this.retryMultiplier, this.retryMaxInterval, this.threads, this.recoveryCallback, this::listener,
+                this::errorRecoverer, logger, toString());
         for (int i = 0; i < this.concurrency; i++) {
             PosixMqSelector selector = PosixMqSelector.open();
             try {
                 PosixMqSelector.Key key = PosixMqReceiver.register(this.queue, selector);
                 this.threads.started(generation, selector);
                 executor.execute(new PosixMqReceiver(this.queue, selector, key, active, this::listener,
-                        (received) -> deliver(received, active), () -> this.threads.pause(RECOVERY_MILLIS, active),
+                        (received) -> delivery.deliver(received, active), () -> this.threads.pause(RECOVERY_MILLIS, active),
                         () -> this.threads.ended(generation, selector), toString()));
             }
             catch (RuntimeException ex) {
@@ -349,81 +354,6 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     /** Threads receiving now (for tests and monitoring). */
     public int getActiveReceivers() {
         return this.threads.running();
-    }
-
-    // ---------------------------------------------------------------- delivering
-
-    /** Maps {@code received} and sends it to the output channel; a failure is recovered and routed as an error. */
-    private void deliver(io.github.posixmq.Message received, BooleanSupplier active) {
-        Message<?> message;
-        try {
-            message = this.mapper.toMessage(received);
-        }
-        catch (MessageConversionException ex) {
-            Message<?> raw = ex.getFailedMessage();
-            recover(raw != null ? raw : this.mapper.toMessage(received), received, ex);
-            return;
-        }
-        long wait = this.retryInitialInterval.toMillis();
-        for (int attempt = 1;; attempt++) {
-            try {
-                sendMessage(message);
-                return;
-            }
-            catch (RuntimeException ex) {
-                if (attempt >= this.retryAttempts || !active.getAsBoolean()) {
-                    recover(message, received, ex);
-                    return;
-                }
-                int failed = attempt;
-                long pause = wait;
-                logger.debug(() -> this + ": attempt " + failed + " of " + this.retryAttempts + " failed (" + ex
-                        + "); trying again in " + pause + "ms");
-                this.threads.pause(Math.max(1, wait), active);
-                wait = Math.min((long) (wait * this.retryMultiplier), this.retryMaxInterval.toMillis());
-            }
-        }
-    }
-
-    private void recover(Message<?> message, io.github.posixmq.Message received, RuntimeException failure) {
-        MessagingException error = failure instanceof MessagingException messaging ? messaging
-                : new MessagingException(message, "failed to handle a message from queue " + this.queue.queueName(),
-                        failure);
-        AttributeAccessor context = ErrorMessageUtils.getAttributeAccessor(message, message);
-        context.setAttribute(PosixMqDeadLetterRecoverer.RECEIVED_MESSAGE, received);
-        RecoveryCallback<?> callback = this.recoveryCallback;
-        if (callback != null) {
-            try {
-                callback.recover(context, error);
-            }
-            catch (RuntimeException ex) {
-                logger.error(ex, () -> "The recovery callback of " + this + " failed for: " + error);
-            }
-        }
-        else {
-            DroppedMessages.drop(listener(), this.queue.queueName(), received, "its flow failed "
-                    + this.retryAttempts + " time(s) and " + this + " has no dead-letter queue", error);
-        }
-        ErrorMessageSendingRecoverer errors;
-        try {
-            errors = errorRecoverer();
-        }
-        catch (RuntimeException ex) {
-            logger.error(ex, () -> "Cannot resolve the error channel of " + this + "; the failure was: " + error);
-            return;
-        }
-        if (errors == null) {
-            PosixMqQueueSupplier deadLetter = this.deadLetterQueue;
-            logger.error(error, () -> "Failed to handle a message from queue " + this.queue.queueName()
-                    + (deadLetter != null ? "; it was sent to dead-letter queue " + deadLetter.queueName() : ""));
-            return;
-        }
-        try {
-            errors.recover(context, error);
-        }
-        catch (RuntimeException ex) {
-            logger.error(ex, () -> "The error channel of " + this + " failed to take the error: " + error);
-        }
     }
 
     /** Spring Integration's sender of error messages to the {@linkplain #resolveErrorChannel error channel}. */

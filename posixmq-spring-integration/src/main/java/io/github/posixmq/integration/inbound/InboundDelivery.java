@@ -1,0 +1,148 @@
+package io.github.posixmq.integration.inbound;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import io.github.posixmq.integration.PosixMqOperationListener;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.AttributeAccessor;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.integration.core.RecoveryCallback;
+import org.springframework.integration.handler.advice.ErrorMessageSendingRecoverer;
+import org.springframework.integration.support.ErrorMessageUtils;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessagingException;
+import org.springframework.messaging.converter.MessageConversionException;
+
+/**
+ * How {@link PosixMqMessageProducer} hands one received message to its flow: mapped, sent with retries and back-off;
+ * a message that keeps failing goes to the recovery callback (or is dropped loudly without one), then to the error
+ * channel. One instance per start of the adapter, with the settings of that start.
+ */
+final class InboundDelivery {
+
+    private final PosixMqInboundMessageMapper mapper;
+
+    private final Consumer<Message<?>> output;
+
+    private final String queueName;
+
+    private final @Nullable String deadLetterQueueName;
+
+    private final int attempts;
+
+    private final Duration initialInterval;
+
+    private final double multiplier;
+
+    private final Duration maxInterval;
+
+    private final ReceiverThreads threads;
+
+    private final @Nullable RecoveryCallback<?> recoveryCallback;
+
+    private final Supplier<PosixMqOperationListener> listener;
+
+    private final Supplier<@Nullable ErrorMessageSendingRecoverer> errors;
+
+    private final LogAccessor logger;
+
+    private final String owner;
+
+    InboundDelivery(PosixMqInboundMessageMapper mapper, Consumer<Message<?>> output, String queueName,
+            @Nullable String deadLetterQueueName, int attempts, Duration initialInterval, double multiplier,
+            Duration maxInterval, ReceiverThreads threads, @Nullable RecoveryCallback<?> recoveryCallback,
+            Supplier<PosixMqOperationListener> listener, Supplier<@Nullable ErrorMessageSendingRecoverer> errors,
+            LogAccessor logger, String owner) {
+        this.mapper = mapper;
+        this.output = output;
+        this.queueName = queueName;
+        this.deadLetterQueueName = deadLetterQueueName;
+        this.attempts = attempts;
+        this.initialInterval = initialInterval;
+        this.multiplier = multiplier;
+        this.maxInterval = maxInterval;
+        this.threads = threads;
+        this.recoveryCallback = recoveryCallback;
+        this.listener = listener;
+        this.errors = errors;
+        this.logger = logger;
+        this.owner = owner;
+    }
+
+    /** Maps {@code received} and sends it to the output channel; a failure is recovered and routed as an error. */
+    void deliver(io.github.posixmq.Message received, BooleanSupplier active) {
+        Message<?> message;
+        try {
+            message = this.mapper.toMessage(received);
+        }
+        catch (MessageConversionException ex) {
+            Message<?> raw = ex.getFailedMessage();
+            recover(raw != null ? raw : this.mapper.toMessage(received), received, ex);
+            return;
+        }
+        long wait = this.initialInterval.toMillis();
+        for (int attempt = 1;; attempt++) {
+            try {
+                this.output.accept(message);
+                return;
+            }
+            catch (RuntimeException ex) {
+                if (attempt >= this.attempts || !active.getAsBoolean()) {
+                    recover(message, received, ex);
+                    return;
+                }
+                int failed = attempt;
+                long pause = wait;
+                this.logger.debug(() -> this.owner + ": attempt " + failed + " of " + this.attempts + " failed (" + ex
+                        + "); trying again in " + pause + "ms");
+                this.threads.pause(Math.max(1, wait), active);
+                wait = Math.min((long) (wait * this.multiplier), this.maxInterval.toMillis());
+            }
+        }
+    }
+
+    private void recover(Message<?> message, io.github.posixmq.Message received, RuntimeException failure) {
+        MessagingException error = failure instanceof MessagingException messaging ? messaging
+                : new MessagingException(message, "failed to handle a message from queue " + this.queueName, failure);
+        AttributeAccessor context = ErrorMessageUtils.getAttributeAccessor(message, message);
+        context.setAttribute(PosixMqDeadLetterRecoverer.RECEIVED_MESSAGE, received);
+        RecoveryCallback<?> callback = this.recoveryCallback;
+        if (callback != null) {
+            try {
+                callback.recover(context, error);
+            }
+            catch (RuntimeException ex) {
+                this.logger.error(ex, () -> "The recovery callback of " + this.owner + " failed for: " + error);
+            }
+        }
+        else {
+            DroppedMessages.drop(this.listener.get(), this.queueName, received, "its flow failed " + this.attempts
+                    + " time(s) and " + this.owner + " has no dead-letter queue", error);
+        }
+        ErrorMessageSendingRecoverer errorSender;
+        try {
+            errorSender = this.errors.get();
+        }
+        catch (RuntimeException ex) {
+            this.logger.error(ex, () -> "Cannot resolve the error channel of " + this.owner + "; the failure was: "
+                    + error);
+            return;
+        }
+        if (errorSender == null) {
+            String deadLetter = this.deadLetterQueueName;
+            this.logger.error(error, () -> "Failed to handle a message from queue " + this.queueName
+                    + (deadLetter != null ? "; it was sent to dead-letter queue " + deadLetter : ""));
+            return;
+        }
+        try {
+            errorSender.recover(context, error);
+        }
+        catch (RuntimeException ex) {
+            this.logger.error(ex, () -> "The error channel of " + this.owner + " failed to take the error: " + error);
+        }
+    }
+}
