@@ -42,6 +42,12 @@ public final class PosixMqSelector implements AutoCloseable {
     /** Interest in / readiness for sending. */
     public static final int WRITABLE = 2;
 
+    /**
+     * Interest modifier ({@code EPOLLONESHOT}): once a {@code select} returned the key it stays disabled until
+     * {@link Key#rearm()}, so a queue whose messages are being handled elsewhere is not reported again meanwhile.
+     */
+    public static final int ONE_SHOT = 4;
+
     private static final int MAX_EVENTS = 64;
     private static final long FOREVER = -1;
     private static final boolean PACKED = Platform.isIntel();
@@ -58,6 +64,7 @@ public final class PosixMqSelector implements AutoCloseable {
     private final UseCount uses = new UseCount(this::destroy);
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Key> keys = new ConcurrentHashMap<>();
+    private final AtomicLong invalidated = new AtomicLong();
     private final Object selectLock = new Object();
     private final Memory events = new Memory((long) EVENT_SIZE * MAX_EVENTS);
     private final Memory control = new Memory(16);
@@ -255,6 +262,14 @@ public final class PosixMqSelector implements AutoCloseable {
         return uses.isClosed();
     }
 
+    /**
+     * How many keys were dropped so far because their queue was closed; a thread that waits in {@code select} can
+     * compare it with the count it saw last to learn, after the wake-up such a close causes, that a key went away.
+     */
+    public long invalidatedKeyCount() {
+        return invalidated.get();
+    }
+
     /** Closes the selector (not the queues); a thread blocked in {@link #select()} returns an empty list. */
     @Override
     public void close() {
@@ -294,12 +309,14 @@ public final class PosixMqSelector implements AutoCloseable {
     }
 
     private static int epollEvents(int interest) {
-        return ((interest & READABLE) != 0 ? Linux.EPOLLIN : 0) | ((interest & WRITABLE) != 0 ? Linux.EPOLLOUT : 0);
+        return ((interest & READABLE) != 0 ? Linux.EPOLLIN : 0) | ((interest & WRITABLE) != 0 ? Linux.EPOLLOUT : 0)
+                | ((interest & ONE_SHOT) != 0 ? Linux.EPOLLONESHOT : 0);
     }
 
     private static void checkInterest(int interest) {
-        if (interest == 0 || (interest & ~(READABLE | WRITABLE)) != 0) {
-            throw new IllegalArgumentException("interest must be READABLE, WRITABLE or both, got " + interest);
+        if ((interest & (READABLE | WRITABLE)) == 0 || (interest & ~(READABLE | WRITABLE | ONE_SHOT)) != 0) {
+            throw new IllegalArgumentException("interest must be READABLE, WRITABLE or both, optionally with ONE_SHOT, "
+                    + "got " + interest);
         }
     }
 
@@ -403,12 +420,46 @@ public final class PosixMqSelector implements AutoCloseable {
             }
         }
 
+        /**
+         * Enables a {@link #ONE_SHOT} key again after a {@code select} returned it (reported at once if the queue is
+         * ready now). Safe from any thread; false when the key was cancelled or its queue or the selector closed.
+         */
+        public boolean rearm() {
+            if (!valid || !tryAcquire()) {
+                return false;
+            }
+            try {
+                return queue.withDescriptor(fd -> {
+                    synchronized (control) {
+                        // checked under the lock that cancel() takes for EPOLL_CTL_DEL: a cancelled key is never
+                        // modified, so it cannot overwrite a newer key of the same descriptor
+                        if (!valid) {
+                            return false;
+                        }
+                        if (ctl(Linux.EPOLL_CTL_MOD, fd, epollEvents(interest), id) != 0) {
+                            int errno = binding.lastErrno();
+                            if (errno == Linux.ENOENT) {
+                                return false;
+                            }
+                            throw Errors.generic("cannot re-arm queue " + queue.name(), errno, queue.name());
+                        }
+                        return true;
+                    }
+                });
+            }
+            finally {
+                release();
+            }
+        }
+
         /** Stops watching the queue. Idempotent. */
         public void cancel() {
             if (!valid) {
                 return;
             }
-            valid = false;
+            synchronized (control) {
+                valid = false;
+            }
             keys.remove(id);
             queue.removeSelectorKey(this);
             if (tryAcquire()) {
@@ -428,8 +479,11 @@ public final class PosixMqSelector implements AutoCloseable {
 
         /** Called by the queue just before its descriptor is closed. */
         void descriptorClosing(int fd) {
-            valid = false;
+            synchronized (control) {
+                valid = false;
+            }
             keys.remove(id);
+            invalidated.incrementAndGet();
             if (tryAcquire()) {
                 try {
                     synchronized (control) {

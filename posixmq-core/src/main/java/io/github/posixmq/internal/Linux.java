@@ -83,6 +83,8 @@ public final class Linux {
     public static final int EPOLLERR = 0x8;
     /** {@code epoll} event: hang-up. */
     public static final int EPOLLHUP = 0x10;
+    /** {@code epoll} flag: disable the descriptor after one event until {@code EPOLL_CTL_MOD} re-arms it. */
+    public static final int EPOLLONESHOT = 1 << 30;
 
     /** {@code getrlimit} resource: open descriptors per process. */
     public static final int RLIMIT_NOFILE = 7;

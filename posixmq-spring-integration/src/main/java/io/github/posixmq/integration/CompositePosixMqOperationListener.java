@@ -83,4 +83,16 @@ public final class CompositePosixMqOperationListener implements PosixMqOperation
             }
         }
     }
+
+    @Override
+    public void onReceiverRestart(String queueName) {
+        for (PosixMqOperationListener listener : this.listeners) {
+            try {
+                listener.onReceiverRestart(queueName);
+            }
+            catch (RuntimeException ex) {
+                logger.warn("PosixMqOperationListener " + listener + " failed in onReceiverRestart", ex);
+            }
+        }
+    }
 }

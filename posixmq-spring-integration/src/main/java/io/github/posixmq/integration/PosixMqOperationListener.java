@@ -49,6 +49,15 @@ public interface PosixMqOperationListener {
     }
 
     /**
+     * A receiver of the queue ended unexpectedly (a receiving thread, a selector thread or a worker failed outside a
+     * message's flow) and was restarted while its adapter runs.
+     *
+     * @param queueName the queue it receives from, such as {@code /orders}
+     */
+    default void onReceiverRestart(String queueName) {
+    }
+
+    /**
      * Runs {@code send} and tells {@link #onSend} how long it took and what it threw, if anything.
      *
      * @return what {@code send} returned

@@ -1,26 +1,37 @@
 package io.github.posixmq.integration.inbound;
 
-import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
-import io.github.posixmq.integration.PosixMqOperationListener;
+import io.github.posixmq.integration.PosixMqHeaders;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.AttributeAccessor;
 import org.springframework.core.log.LogAccessor;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
 import org.springframework.integration.core.RecoveryCallback;
 import org.springframework.integration.handler.advice.ErrorMessageSendingRecoverer;
 import org.springframework.integration.support.ErrorMessageUtils;
+import org.springframework.integration.support.MessageBuilder;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.converter.MessageConversionException;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
 
 /**
- * How {@link PosixMqMessageProducer} hands one received message to its flow: mapped, sent with retries and back-off;
- * a message that keeps failing goes to the recovery callback (or is dropped loudly without one), then to the error
- * channel. One instance per start of the adapter, with the settings of that start.
+ * How {@link PosixMqMessageProducer} hands one received message to its flow: mapped, sent with Spring's
+ * {@link RetryTemplate}; a message that keeps failing goes to the recovery callback (or is dropped loudly without
+ * one), then to the error channel. Anything the flow throws takes this path, {@link Error}s included
+ * ({@code StackOverflowError}, {@code NoClassDefFoundError}, {@code AssertionError} ...): one message never ends a
+ * receiver. One instance per start of the adapter, with the {@link InboundPolicy} of that start.
+ *
+ * <p>The retry template's own back-off is a {@code Thread.sleep} that only an interrupt cuts short, and the receiving
+ * thread is not ours to interrupt (it may be a shared worker or a caller's executor thread, and an interrupt would
+ * reach the flow). So the back-off here waits itself, on the adapter's stop signal, and hands the template a pause
+ * of zero; a stop ends the retries at once (the message is then recovered: dead-lettered or dropped loudly).
  */
 final class InboundDelivery {
 
@@ -28,121 +39,169 @@ final class InboundDelivery {
 
     private final Consumer<Message<?>> output;
 
-    private final String queueName;
-
-    private final @Nullable String deadLetterQueueName;
-
-    private final int attempts;
-
-    private final Duration initialInterval;
-
-    private final double multiplier;
-
-    private final Duration maxInterval;
+    private final InboundPolicy policy;
 
     private final ReceiverThreads threads;
 
-    private final @Nullable RecoveryCallback<?> recoveryCallback;
-
-    private final Supplier<PosixMqOperationListener> listener;
-
-    private final Supplier<@Nullable ErrorMessageSendingRecoverer> errors;
-
     private final LogAccessor logger;
 
-    private final String owner;
+    private volatile @Nullable RetryTemplate retryTemplate;
 
-    InboundDelivery(PosixMqInboundMessageMapper mapper, Consumer<Message<?>> output, String queueName,
-            @Nullable String deadLetterQueueName, int attempts, Duration initialInterval, double multiplier,
-            Duration maxInterval, ReceiverThreads threads, @Nullable RecoveryCallback<?> recoveryCallback,
-            Supplier<PosixMqOperationListener> listener, Supplier<@Nullable ErrorMessageSendingRecoverer> errors,
-            LogAccessor logger, String owner) {
+    InboundDelivery(PosixMqInboundMessageMapper mapper, Consumer<Message<?>> output, InboundPolicy policy,
+            ReceiverThreads threads, LogAccessor logger) {
         this.mapper = mapper;
         this.output = output;
-        this.queueName = queueName;
-        this.deadLetterQueueName = deadLetterQueueName;
-        this.attempts = attempts;
-        this.initialInterval = initialInterval;
-        this.multiplier = multiplier;
-        this.maxInterval = maxInterval;
+        this.policy = policy;
         this.threads = threads;
-        this.recoveryCallback = recoveryCallback;
-        this.listener = listener;
-        this.errors = errors;
         this.logger = logger;
-        this.owner = owner;
     }
 
-    /** Maps {@code received} and sends it to the output channel; a failure is recovered and routed as an error. */
+    /**
+     * Maps {@code received} and sends it to the output channel; a failure is recovered and routed as an error. Never
+     * throws: what escapes even the error path is logged and the message dropped loudly.
+     */
     void deliver(io.github.posixmq.Message received, BooleanSupplier active) {
+        try {
+            deliverOrRecover(received, active);
+        }
+        catch (Throwable ex) {
+            try {
+                DroppedMessages.drop(this.policy.listener().get(), this.policy.queueName(), received,
+                        "its flow and its error handling failed in " + this.policy.owner(), ex);
+            }
+            catch (Throwable again) {
+                // nothing more can be done without ending the receiver; the failure was already reported above
+            }
+        }
+    }
+
+    private void deliverOrRecover(io.github.posixmq.Message received, BooleanSupplier active) {
         Message<?> message;
         try {
             message = this.mapper.toMessage(received);
         }
         catch (MessageConversionException ex) {
             Message<?> raw = ex.getFailedMessage();
-            recover(raw != null ? raw : this.mapper.toMessage(received), received, ex);
+            recover(raw != null ? raw : MessageBuilder.withPayload(received.bytes())
+                .setHeader(PosixMqHeaders.PRIORITY, received.priority())
+                .setHeader(PosixMqHeaders.QUEUE, this.policy.queueName())
+                .build(), received, ex);
             return;
         }
-        long wait = this.initialInterval.toMillis();
-        for (int attempt = 1;; attempt++) {
+        InboundPolicy.Retry retry = this.policy.retry();
+        if (retry.attempts() <= 1) {
             try {
                 this.output.accept(message);
-                return;
             }
-            catch (RuntimeException ex) {
-                if (attempt >= this.attempts || !active.getAsBoolean()) {
-                    recover(message, received, ex);
-                    return;
-                }
-                int failed = attempt;
-                long pause = wait;
-                this.logger.debug(() -> this.owner + ": attempt " + failed + " of " + this.attempts + " failed (" + ex
-                        + "); trying again in " + pause + "ms");
-                this.threads.pause(Math.max(1, wait), active);
-                wait = Math.min((long) (wait * this.multiplier), this.maxInterval.toMillis());
+            catch (Throwable ex) {
+                recover(message, received, ex);
             }
+            return;
+        }
+        RetryTemplate template = this.retryTemplate;
+        if (template == null) {
+            template = retryTemplate(retry, active); // the same active signal for every message of this start
+            this.retryTemplate = template;
+        }
+        try {
+            template.execute(() -> {
+                this.output.accept(message);
+                return null;
+            });
+        }
+        catch (RetryException ex) {
+            recover(message, received, ex.getLastException());
         }
     }
 
-    private void recover(Message<?> message, io.github.posixmq.Message received, RuntimeException failure) {
+    private RetryTemplate retryTemplate(InboundPolicy.Retry retry, BooleanSupplier active) {
+        RetryPolicy policy = RetryPolicy.builder()
+            .predicate((failure) -> active.getAsBoolean())
+            .backOff(new StoppableBackOff(retry, active))
+            .build();
+        return new RetryTemplate(policy);
+    }
+
+    private void recover(Message<?> message, io.github.posixmq.Message received, Throwable failure) {
+        String queueName = this.policy.queueName();
         MessagingException error = failure instanceof MessagingException messaging ? messaging
-                : new MessagingException(message, "failed to handle a message from queue " + this.queueName, failure);
+                : new MessagingException(message, "failed to handle a message from queue " + queueName, failure);
         AttributeAccessor context = ErrorMessageUtils.getAttributeAccessor(message, message);
         context.setAttribute(PosixMqDeadLetterRecoverer.RECEIVED_MESSAGE, received);
-        RecoveryCallback<?> callback = this.recoveryCallback;
+        RecoveryCallback<?> callback = this.policy.recoveryCallback();
+        String owner = this.policy.owner();
         if (callback != null) {
             try {
                 callback.recover(context, error);
             }
-            catch (RuntimeException ex) {
-                this.logger.error(ex, () -> "The recovery callback of " + this.owner + " failed for: " + error);
+            catch (Throwable ex) {
+                this.logger.error(ex, () -> "The recovery callback of " + owner + " failed for: " + error);
             }
         }
         else {
-            DroppedMessages.drop(this.listener.get(), this.queueName, received, "its flow failed " + this.attempts
-                    + " time(s) and " + this.owner + " has no dead-letter queue", error);
+            DroppedMessages.drop(this.policy.listener().get(), queueName, received, "its flow failed "
+                    + this.policy.retry().attempts() + " time(s) and " + owner + " has no dead-letter queue", error);
         }
         ErrorMessageSendingRecoverer errorSender;
         try {
-            errorSender = this.errors.get();
+            errorSender = this.policy.errors().get();
         }
-        catch (RuntimeException ex) {
-            this.logger.error(ex, () -> "Cannot resolve the error channel of " + this.owner + "; the failure was: "
-                    + error);
+        catch (Throwable ex) {
+            this.logger.error(ex, () -> "Cannot resolve the error channel of " + owner + "; the failure was: " + error);
             return;
         }
         if (errorSender == null) {
-            String deadLetter = this.deadLetterQueueName;
-            this.logger.error(error, () -> "Failed to handle a message from queue " + this.queueName
+            String deadLetter = this.policy.deadLetterQueueName();
+            this.logger.error(error, () -> "Failed to handle a message from queue " + queueName
                     + (deadLetter != null ? "; it was sent to dead-letter queue " + deadLetter : ""));
             return;
         }
         try {
             errorSender.recover(context, error);
         }
-        catch (RuntimeException ex) {
-            this.logger.error(ex, () -> "The error channel of " + this.owner + " failed to take the error: " + error);
+        catch (Throwable ex) {
+            this.logger.error(ex, () -> "The error channel of " + owner + " failed to take the error: " + error);
+        }
+    }
+
+    /**
+     * Exponential back-off that waits on the adapter's stop signal itself and returns a pause of zero to the
+     * template, or {@link BackOffExecution#STOP} once the adapter stopped (see the class comment).
+     */
+    private final class StoppableBackOff implements BackOff {
+
+        private final InboundPolicy.Retry retry;
+
+        private final BooleanSupplier active;
+
+        StoppableBackOff(InboundPolicy.Retry retry, BooleanSupplier active) {
+            this.retry = retry;
+            this.active = active;
+        }
+
+        @Override
+        public BackOffExecution start() {
+            return new BackOffExecution() {
+
+                private long wait = StoppableBackOff.this.retry.initialInterval().toMillis();
+
+                private int retries;
+
+                @Override
+                public long nextBackOff() {
+                    if (++this.retries >= StoppableBackOff.this.retry.attempts()
+                            || !StoppableBackOff.this.active.getAsBoolean()) {
+                        return STOP;
+                    }
+                    long pause = this.wait;
+                    InboundDelivery.this.logger.debug(() -> InboundDelivery.this.policy.owner()
+                            + ": an attempt failed; trying again in " + pause + "ms");
+                    InboundDelivery.this.threads.pause(Math.max(1, pause), StoppableBackOff.this.active);
+                    this.wait = Math.min((long) (this.wait * StoppableBackOff.this.retry.multiplier()),
+                            StoppableBackOff.this.retry.maxInterval().toMillis());
+                    return StoppableBackOff.this.active.getAsBoolean() ? 0 : STOP;
+                }
+            };
         }
     }
 }

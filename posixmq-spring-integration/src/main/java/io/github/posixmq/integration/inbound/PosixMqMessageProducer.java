@@ -3,8 +3,6 @@ package io.github.posixmq.integration.inbound;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.function.BooleanSupplier;
 
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqSelector;
@@ -13,9 +11,12 @@ import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
+import io.github.posixmq.integration.dispatch.PosixMqDispatcher;
+import io.github.posixmq.integration.dispatch.PosixMqReceiveBuffers;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.integration.context.IntegrationContextUtils;
 import org.springframework.integration.core.RecoveryCallback;
@@ -30,9 +31,12 @@ import org.springframework.util.Assert;
  * channel, mapped by a {@link PosixMqInboundMessageMapper} (headers {@link PosixMqHeaders#PRIORITY} and
  * {@link PosixMqHeaders#QUEUE}). Modeled on Spring Integration's {@code RedisQueueMessageDrivenEndpoint}.
  *
- * <p>Each of the {@link #setConcurrency(int) concurrency} receiving threads waits on its own {@link PosixMqSelector}
- * (epoll), so a message is picked up as soon as it arrives and an idle queue costs no CPU. The queue descriptor is
- * shared and never closed by the adapter. Built with a {@link PosixMqQueueSupplier}, the adapter follows the
+ * <p>With a {@link PosixMqDispatcher} (set, or the one bean of that type in the context, as Spring Boot declares it)
+ * the adapter receives through the dispatcher's shared selector threads and workers, which keep its
+ * {@link #setConcurrency(int) concurrency}; threads do not grow with the number of queues. Without one (or with
+ * {@link #setDedicatedThreads dedicated threads}), each of the {@code concurrency} receiving threads waits on its own
+ * {@link PosixMqSelector} (epoll). Either way a message is picked up as soon as it arrives and an idle queue costs
+ * no CPU; the queue descriptor is shared and never closed by the adapter. Built with a {@link PosixMqQueueSupplier}, the adapter follows the
  * supplier: when it switches to another descriptor (a registry's recovery of a recreated queue) and the old
  * descriptor is closed, each receiving thread wakes and waits on the new one.
  *
@@ -47,14 +51,17 @@ import org.springframework.util.Assert;
  */
 public class PosixMqMessageProducer extends MessageProducerSupport {
 
-    /** Pause after an unexpected receive failure before trying again. */
-    private static final long RECOVERY_MILLIS = 1000;
-
     private final PosixMqQueueSupplier queue;
 
     private final PosixMqInboundMessageMapper mapper;
 
-    private final ReceiverThreads threads = new ReceiverThreads();
+    private final InboundReceivers receivers;
+
+    private @Nullable PosixMqDispatcher dispatcher;
+
+    private boolean dedicatedThreads;
+
+    private PosixMqReceiveBuffers receiveBuffers = PosixMqReceiveBuffers.DIRECT;
 
     private int concurrency = 1;
 
@@ -93,6 +100,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         Assert.notNull(queue, "queue must not be null");
         this.queue = queue;
         this.mapper = new PosixMqInboundMessageMapper(queue.queueName());
+        this.receivers = new InboundReceivers(queue, this::listener, logger);
     }
 
     private static PosixMq checkCanReceive(PosixMq queue) {
@@ -124,6 +132,29 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     public void setTaskExecutor(Executor taskExecutor) {
         Assert.notNull(taskExecutor, "taskExecutor must not be null");
         this.taskExecutor = taskExecutor;
+    }
+
+    /**
+     * Receives through {@code dispatcher}'s shared selector threads and workers. Default: the one
+     * {@link PosixMqDispatcher} bean of the application context, if there is one, else threads of this adapter
+     * ({@link #setDedicatedThreads}).
+     */
+    public void setDispatcher(@Nullable PosixMqDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    /**
+     * Receives on {@link #getConcurrency()} threads of its own ({@link #setTaskExecutor}), each waiting on the queue,
+     * even when a dispatcher is there: for one very busy queue, where no hand-off to a worker happens at all.
+     */
+    public void setDedicatedThreads(boolean dedicatedThreads) {
+        this.dedicatedThreads = dedicatedThreads;
+    }
+
+    /** Where the shared dispatcher receives this queue's messages (default: a direct buffer per permit). */
+    public void setReceiveBuffers(PosixMqReceiveBuffers receiveBuffers) {
+        Assert.notNull(receiveBuffers, "receiveBuffers must not be null");
+        this.receiveBuffers = receiveBuffers;
     }
 
     /**
@@ -273,6 +304,10 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         if (this.listener == null) {
             this.listener = CompositePosixMqOperationListener.ofBeans(getBeanFactory());
         }
+        if (this.dispatcher == null && !this.dedicatedThreads
+                && getBeanFactory() instanceof ListableBeanFactory beans) {
+            this.dispatcher = beans.getBeanProvider(PosixMqDispatcher.class).getIfUnique();
+        }
         this.mapper.setMessageBuilderFactory(getMessageBuilderFactory());
         PosixMqQueueSupplier deadLetter = this.deadLetterQueue;
         if (this.recoveryCallback == null && deadLetter != null) {
@@ -308,52 +343,46 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
             executor = defaultTaskExecutor();
             this.taskExecutor = executor;
         }
-        int generation = this.threads.newGeneration();
-        BooleanSupplier active = () -> isActive() && this.threads.isCurrent(generation);
         PosixMqQueueSupplier deadLetter = this.deadLetterQueue;
-        InboundDelivery delivery = new InboundDelivery(this.mapper, this::sendMessage, this.queue.queueName(),
-                deadLetter != null ? deadLetter.queueName() : null, this.retryAttempts, this.retryInitialInterval,
-                this.retryMultiplier, this.retryMaxInterval, this.threads, this.recoveryCallback, this::listener,
-                this::errorRecoverer, logger, toString());
-        for (int i = 0; i < this.concurrency; i++) {
-            PosixMqSelector selector = PosixMqSelector.open();
-            try {
-                PosixMqSelector.Key key = PosixMqReceiver.register(this.queue, selector);
-                this.threads.started(generation, selector);
-                executor.execute(new PosixMqReceiver(this.queue, selector, key, active, this::listener,
-                        (received) -> delivery.deliver(received, active), () -> this.threads.pause(RECOVERY_MILLIS, active),
-                        () -> this.threads.ended(generation, selector), toString()));
-            }
-            catch (RuntimeException ex) {
-                this.threads.ended(generation, selector);
-                selector.close();
-                if (ex instanceof RejectedExecutionException) {
-                    throw new IllegalStateException("the task executor of " + this + " rejected receiving thread "
-                            + (i + 1) + " of " + this.concurrency, ex);
-                }
-                throw ex;
-            }
-        }
+        InboundPolicy policy = new InboundPolicy(this.queue.queueName(),
+                deadLetter != null ? deadLetter.queueName() : null, new InboundPolicy.Retry(this.retryAttempts,
+                        this.retryInitialInterval, this.retryMultiplier, this.retryMaxInterval),
+                this.recoveryCallback, this::listener, this::errorRecoverer, toString());
+        this.receivers.start(this.concurrency, this.dedicatedThreads ? null : this.dispatcher, this.receiveBuffers,
+                executor, this::isActive, (active) -> new InboundDelivery(this.mapper, this::sendMessage, policy,
+                        this.receivers.threads(), logger),
+                toString());
     }
 
     @Override
     protected void doStop(Runnable callback) {
         super.doStop();
-        this.threads.whenAllEnded(callback);
+        this.receivers.threads().whenAllEnded(callback);
     }
 
     @Override
     protected void doStop() {
         super.doStop();
-        int busy = this.threads.awaitAllEnded(this.stopTimeout);
+        int busy = this.receivers.threads().awaitAllEnded(this.stopTimeout);
         if (busy > 0) {
             logger.warn(() -> this + ": " + busy + " receiving thread(s) still busy after " + this.stopTimeout);
         }
     }
 
-    /** Threads receiving now (for tests and monitoring). */
+    /**
+     * Receivers running now (for tests and monitoring): receiving threads, or, on the shared dispatcher, the
+     * concurrency while its selector thread runs; after a stop, those still finishing a message.
+     */
     public int getActiveReceivers() {
-        return this.threads.running();
+        return this.receivers.running();
+    }
+
+    /**
+     * How many of the {@link #getConcurrency() configured} receivers do not run now while the adapter runs (a
+     * receiver that ended unexpectedly and is not restarted yet); 0 when all run or the adapter is stopped.
+     */
+    public int getMissingReceivers() {
+        return isRunning() ? Math.max(0, this.concurrency - this.receivers.runningNow()) : 0;
     }
 
     /** Spring Integration's sender of error messages to the {@linkplain #resolveErrorChannel error channel}. */

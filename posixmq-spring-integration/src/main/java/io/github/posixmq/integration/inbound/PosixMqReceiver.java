@@ -12,6 +12,7 @@ import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.scheduling.SchedulingAwareRunnable;
 
@@ -40,7 +41,7 @@ final class PosixMqReceiver implements SchedulingAwareRunnable {
 
     private final Runnable pause;
 
-    private final Runnable done;
+    private final Consumer<@Nullable Throwable> done;
 
     private final String owner;
 
@@ -56,12 +57,13 @@ final class PosixMqReceiver implements SchedulingAwareRunnable {
      * @param listener the listener told of every receive
      * @param delivery takes each message received
      * @param pause waits a while after an unexpected receive failure (returns early on stop)
-     * @param done called once when the task ends
+     * @param done called once when the task ends, with what ended it unexpectedly (null: a stop or a closed queue)
      * @param owner the producer, for log lines
      */
     PosixMqReceiver(PosixMqQueueSupplier queue, PosixMqSelector selector, PosixMqSelector.Key key,
             BooleanSupplier active, Supplier<PosixMqOperationListener> listener,
-            Consumer<io.github.posixmq.Message> delivery, Runnable pause, Runnable done, String owner) {
+            Consumer<io.github.posixmq.Message> delivery, Runnable pause, Consumer<@Nullable Throwable> done,
+            String owner) {
         this.queue = queue;
         this.selector = selector;
         this.key = key;
@@ -85,9 +87,24 @@ final class PosixMqReceiver implements SchedulingAwareRunnable {
 
     @Override
     public void run() {
+        Throwable failure = null;
+        try {
+            receive();
+        }
+        catch (Throwable ex) {
+            failure = ex;
+            logger.error(this.owner + ": receiving thread failed", ex);
+        }
+        finally {
+            this.selector.close();
+            this.done.accept(failure);
+        }
+    }
+
+    private void receive() {
         PosixMq mq = this.key.queue();
         ByteBuffer buffer = ByteBuffer.allocateDirect((int) mq.maxMessageSize());
-        try {
+        {
             while (this.active.getAsBoolean()) {
                 if (this.queue.get() != mq) {
                     mq = follow();
@@ -131,13 +148,6 @@ final class PosixMqReceiver implements SchedulingAwareRunnable {
                 buffer.get(bytes);
                 this.delivery.accept(new io.github.posixmq.Message(priority, bytes));
             }
-        }
-        catch (RuntimeException ex) {
-            logger.error(this.owner + ": receiving thread failed", ex);
-        }
-        finally {
-            this.selector.close();
-            this.done.run();
         }
     }
 

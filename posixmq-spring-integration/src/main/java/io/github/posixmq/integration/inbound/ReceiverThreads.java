@@ -6,14 +6,12 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
-import io.github.posixmq.PosixMqSelector;
-
 /**
- * The receiving threads of one {@link PosixMqMessageProducer}: how many run, their selectors (to wake them on stop),
- * and who waits for them to finish their message. Every start is a new generation: threads of an earlier generation
+ * The receivers of one {@link PosixMqMessageProducer}: how many run (receiving threads, or registrations with the
+ * shared dispatcher), how to wake or stop each on stop, and who waits for them to finish their message. Every start is a new generation: threads of an earlier generation
  * stop receiving (they finish the message in hand) even when the producer is running again, so a restart during a
  * pending stop never doubles the receivers, and each stop callback runs once every thread started before it ended.
  */
@@ -21,7 +19,8 @@ final class ReceiverThreads {
 
     private final Object monitor = new Object();
 
-    private final List<PosixMqSelector> selectors = new CopyOnWriteArrayList<>();
+    /** What wakes (or stops) each running receiver, by receiver. */
+    private final Map<Object, Runnable> wakers = new ConcurrentHashMap<>();
 
     /** The generation of the latest start. */
     private int generation;
@@ -48,17 +47,17 @@ final class ReceiverThreads {
         }
     }
 
-    /** Counts a thread of {@code generation} that will wait on {@code selector}. */
-    void started(int generation, PosixMqSelector selector) {
+    /** Counts a receiver of {@code generation}, which {@code wake} wakes (a thread) or stops (a registration). */
+    void started(int generation, Object receiver, Runnable wake) {
         synchronized (this.monitor) {
             this.running.merge(generation, 1, Integer::sum);
         }
-        this.selectors.add(selector);
+        this.wakers.put(receiver, wake);
     }
 
-    /** A thread of {@code generation} waiting on {@code selector} ended (or never started); runs due stop callbacks. */
-    void ended(int generation, PosixMqSelector selector) {
-        if (!this.selectors.remove(selector)) {
+    /** A receiver of {@code generation} ended (or never started); runs due stop callbacks. */
+    void ended(int generation, Object receiver) {
+        if (this.wakers.remove(receiver) == null) {
             return;
         }
         List<Runnable> due = new ArrayList<>();
@@ -83,6 +82,13 @@ final class ReceiverThreads {
         }
     }
 
+    /** The threads of {@code generation} running now. */
+    int runningOf(int generation) {
+        synchronized (this.monitor) {
+            return this.running.getOrDefault(generation, 0);
+        }
+    }
+
     private int runningUpTo(int generation) {
         int count = 0;
         for (Map.Entry<Integer, Integer> entry : this.running.entrySet()) {
@@ -93,9 +99,9 @@ final class ReceiverThreads {
         return count;
     }
 
-    /** Wakes every thread: those waiting on their selector, and one pausing after a failure. */
+    /** Wakes every receiver (threads waiting on their selector, one pausing) or stops it (a registration). */
     void wakeAll() {
-        this.selectors.forEach(PosixMqSelector::wakeup);
+        this.wakers.values().forEach(Runnable::run);
         synchronized (this.monitor) {
             this.monitor.notifyAll();
         }

@@ -1,0 +1,39 @@
+package io.github.posixmq.integration.dispatch;
+
+import java.util.concurrent.Executor;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * How inbound adapters receive ({@code posixmq.dispatch.*}): the selector threads and workers of the shared
+ * {@link PosixMqDispatcher}, or threads of each adapter's own.
+ *
+ * @param selectors selector threads (at least 1)
+ * @param workers worker threads of the default pool; 0 for {@link PosixMqDispatcher#defaultWorkerCount()}
+ * @param dedicatedThreads whether each adapter receives on {@code concurrency} threads of its own instead
+ */
+public record PosixMqDispatchSettings(int selectors, int workers, boolean dedicatedThreads) {
+
+    /** The defaults: one selector thread, the default workers, shared dispatch. */
+    public static final PosixMqDispatchSettings DEFAULTS = new PosixMqDispatchSettings(1, 0, false);
+
+    /** Checks the values. */
+    public PosixMqDispatchSettings {
+        Assert.isTrue(selectors >= 1, "selectors must be at least 1");
+        Assert.isTrue(workers >= 0, "workers must not be negative");
+    }
+
+    /**
+     * A dispatcher with these settings, handing messages to {@code workers} when not null (it stays the caller's),
+     * else to a pool of {@link #workers()} threads that the dispatcher owns.
+     */
+    public PosixMqDispatcher dispatcher(@Nullable Executor workers) {
+        if (workers != null) {
+            return new PosixMqDispatcher(this.selectors, workers);
+        }
+        int threads = this.workers > 0 ? this.workers : PosixMqDispatcher.defaultWorkerCount();
+        return new PosixMqDispatcher(this.selectors, PosixMqDispatcher.defaultWorkers(threads), true);
+    }
+}
