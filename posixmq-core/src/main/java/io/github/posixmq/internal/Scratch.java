@@ -150,6 +150,19 @@ public final class Scratch {
         return base + WORD;
     }
 
+    /**
+     * Writes a {@code struct epoll_event} ({@code events}, {@code data}) into the word slot and returns its address,
+     * for {@code epoll_ctl}.
+     */
+    public long epollEvent(int events, long data) {
+        view.putInt(WORD, events);
+        if (Linux.EPOLL_EVENT_DATA != 4) {
+            view.putInt(WORD + 4, 0);
+        }
+        view.putLong(WORD + Linux.EPOLL_EVENT_DATA, data);
+        return base + WORD;
+    }
+
     /** Offset of the word slot, for {@link #getLong(int)}. */
     public int wordOffset() {
         return WORD;
