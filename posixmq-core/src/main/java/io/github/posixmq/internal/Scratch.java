@@ -270,6 +270,16 @@ public final class Scratch {
                     return;
                 }
             }
+            // every slot holds a buffer (e.g. many virtual threads gave back small ones): keep this one in place of a
+            // smaller one, or a pool full of small buffers would make every larger borrow allocate
+            for (int i = 0; i < POOL_SLOTS; i++) {
+                Block pooled = POOL.get(i);
+                if (pooled != null && pooled.capacity < block.capacity && POOL.compareAndSet(i, pooled, block)) {
+                    POOLED_BYTES.addAndGet(-pooled.capacity);
+                    pooled.memory.close();
+                    return;
+                }
+            }
         }
         POOLED_BYTES.addAndGet(-block.capacity);
         block.memory.close();
