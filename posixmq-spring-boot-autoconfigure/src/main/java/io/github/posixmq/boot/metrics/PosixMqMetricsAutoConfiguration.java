@@ -2,9 +2,9 @@ package io.github.posixmq.boot.metrics;
 
 import io.github.posixmq.boot.PosixMqAutoConfiguration;
 import io.github.posixmq.boot.PosixMqIntegrationAutoConfiguration;
-import io.github.posixmq.boot.PosixMqQueues;
 import io.github.posixmq.boot.actuate.PosixMqHealthContributorAutoConfiguration;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 

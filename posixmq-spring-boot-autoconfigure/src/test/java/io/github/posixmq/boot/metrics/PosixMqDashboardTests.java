@@ -10,7 +10,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.github.posixmq.boot.PosixMqTemplate;
+import io.github.posixmq.integration.template.PosixMqTemplate;
 import io.github.posixmq.boot.TestQueues;
 import io.github.posixmq.boot.actuate.PosixMqHealthContributorAutoConfiguration;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
