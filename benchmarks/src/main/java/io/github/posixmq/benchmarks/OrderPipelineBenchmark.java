@@ -63,7 +63,7 @@ public final class OrderPipelineBenchmark {
                     "--out"))) {
                 System.err.println("usage: OrderPipelineBenchmark --app-jar JAR --router BIN --producer BIN --out FILE"
                         + " [--orders N] [--warmup N] [--iterations N] [--prefix /NAME] [--log-dir DIR]"
-                        + " [--binding jna|ffm]");
+                        + " [--binding jna|ffm] [--app-args \"--more --app --arguments\"]");
                 System.exit(2);
             }
             new OrderPipelineBenchmark(options).run();
@@ -89,13 +89,17 @@ public final class OrderPipelineBenchmark {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // the Spring app's binding: FFM on Java 22+ (its manifest enables native access), JNA before
         String binding = options.getOrDefault("--binding", Runtime.version().feature() >= 22 ? "ffm" : "jna");
-        List<String> app = List.of(java, "--enable-native-access=ALL-UNNAMED", "-Dposixmq.binding=" + binding,
-                "-jar", options.get("--app-jar"),
+        List<String> app = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "-Dposixmq.binding=" + binding, "-jar", options.get("--app-jar"),
                 "--server.port=0", "--spring.main.banner-mode=off",
                 "--posixmq.queues.orders.name=" + javaQueues.get(0),
                 "--posixmq.queues.processed.name=" + javaQueues.get(1),
                 "--posixmq.queues.rejected.name=" + javaQueues.get(2),
-                "--posixmq.queues.dead-letter.name=" + javaQueues.get(3));
+                "--posixmq.queues.dead-letter.name=" + javaQueues.get(3)));
+        String appArgs = options.getOrDefault("--app-args", "").strip();
+        if (!appArgs.isEmpty()) {
+            app.addAll(List.of(appArgs.split("\\s+"))); // such as --posixmq.dispatch.dedicated-threads=true
+        }
         List<String> router = List.of(options.get("--router"), cQueues.get(0), cQueues.get(1), cQueues.get(2));
         createQueues();
         List<Double> c = new ArrayList<>();

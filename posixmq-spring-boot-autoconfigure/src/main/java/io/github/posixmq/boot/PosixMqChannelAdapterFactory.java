@@ -31,6 +31,8 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
 
     private @Nullable BeanFactory beanFactory;
 
+    private boolean dedicatedThreads;
+
     /** A factory of adapters on {@code queues}, telling {@code listener} of every operation. */
     public PosixMqChannelAdapterFactory(PosixMqQueues queues, PosixMqOperationListener listener,
             MessageConverter messageConverter) {
@@ -40,6 +42,11 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         this.queues = queues;
         this.listener = listener;
         this.messageConverter = messageConverter;
+    }
+
+    /** Makes the inbound adapters receive on threads of their own ({@code posixmq.dispatch.dedicated-threads}). */
+    public void setDedicatedThreads(boolean dedicatedThreads) {
+        this.dedicatedThreads = dedicatedThreads;
     }
 
     /** The bean factory in which the configured channel names are checked. */
@@ -78,6 +85,7 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         producer.setRetry(retry.attempts(), retry.initialInterval(), retry.multiplier(), retry.maxInterval());
         producer.setDeadLetterSendTimeout(inbound.deadLetterSendTimeout());
         producer.setOperationListener(this.listener);
+        producer.setDedicatedThreads(this.dedicatedThreads);
         return producer;
     }
 

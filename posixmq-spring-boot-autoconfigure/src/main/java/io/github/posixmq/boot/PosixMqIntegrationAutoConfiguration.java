@@ -7,13 +7,20 @@ import io.github.posixmq.integration.CompositePosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 
+import java.util.concurrent.Executor;
+
+import io.github.posixmq.integration.dispatch.PosixMqDispatchSettings;
+import io.github.posixmq.integration.dispatch.PosixMqDispatcher;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.messaging.converter.MessageConverter;
 
 /**
@@ -51,10 +58,31 @@ public final class PosixMqIntegrationAutoConfiguration {
     @Bean(ADAPTER_FACTORY_BEAN_NAME)
     static PosixMqChannelAdapterFactory posixMqChannelAdapterFactory(PosixMqQueues queues,
             @Qualifier(PosixMqAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME) ObjectProvider<MessageConverter> converter,
-            ObjectProvider<PosixMqOperationListener> listeners) {
-        return new PosixMqChannelAdapterFactory(queues,
+            ObjectProvider<PosixMqOperationListener> listeners, PosixMqProperties properties) {
+        PosixMqChannelAdapterFactory factory = new PosixMqChannelAdapterFactory(queues,
                 CompositePosixMqOperationListener.of(listeners),
                 converter.getIfAvailable(PosixMqTemplate::defaultMessageConverter));
+        factory.setDedicatedThreads(properties.getDispatch().isDedicatedThreads());
+        return factory;
+    }
+
+    /**
+     * The shared dispatcher of the inbound adapters ({@code posixmq.dispatch.*}): its selector threads and its own
+     * bounded worker pool, or a virtual thread per message in hand with {@code spring.threads.virtual.enabled=true}.
+     * Not Spring Boot's {@code applicationTaskExecutor}: that one is shut down when the context closes, before the
+     * adapters stop, and would drop the messages in hand that wait in its queue.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    static PosixMqDispatcher posixMqDispatcher(PosixMqProperties properties, Environment environment) {
+        PosixMqDispatchSettings settings = properties.getDispatch().settings();
+        Executor workers = null;
+        if (environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false)) {
+            SimpleAsyncTaskExecutor virtual = new SimpleAsyncTaskExecutor("posixmq-worker-");
+            virtual.setVirtualThreads(true);
+            workers = virtual;
+        }
+        return settings.dispatcher(workers);
     }
 
     /** The bean name of the inbound channel adapter of {@code posixmq.queues.<key>}. */

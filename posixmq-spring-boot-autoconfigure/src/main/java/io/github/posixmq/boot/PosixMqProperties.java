@@ -3,6 +3,7 @@ package io.github.posixmq.boot;
 import org.springframework.util.Assert;
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import io.github.posixmq.integration.runtime.PosixMqSettings;
+import io.github.posixmq.integration.dispatch.PosixMqDispatchSettings;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,6 +43,85 @@ public final class PosixMqProperties {
 
     /** What happens when a queue's name is removed (mq_unlink) while the application runs. */
     private final Recovery recovery = new Recovery();
+
+    /** How the inbound adapters receive: shared selector threads and workers. */
+    private final Dispatch dispatch = new Dispatch();
+
+    /** The dispatch settings. */
+    public Dispatch getDispatch() {
+        return this.dispatch;
+    }
+
+    /**
+     * How the inbound adapters (and binder consumers) receive: a few selector threads wait (epoll) on every queue and
+     * hand each message to a bounded pool of workers, which keeps each queue's concurrency.
+     */
+    public static final class Dispatch {
+
+        /** Selector threads waiting on all the queues; more only when one cannot keep up with the receives. */
+        private int selectors = 1;
+
+        /**
+         * Worker threads handling received messages, shared by all queues; 0 for the default: twice the processors,
+         * at least 8. Size it at least to the sum of the concurrency of queues whose flows may block (a full
+         * dead-letter or output queue holds its worker). Ignored with spring.threads.virtual.enabled=true (a
+         * virtual thread per message in hand).
+         */
+        private int workers;
+
+        /**
+         * Each inbound adapter receives on concurrency threads of its own instead (the mode before shared
+         * dispatch): threads grow with the queues; no hand-off from a selector to a worker.
+         */
+        private boolean dedicatedThreads;
+
+        /** The selector threads. */
+        public int getSelectors() {
+            return this.selectors;
+        }
+
+        /** Sets the selector threads (at least 1). */
+        public void setSelectors(int selectors) {
+            this.selectors = selectors;
+        }
+
+        /** The worker threads, 0 for the default. */
+        public int getWorkers() {
+            return this.workers;
+        }
+
+        /** Sets the worker threads, 0 for the default. */
+        public void setWorkers(int workers) {
+            this.workers = workers;
+        }
+
+        /** Whether each adapter receives on threads of its own. */
+        public boolean isDedicatedThreads() {
+            return this.dedicatedThreads;
+        }
+
+        /** Sets whether each adapter receives on threads of its own. */
+        public void setDedicatedThreads(boolean dedicatedThreads) {
+            this.dedicatedThreads = dedicatedThreads;
+        }
+
+        /**
+         * These settings for the runtime.
+         *
+         * @throws PosixMqConfigurationException naming the property at fault
+         */
+        public PosixMqDispatchSettings settings() {
+            if (this.selectors < 1) {
+                throw new PosixMqConfigurationException("posixmq.dispatch.selectors", Integer.toString(this.selectors),
+                        "it must be at least 1", "Set posixmq.dispatch.selectors to 1 (the default) or more.", null);
+            }
+            if (this.workers < 0) {
+                throw new PosixMqConfigurationException("posixmq.dispatch.workers", Integer.toString(this.workers),
+                        "it must not be negative", "Set posixmq.dispatch.workers to 0 (the default) or more.", null);
+            }
+            return new PosixMqDispatchSettings(this.selectors, this.workers, this.dedicatedThreads);
+        }
+    }
 
     /** The queues, by key. */
     public Map<String, Queue> getQueues() {

@@ -3,6 +3,7 @@ package io.github.posixmq.boot.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 import io.github.posixmq.boot.PosixMqAutoConfiguration;
 import io.github.posixmq.boot.PosixMqIntegrationAutoConfiguration;
@@ -46,9 +47,19 @@ public final class PosixMqHealthContributorAutoConfiguration {
         Map<String, HealthContributor> indicators = new LinkedHashMap<>();
         for (String key : queues.keys()) {
             indicators.put(key, new PosixMqQueueHealthIndicator(queues, key, properties.getFullThreshold(),
-                    blockedOnDeadLetterQueue(beans, key)));
+                    blockedOnDeadLetterQueue(beans, key), missingReceivers(beans, key)));
         }
         return CompositeHealthContributor.fromMap(indicators);
+    }
+
+    /** How many receivers of the auto-configured inbound adapter of {@code key} do not run now. */
+    private static IntSupplier missingReceivers(ListableBeanFactory beans, String key) {
+        if (!ClassUtils.isPresent(SI_PRODUCER, PosixMqHealthContributorAutoConfiguration.class.getClassLoader())) {
+            return () -> 0;
+        }
+        String name = PosixMqIntegrationAutoConfiguration.inboundAdapterBeanName(key);
+        return () -> beans.containsBean(name) && beans.getBean(name) instanceof PosixMqMessageProducer producer
+                ? producer.getMissingReceivers() : 0;
     }
 
     /** Whether the auto-configured inbound adapter of {@code key} waits now for room in its full dead-letter queue. */

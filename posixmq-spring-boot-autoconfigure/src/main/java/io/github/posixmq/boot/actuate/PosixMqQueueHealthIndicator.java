@@ -1,6 +1,7 @@
 package io.github.posixmq.boot.actuate;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 import io.github.posixmq.Attributes;
 import io.github.posixmq.integration.runtime.PosixMqQueueProbe;
@@ -15,7 +16,7 @@ import org.springframework.util.Assert;
  * Health of one configured queue: UP when the descriptor the registry holds still carries the configured name and its
  * attributes can be read (details {@code queue}, {@code currentMessages}, {@code capacity}, {@code maxMessageSize});
  * DOWN with the error when not (removed with {@code mq_unlink}, detached, refused by the ownership check, closed ...);
- * OUT_OF_SERVICE when a full threshold is set and the queue holds at least that fraction of its capacity, or while
+ * DOWN too while fewer of the queue's inbound receivers run than its concurrency; OUT_OF_SERVICE when a full threshold is set and the queue holds at least that fraction of its capacity, or while
  * the queue's inbound adapter waits for room in its full dead-letter queue. A check opens no descriptor (closing one
  * would drop this process's {@code mq_notify} registration on the queue).
  */
@@ -28,6 +29,8 @@ public final class PosixMqQueueHealthIndicator implements HealthIndicator {
     private final @Nullable Double fullThreshold;
 
     private final BooleanSupplier blockedOnDeadLetterQueue;
+
+    private final IntSupplier missingReceivers;
 
     /**
      * Creates the indicator of the queue configured under {@code key}.
@@ -46,8 +49,20 @@ public final class PosixMqQueueHealthIndicator implements HealthIndicator {
      */
     public PosixMqQueueHealthIndicator(PosixMqQueues queues, String key, @Nullable Double fullThreshold,
             BooleanSupplier blockedOnDeadLetterQueue) {
+        this(queues, key, fullThreshold, blockedOnDeadLetterQueue, () -> 0);
+    }
+
+    /**
+     * Like {@link #PosixMqQueueHealthIndicator(PosixMqQueues, String, Double, BooleanSupplier)}; DOWN while
+     * {@code missingReceivers} is above 0 (fewer of the queue's inbound receivers run than its concurrency: one ended
+     * unexpectedly and is not restarted yet).
+     */
+    public PosixMqQueueHealthIndicator(PosixMqQueues queues, String key, @Nullable Double fullThreshold,
+            BooleanSupplier blockedOnDeadLetterQueue, IntSupplier missingReceivers) {
         Assert.notNull(blockedOnDeadLetterQueue, "blockedOnDeadLetterQueue must not be null");
+        Assert.notNull(missingReceivers, "missingReceivers must not be null");
         this.blockedOnDeadLetterQueue = blockedOnDeadLetterQueue;
+        this.missingReceivers = missingReceivers;
         Assert.notNull(queues, "queues must not be null");
         Assert.isTrue(queues.contains(key), () -> "no queue is configured under posixmq.queues." + key);
         Assert.isTrue(fullThreshold == null || (fullThreshold > 0 && fullThreshold <= 1),
@@ -66,6 +81,12 @@ public final class PosixMqQueueHealthIndicator implements HealthIndicator {
         }
         catch (RuntimeException ex) {
             return Health.down(ex).withDetail("queue", name).build();
+        }
+        int missing = this.missingReceivers.getAsInt();
+        if (missing > 0) {
+            return Health.down().withDetail("queue", name).withDetail("missingReceivers", missing + " of the "
+                    + "inbound adapter's receivers do not run (ended unexpectedly; restarted while the adapter runs)")
+                .build();
         }
         boolean blocked = this.blockedOnDeadLetterQueue.getAsBoolean();
         Health.Builder builder = (blocked || isFull(attributes)) ? Health.outOfService() : Health.up();

@@ -21,7 +21,8 @@ import org.springframework.util.Assert;
  * {@code none}). A receive is timed only once a message is in hand: idle waits on an empty queue are not recorded.
  * The timers publish a histogram with buckets from 10 microseconds to 30 seconds ({@code _bucket}: latency quantiles
  * with PromQL's {@code histogram_quantile}). Dropped messages are counted by {@value #DROPPED}, dead-lettered ones
- * by {@value #DEAD_LETTERED} (tag {@code queue}: the queue they were received from).
+ * by {@value #DEAD_LETTERED} (tag {@code queue}: the queue they were received from), receivers restarted after an
+ * unexpected end by {@code posixmq.receivers.restarted} (tag {@code queue}).
  */
 public final class PosixMqMeterListener implements PosixMqOperationListener {
 
@@ -105,6 +106,15 @@ public final class PosixMqMeterListener implements PosixMqOperationListener {
                     + "dead-letter queue")
             .tag(PosixMqMetricNames.QUEUE_TAG, queueName)
             .register(registry);
+    }
+
+    @Override
+    public void onReceiverRestart(String queueName) {
+        Counter.builder(PosixMqMetricNames.RECEIVERS_RESTARTED)
+            .description("Receiving threads of the inbound adapter that ended unexpectedly and were started again")
+            .tag(PosixMqMetricNames.QUEUE_TAG, queueName)
+            .register(this.registry)
+            .increment();
     }
 
     private void record(String name, String description, Map<String, Timer> successes, String queueName,

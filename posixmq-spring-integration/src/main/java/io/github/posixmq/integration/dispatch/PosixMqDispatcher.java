@@ -219,6 +219,14 @@ public final class PosixMqDispatcher implements DisposableBean, AutoCloseable {
          */
         void deliver(ByteBuffer message, int priority);
 
+        /**
+         * The name a worker takes while it handles a message of permit {@code permit} (it keeps it until it handles
+         * another queue's message, so that a busy queue's worker renames itself once), or null to keep its name.
+         */
+        default @Nullable String workerName(int permit) {
+            return null;
+        }
+
         /** Called once the registration has ended: stopped (or its queue closed) and no message in hand. */
         default void ended() {
         }

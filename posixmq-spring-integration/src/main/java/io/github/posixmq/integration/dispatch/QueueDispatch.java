@@ -381,6 +381,11 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
         public void run() {
             int handled = 0;
             try {
+                String name = QueueDispatch.this.receiver.workerName(this.index);
+                Thread worker = Thread.currentThread();
+                if (name != null && !name.equals(worker.getName())) {
+                    worker.setName(name);
+                }
                 int current = this.priority;
                 while (true) {
                     deliver(current);

@@ -64,13 +64,14 @@ final class InboundReceivers {
      */
     void start(int concurrency, @Nullable PosixMqDispatcher dispatcher, PosixMqReceiveBuffers buffers,
             Executor executor, BooleanSupplier adapterActive, Function<BooleanSupplier, InboundDelivery> deliveries,
-            String owner) {
+            String owner, String threadPrefix) {
         int started = this.threads.newGeneration();
         this.generation = started;
         this.current = null;
         BooleanSupplier active = () -> adapterActive.getAsBoolean() && this.threads.isCurrent(started);
         InboundDelivery delivery = deliveries.apply(active);
-        if (dispatcher != null && startShared(dispatcher, started, concurrency, buffers, delivery, active, owner)) {
+        if (dispatcher != null
+                && startShared(dispatcher, started, concurrency, buffers, delivery, active, owner, threadPrefix)) {
             return;
         }
         for (int i = 0; i < concurrency; i++) {
@@ -85,8 +86,10 @@ final class InboundReceivers {
     }
 
     private boolean startShared(PosixMqDispatcher dispatcher, int started, int concurrency,
-            PosixMqReceiveBuffers buffers, InboundDelivery delivery, BooleanSupplier active, String owner) {
-        SharedReceiver receiver = new SharedReceiver(started, concurrency, buffers, delivery, active, owner);
+            PosixMqReceiveBuffers buffers, InboundDelivery delivery, BooleanSupplier active, String owner,
+            String threadPrefix) {
+        SharedReceiver receiver = new SharedReceiver(started, concurrency, buffers, delivery, active, owner,
+                threadPrefix);
         this.threads.started(started, receiver, () -> {
             PosixMqDispatcher.Registration registration = this.registrations.get(receiver);
             if (registration != null) {
@@ -184,8 +187,14 @@ final class InboundReceivers {
 
         private final String owner;
 
+        private final String[] workerNames;
+
         SharedReceiver(int generation, int concurrency, PosixMqReceiveBuffers buffers, InboundDelivery delivery,
-                BooleanSupplier active, String owner) {
+                BooleanSupplier active, String owner, String threadPrefix) {
+            this.workerNames = new String[concurrency];
+            for (int i = 0; i < concurrency; i++) {
+                this.workerNames[i] = threadPrefix + (i + 1);
+            }
             this.generation = generation;
             this.concurrency = concurrency;
             this.buffers = buffers;
@@ -219,6 +228,11 @@ final class InboundReceivers {
             byte[] bytes = new byte[message.remaining()];
             message.get(bytes);
             this.delivery.deliver(new io.github.posixmq.Message(priority, bytes), this.active);
+        }
+
+        @Override
+        public String workerName(int permit) {
+            return this.workerNames[permit];
         }
 
         @Override

@@ -325,8 +325,13 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
 
     /** A thread per receiver, named after this adapter's bean or, without one, its queue. */
     private Executor defaultTaskExecutor() {
+        return new SimpleAsyncTaskExecutor(threadPrefix());
+    }
+
+    /** The prefix of the names of receiving threads (and of shared workers while they handle this queue). */
+    private String threadPrefix() {
         String name = getComponentName();
-        return new SimpleAsyncTaskExecutor((name != null ? name : "posixmq-" + this.queue.queueName()) + "-");
+        return (name != null ? name : "posixmq-" + this.queue.queueName()) + "-";
     }
 
     private PosixMqOperationListener listener() {
@@ -351,7 +356,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         this.receivers.start(this.concurrency, this.dedicatedThreads ? null : this.dispatcher, this.receiveBuffers,
                 executor, this::isActive, (active) -> new InboundDelivery(this.mapper, this::sendMessage, policy,
                         this.receivers.threads(), logger),
-                toString());
+                toString(), threadPrefix());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.github.posixmq.stream.binder.config;
 
+import io.github.posixmq.integration.dispatch.PosixMqDispatchSettings;
+import io.github.posixmq.integration.dispatch.PosixMqDispatcher;
 import io.github.posixmq.boot.actuate.PosixMqHealthProperties;
 import io.github.posixmq.boot.metrics.PosixMqQueueMetrics;
 import io.github.posixmq.stream.binder.PosixMqMessageChannelBinder;
@@ -38,6 +40,16 @@ public class PosixMqBinderConfiguration {
     PosixMqMessageChannelBinder posixMqMessageChannelBinder(PosixMqProvisioner provisioner,
             PosixMqExtendedBindingProperties properties) {
         return new PosixMqMessageChannelBinder(provisioner, properties);
+    }
+
+    /**
+     * The shared dispatcher of the consumer bindings, unless the application has one (Spring Boot's posixmq
+     * auto-configuration declares it): consumers then share the selector threads and workers of the inbound adapters.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    PosixMqDispatcher posixMqDispatcher() {
+        return PosixMqDispatchSettings.DEFAULTS.dispatcher(null);
     }
 
     /** Gauges of each queue the binder provisions, in the application's meter registry. */

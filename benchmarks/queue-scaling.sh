@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Threads, descriptors, RSS and start-up time of the order-pipeline sample as the number of queues grows.
+#
+#   benchmarks/queue-scaling.sh [--jdk DIR] [--counts "1 20 100 230"] [--app-args "--posixmq.dispatch.dedicated-threads=true"]
+#                               [--no-build]
+#
+# Each run starts the sample (samples/order-pipeline/target/order-pipeline.jar) with N extra queues of 4 x 128 B,
+# each with an inbound adapter to nullChannel, alone in a private IPC namespace (unshare --ipc, when root; else in
+# the caller's namespace, as far as RLIMIT_MSGQUEUE and queues_max allow), waits for /actuator/health to answer UP,
+# then reads /proc/PID: Threads, the open descriptors, VmRSS. "start" is the time from launch to health UP.
+# Prints one Markdown table row per N. Counts are what the target is about; times depend on the machine's load
+# (the load average is printed with the table).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+counts="1 20 100 230"
+app_args=""
+build=1
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --jdk) java="$2/bin/java"; shift ;;
+        --counts) counts="$2"; shift ;;
+        --app-args) app_args="$2"; shift ;;
+        --no-build) build=0 ;;
+        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+jar="$root/samples/order-pipeline/target/order-pipeline.jar"
+if [[ $build == 1 ]]; then
+    (cd "$root" && ./mvnw -B -q -DskipTests -Dmaven.javadoc.skip=true -pl samples/order-pipeline -am install)
+fi
+[[ -f $jar ]] || { echo "missing $jar: build it (or drop --no-build)" >&2; exit 1; }
+
+isolate=()
+if [[ $(id -u) == 0 ]] && command -v unshare >/dev/null; then
+    isolate=(unshare --ipc)
+fi
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+run_one() {
+    local n=$1 port=$2 props="$work/extra-$1.properties" log="$work/app-$1.log"
+    : > "$props"
+    local prefix="/qs-$$-$n"
+    for ((i = 1; i <= n; i++)); do
+        {
+            echo "posixmq.queues.extra$i.name=$prefix-extra$i"
+            echo "posixmq.queues.extra$i.create=true"
+            echo "posixmq.queues.extra$i.capacity=4"
+            echo "posixmq.queues.extra$i.max-message-size=128"
+            echo "posixmq.queues.extra$i.remove-on-shutdown=true"
+            echo "posixmq.queues.extra$i.inbound.channel=nullChannel"
+        } >> "$props"
+    done
+    local start end pid status=""
+    start=$(date +%s%N)
+    # the sample's own queues get names of this run too (a private namespace has none, the caller's may)
+    # shellcheck disable=SC2086
+    "${isolate[@]}" "$java" --enable-native-access=ALL-UNNAMED -jar "$jar" --server.port="$port" \
+        --spring.main.banner-mode=off --spring.config.additional-location="file:$props" \
+        --posixmq.queues.orders.name="$prefix-orders" --posixmq.queues.processed.name="$prefix-processed" \
+        --posixmq.queues.rejected.name="$prefix-rejected" --posixmq.queues.dead-letter.name="$prefix-dead-letter" \
+        $app_args > "$log" 2>&1 &
+    local launched=$!
+    for _ in $(seq 1 1200); do
+        status=$(curl -s "http://127.0.0.1:$port/actuator/health" || true)
+        [[ $status == *'"UP"'* ]] && break
+        if ! kill -0 "$launched" 2>/dev/null; then
+            echo "the app of N=$n ended; its log: $log" >&2; cat "$log" >&2; return 1
+        fi
+        sleep 0.05
+    done
+    end=$(date +%s%N)
+    [[ $status == *'"UP"'* ]] || { echo "N=$n: no health UP: $status" >&2; tail -50 "$log" >&2; kill "$launched"; return 1; }
+    # the JVM: the launched process, or unshare's child
+    pid=$launched
+    if [[ ${#isolate[@]} -gt 0 ]]; then
+        pid=$(pgrep -P "$launched" java || echo "$launched")
+    fi
+    sleep 2 # let start-up threads (compiler, Tomcat warm-up) settle before counting
+    local threads fds rss
+    threads=$(awk '/^Threads:/ {print $2}' "/proc/$pid/status")
+    fds=$(ls "/proc/$pid/fd" | wc -l)
+    rss=$(awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
+    printf '| %s | %s | %s | %s MB | %.1f s |\n' "$n" "$threads" "$fds" "$rss" "$(echo "($end - $start) / 1000000000" | bc -l)"
+    kill "$launched"
+    wait "$launched" 2>/dev/null || true
+}
+
+echo "queue scaling: $("$java" -version 2>&1 | head -1); isolation: ${isolate[*]:-none (not root)}; app args: ${app_args:-none}"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| queues | threads | descriptors | RSS | start to health UP |"
+echo "|---|---|---|---|---|"
+port=18500
+for n in $counts; do
+    run_one "$n" "$port"
+    port=$((port + 1))
+done
+echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
