@@ -2,8 +2,11 @@
 # Threads, descriptors, RSS and start-up time of the order-pipeline sample as the number of queues grows.
 #
 #   benchmarks/queue-scaling.sh [--jdk DIR] [--counts "1 20 100 230"] [--app-args "--posixmq.dispatch.dedicated-threads=true"]
-#                               [--no-build]
+#                               [--stream] [--no-build]
 #
+# --stream: the order-pipeline-stream sample (Spring Cloud Stream, binder posixmq) with N extra consumer bindings
+# (spring.cloud.stream.input-bindings) on queues of 4 x 128 B instead; it serves no HTTP, so "start" ends at its
+# "Started" log line.
 # Each run starts the sample (samples/order-pipeline/target/order-pipeline.jar) with N extra queues of 4 x 128 B,
 # each with an inbound adapter to nullChannel, alone in a private IPC namespace (unshare --ipc, when root; else in
 # the caller's namespace, as far as RLIMIT_MSGQUEUE and queues_max allow), waits for /actuator/health to answer UP,
@@ -17,6 +20,7 @@ root="$(cd "$here/.." && pwd)"
 counts="1 20 100 230"
 app_args=""
 build=1
+stream=0
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -24,15 +28,18 @@ while [[ $# -gt 0 ]]; do
         --counts) counts="$2"; shift ;;
         --app-args) app_args="$2"; shift ;;
         --no-build) build=0 ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --stream) stream=1 ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
 done
 
-jar="$root/samples/order-pipeline/target/order-pipeline.jar"
+sample=order-pipeline
+[[ $stream == 1 ]] && sample=order-pipeline-stream
+jar="$root/samples/$sample/target/$sample.jar"
 if [[ $build == 1 ]]; then
-    (cd "$root" && ./mvnw -B -q -DskipTests -Dmaven.javadoc.skip=true -pl samples/order-pipeline -am install)
+    (cd "$root" && ./mvnw -B -q -DskipTests -Dmaven.javadoc.skip=true -pl "samples/$sample" -am install)
 fi
 [[ -f $jar ]] || { echo "missing $jar: build it (or drop --no-build)" >&2; exit 1; }
 
@@ -46,29 +53,51 @@ trap 'rm -rf "$work"' EXIT
 run_one() {
     local n=$1 port=$2 props="$work/extra-$1.properties" log="$work/app-$1.log"
     : > "$props"
-    local prefix="/qs-$$-$n"
-    for ((i = 1; i <= n; i++)); do
+    local prefix="/qs-$$-$n" sample_args=()
+    if [[ $stream == 1 ]]; then
+        local bindings=""
+        for ((i = 1; i <= n; i++)); do
+            bindings+="${bindings:+;}extra$i"
+            {
+                echo "spring.cloud.stream.bindings.extra$i.destination=${prefix#/}-extra$i"
+                echo "spring.cloud.stream.bindings.extra$i.group=scaling"
+            } >> "$props"
+        done
         {
-            echo "posixmq.queues.extra$i.name=$prefix-extra$i"
-            echo "posixmq.queues.extra$i.create=true"
-            echo "posixmq.queues.extra$i.capacity=4"
-            echo "posixmq.queues.extra$i.max-message-size=128"
-            echo "posixmq.queues.extra$i.remove-on-shutdown=true"
-            echo "posixmq.queues.extra$i.inbound.channel=nullChannel"
+            echo "spring.cloud.stream.input-bindings=$bindings"
+            echo "spring.cloud.stream.posixmq.default.consumer.capacity=4"
+            echo "spring.cloud.stream.posixmq.default.consumer.max-message-size=128"
+            echo "spring.cloud.stream.posixmq.default.consumer.remove-on-shutdown=true"
         } >> "$props"
-    done
+        sample_args=(--orders.name="${prefix#/}-orders")
+    else
+        for ((i = 1; i <= n; i++)); do
+            {
+                echo "posixmq.queues.extra$i.name=$prefix-extra$i"
+                echo "posixmq.queues.extra$i.create=true"
+                echo "posixmq.queues.extra$i.capacity=4"
+                echo "posixmq.queues.extra$i.max-message-size=128"
+                echo "posixmq.queues.extra$i.remove-on-shutdown=true"
+                echo "posixmq.queues.extra$i.inbound.channel=nullChannel"
+            } >> "$props"
+        done
+        # the sample's own queues get names of this run too (a private namespace has none, the caller's may)
+        sample_args=(--posixmq.queues.orders.name="$prefix-orders" --posixmq.queues.processed.name="$prefix-processed"
+            --posixmq.queues.rejected.name="$prefix-rejected" --posixmq.queues.dead-letter.name="$prefix-dead-letter")
+    fi
     local start end pid status=""
     start=$(date +%s%N)
-    # the sample's own queues get names of this run too (a private namespace has none, the caller's may)
     # shellcheck disable=SC2086
     "${isolate[@]}" "$java" --enable-native-access=ALL-UNNAMED -jar "$jar" --server.port="$port" \
         --spring.main.banner-mode=off --spring.config.additional-location="file:$props" \
-        --posixmq.queues.orders.name="$prefix-orders" --posixmq.queues.processed.name="$prefix-processed" \
-        --posixmq.queues.rejected.name="$prefix-rejected" --posixmq.queues.dead-letter.name="$prefix-dead-letter" \
-        $app_args > "$log" 2>&1 &
+        "${sample_args[@]}" $app_args > "$log" 2>&1 &
     local launched=$!
     for _ in $(seq 1 1200); do
-        status=$(curl -s "http://127.0.0.1:$port/actuator/health" || true)
+        if [[ $stream == 1 ]]; then
+            grep -q 'Started ' "$log" && status='"UP"'
+        else
+            status=$(curl -s "http://127.0.0.1:$port/actuator/health" || true)
+        fi
         [[ $status == *'"UP"'* ]] && break
         if ! kill -0 "$launched" 2>/dev/null; then
             echo "the app of N=$n ended; its log: $log" >&2; cat "$log" >&2; return 1
@@ -92,7 +121,7 @@ run_one() {
     wait "$launched" 2>/dev/null || true
 }
 
-echo "queue scaling: $("$java" -version 2>&1 | head -1); isolation: ${isolate[*]:-none (not root)}; app args: ${app_args:-none}"
+echo "queue scaling ($sample): $("$java" -version 2>&1 | head -1); isolation: ${isolate[*]:-none (not root)}; app args: ${app_args:-none}"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| queues | threads | descriptors | RSS | start to health UP |"
