@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import io.github.posixmq.OpenOptions;
@@ -67,6 +68,12 @@ public final class PosixMqReplyQueue implements AutoCloseable {
      * @throws QueueAlreadyExistsException when {@value #ATTEMPTS} fresh random names all existed already
      */
     public static PosixMqReplyQueue create(String requestQueueName, long capacity, long maxMessageSize) {
+        return create(requestQueueName, capacity, maxMessageSize, PosixMqReplyQueue::randomDigits);
+    }
+
+    /** {@link #create(String, long, long)} with the random parts from {@code digits} (for tests). */
+    static PosixMqReplyQueue create(String requestQueueName, long capacity, long maxMessageSize,
+            Supplier<String> digits) {
         checkNameFits(requestQueueName);
         OpenOptions options = OpenOptions.readWrite().createNew().mode(MODE);
         if (capacity > 0) {
@@ -77,7 +84,7 @@ public final class PosixMqReplyQueue implements AutoCloseable {
         }
         QueueAlreadyExistsException taken = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            String name = randomName(requestQueueName);
+            String name = QueueNames.normalize(requestQueueName) + INFIX + digits.get();
             PosixMq queue;
             try {
                 queue = options.open(name);
@@ -118,10 +125,10 @@ public final class PosixMqReplyQueue implements AutoCloseable {
                 + (QueueNames.NAME_MAX - INFIX.length() - RANDOM_DIGITS) + " bytes");
     }
 
-    private static String randomName(String requestQueueName) {
+    private static String randomDigits() {
         byte[] random = new byte[RANDOM_DIGITS / 2];
         RANDOM.nextBytes(random);
-        return QueueNames.normalize(requestQueueName) + INFIX + HexFormat.of().formatHex(random);
+        return HexFormat.of().formatHex(random);
     }
 
     /**
