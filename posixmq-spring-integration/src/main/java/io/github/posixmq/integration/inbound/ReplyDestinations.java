@@ -11,6 +11,7 @@ import io.github.posixmq.PosixMqException;
 import io.github.posixmq.QueueAccessDeniedException;
 import io.github.posixmq.QueueNames;
 import io.github.posixmq.QueueNotFoundException;
+import io.github.posixmq.integration.PosixMqLogText;
 import io.github.posixmq.integration.outbound.PosixMqReplyQueue;
 import io.github.posixmq.integration.runtime.QueueTrust;
 import io.github.posixmq.integration.runtime.UntrustedQueueException;
@@ -27,9 +28,6 @@ import org.springframework.util.PatternMatchUtils;
  * (a template's or gateway's in the same application) is used through its held descriptor, never opened a second time.
  */
 final class ReplyDestinations {
-
-    /** The longest peer text put in a log line or reason. */
-    private static final int MAX_LOGGED = 300;
 
     private final String requestQueue;
 
@@ -117,25 +115,8 @@ final class ReplyDestinations {
         }
     }
 
-    /**
-     * {@code text} for a log line or reason: control characters and non-ASCII escaped as {@code \\uXXXX} (a peer
-     * cannot start a forged log line), quoted, and cut after {@value #MAX_LOGGED} characters.
-     */
+    /** {@code text} quoted and escaped for a log line or reason ({@link PosixMqLogText}): a peer chose it. */
     static String quote(String text) {
-        StringBuilder quoted = new StringBuilder(Math.min(text.length(), MAX_LOGGED) + 2).append('"');
-        for (int i = 0; i < text.length() && i < MAX_LOGGED; i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-                quoted.append(String.format("\\u%04x", (int) c));
-            }
-            else {
-                quoted.append(c);
-            }
-        }
-        if (text.length() > MAX_LOGGED) {
-            quoted.append("...\" (").append(text.length()).append(" characters)");
-            return quoted.toString();
-        }
-        return quoted.append('"').toString();
+        return "\"" + PosixMqLogText.escape(text) + "\"";
     }
 }

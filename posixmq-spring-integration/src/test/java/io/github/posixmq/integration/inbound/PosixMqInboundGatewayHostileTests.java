@@ -1,5 +1,6 @@
 package io.github.posixmq.integration.inbound;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -319,28 +320,32 @@ class PosixMqInboundGatewayHostileTests {
     @Test
     void aRequestsReplyChannelHeaderNeverRedirectsTheReply() {
         PosixMq requests = queue("channel", 10, 1024);
+        PosixMq deadLetters = queue("channel-dlq", 10, 2048);
         PosixMq replies = replyQueue(requests, 10);
-        PosixMqEmbeddedHeaders peer = new PosixMqEmbeddedHeaders(List.of("correlationId",
-                PosixMqEmbeddedHeaders.REPLY_TO, "replyChannel", "errorChannel"));
         AtomicInteger redirected = new AtomicInteger();
-        try (AnnotationConfigApplicationContext context = replier(requests, (gateway) -> {
-        })) {
+        try (AnnotationConfigApplicationContext context = replier(requests,
+                (gateway) -> gateway.getReceiver().setDeadLetterQueue(deadLetters))) {
             context.getBean("outbound", DirectChannel.class).subscribe((message) -> redirected.incrementAndGet());
-            // row 2: a channel feeding another queue's outbound adapter, named by the peer
-            requests.send(peer.encode("steer".getBytes(StandardCharsets.UTF_8), MessageBuilder.withPayload("")
-                .setHeader(IntegrationMessageHeaderAccessor.CORRELATION_ID, "c-steer")
-                .setHeader(PosixMqEmbeddedHeaders.REPLY_TO, replies.name())
-                .setHeader("replyChannel", "outbound")
-                .setHeader("errorChannel", "outbound")
-                .build()
-                .getHeaders()), 0);
-            Optional<io.github.posixmq.Message> reply = replies.receive(WAIT);
-            assertThat(reply).isPresent();
-            assertThat(text(this.headers.decode(reply.get().bytes(), replies.name()))).isEqualTo("RE:steer");
+            // row 2: a channel feeding another queue's outbound adapter, named by the peer in a frame written by hand;
+            // control headers never cross a queue, so the request is refused whole and dead-lettered byte-identical
+            byte[] steer = frame("{\"correlationId\":\"c-steer\",\"posixmq_replyTo\":\"" + replies.name()
+                    + "\",\"replyChannel\":\"outbound\",\"errorChannel\":\"outbound\"}", "steer");
+            requests.send(steer, 4);
+            assertThat(deadLetters.receive(WAIT)).contains(new io.github.posixmq.Message(4, steer));
             assertAnswered(requests, replies, "after");
             assertThat(redirected).hasValue(0);
-            assertThat(this.runs).hasSize(2).allSatisfy((payload, runs) -> assertThat(runs.get()).isEqualTo(1));
+            assertThat(replies.currentMessages()).isZero();
+            assertThat(this.runs).containsOnlyKeys("after").allSatisfy((payload, runs) -> assertThat(runs.get())
+                .isEqualTo(1));
         }
+    }
+
+    /** An embedded-headers frame as any peer can write it: {@code json} headers, then {@code payload}. */
+    private static byte[] frame(String json, String payload) {
+        byte[] headers = json.getBytes(StandardCharsets.UTF_8);
+        byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(8 + headers.length + body.length).putInt(headers.length).put(headers)
+            .putInt(body.length).put(body).array();
     }
 
     @Configuration(proxyBeanMethods = false)
