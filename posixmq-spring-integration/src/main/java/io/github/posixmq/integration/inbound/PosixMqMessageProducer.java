@@ -374,6 +374,21 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         }
     }
 
+    /** The dead-letter queue as set, or null (for the inbound gateway's refused replies). */
+    @Nullable PosixMqQueueSupplier deadLetterQueueSupplier() {
+        return this.deadLetterQueue;
+    }
+
+    /** How long a dead-letter send waits for room (for the inbound gateway's refused replies). */
+    Duration deadLetterSendTimeout() {
+        return this.deadLetterSendTimeout;
+    }
+
+    /** The listener told of sends, receives and drops (for the inbound gateway's replies). */
+    PosixMqOperationListener operationListener() {
+        return listener();
+    }
+
     /**
      * Receivers running now (for tests and monitoring): receiving threads, or, on the shared dispatcher, the
      * concurrency while its selector thread runs; after a stop, those still finishing a message.
