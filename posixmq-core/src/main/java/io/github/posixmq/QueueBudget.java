@@ -1,5 +1,6 @@
 package io.github.posixmq;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ record QueueBudget(int queues, long bytes, int unread) {
                 continue; // removed meanwhile
             }
             queues++;
-            long charged = charge(binding, "/" + entry.getFileName());
+            long charged = charge(binding, fileName(entry));
             if (charged < 0) {
                 unread++;
             }
@@ -72,12 +73,35 @@ record QueueBudget(int queues, long bytes, int unread) {
                 + "their sizes could not be read)" : "") + "; queues of this user in other IPC namespaces count too";
     }
 
-    /** Bytes the queue {@code name} charges, or -1 when it cannot be read without side effects. */
-    private static long charge(MqBinding binding, String name) {
-        if (Notifications.isRegistered(name)) {
+    /**
+     * The queue name of a {@code /dev/mqueue} entry as the C string the kernel holds. Not {@code entry.getFileName()}:
+     * the JDK decodes that with {@code sun.jnu.encoding}, which is ASCII without a {@code LANG}, so a name like
+     * {@code /nb-café} would come back as {@code /nb-caf??}; a path's {@code file:} URI percent-encodes its own bytes.
+     */
+    static byte[] fileName(Path entry) {
+        String raw = entry.toUri().getRawPath();
+        raw = raw.substring(raw.lastIndexOf('/', raw.length() - 2) + 1);
+        ByteArrayOutputStream name = new ByteArrayOutputStream(raw.length() + 2);
+        name.write('/');
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < raw.length()) {
+                name.write(Integer.parseInt(raw, i + 1, i + 3, 16));
+                i += 2;
+            }
+            else if (c != '/') {
+                name.write(c);
+            }
+        }
+        name.write(0);
+        return name.toByteArray();
+    }
+
+    /** Bytes the queue {@code cName} (a C string) charges, or -1 when it cannot be read without side effects. */
+    private static long charge(MqBinding binding, byte[] cName) {
+        if (Notifications.isRegistered(new String(cName, 0, cName.length - 1, StandardCharsets.UTF_8))) {
             return -1;
         }
-        byte[] cName = QueueNames.cString(name);
         long handle = -1;
         for (int access : new int[] {Linux.O_RDONLY, Linux.O_WRONLY}) {
             handle = binding.mqOpen(cName, access | Linux.O_NONBLOCK, 0, 0);
