@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs every posixmq benchmark beside its raw C twin, pinned to one CPU and unpinned, and prints one
-# table: operation, CPUs, C median, Java median, Java / C, Java B/op (JMH -prof gc), target.
+# table: operation, CPUs, C median, Java median, Java / C, Java B/op (the benchmark threads' own allocation), target.
 #
 #   benchmarks/run.sh                 full run (about 15 minutes on 2 cores); results in benchmarks/build/
 #   benchmarks/run.sh --quick         short iterations, for trying a change (about 6 minutes)

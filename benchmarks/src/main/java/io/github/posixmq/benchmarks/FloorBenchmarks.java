@@ -9,6 +9,7 @@ import io.github.posixmq.internal.Bindings;
 import io.github.posixmq.internal.MqBinding;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
@@ -60,6 +61,18 @@ public class FloorBenchmarks {
     public void close() {
         pairQueue.close();
         emptyQueue.close();
+    }
+
+    /** Opens this thread's allocation window for the iteration ({@link WorkerAllocationProfiler}). */
+    @Setup(Level.Iteration)
+    public void beginAllocationWindow() {
+        WorkerAllocationProfiler.begin();
+    }
+
+    /** Closes this thread's allocation window. */
+    @TearDown(Level.Iteration)
+    public void endAllocationWindow() {
+        WorkerAllocationProfiler.end();
     }
 
     /** {@code mq_send} then {@code mq_receive} of 64 bytes. */

@@ -7,6 +7,7 @@ import io.github.posixmq.Attributes;
 import io.github.posixmq.PosixMq;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
@@ -51,6 +52,18 @@ public class NonBlockingBenchmarks {
         full.close();
         empty.close();
         other.close();
+    }
+
+    /** Opens this thread's allocation window for the iteration ({@link WorkerAllocationProfiler}). */
+    @Setup(Level.Iteration)
+    public void beginAllocationWindow() {
+        WorkerAllocationProfiler.begin();
+    }
+
+    /** Closes this thread's allocation window. */
+    @TearDown(Level.Iteration)
+    public void endAllocationWindow() {
+        WorkerAllocationProfiler.end();
     }
 
     /** {@code trySend} on a full queue: false. */

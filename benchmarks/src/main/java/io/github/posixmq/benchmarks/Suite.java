@@ -24,11 +24,13 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the C reference and the Java benchmarks (JMH with {@code -prof gc}, then the two-thread harness) in alternating
- * rounds, C first and C last ({@code C, Java, C, Java, ..., C}), all on the CPUs this process may use (start it under
- * {@code taskset -c 0} to pin everything), then prints the Java / C table and writes the rows to a result file for
- * {@link Report}. Alternating rounds make C and Java share whatever else the machine is doing, so the ratio holds up
- * better than either figure alone. {@code benchmarks/run.sh} calls it pinned and unpinned.
+ * Runs the C reference and the Java benchmarks (JMH with {@code -prof gc} and {@link WorkerAllocationProfiler}, then
+ * the two-thread harness) in alternating rounds, C first and C last ({@code C, Java, C, Java, ..., C}), all on the
+ * CPUs this process may use (start it under {@code taskset -c 0} to pin everything), then prints the Java / C table
+ * and writes the rows to a result file for {@link Report}. Alternating rounds make C and Java share whatever else the
+ * machine is doing, so the ratio holds up better than either figure alone. {@code benchmarks/run.sh} calls it pinned
+ * and unpinned. The B/op column is the benchmark threads' own allocation ({@link WorkerAllocationProfiler}), not
+ * JMH's all-threads {@code gc.alloc.rate.norm}, which stays in the JMH log.
  *
  * <p>Every round runs the Java side once per native binding ({@code --bindings}, default {@code jna,ffm} on Java
  * 22+ and {@code jna} before): JMH forks and a child JVM for the two-thread harness, each started with
@@ -50,8 +52,12 @@ public final class Suite {
 
         /** CI: proves everything runs, measures nothing. */
         static final Settings SMOKE = new Settings(1, 0, 1, 100, 2_000, 500);
-        /** About two minutes per CPU set, for trying changes. */
-        static final Settings QUICK = new Settings(2, 1, 2, 300, 50_000, 5_000);
+        /**
+         * About three minutes per CPU set, for trying changes. Three warm-up iterations: with one (300 ms) C2 had
+         * often not compiled the FFM paths yet on a loaded machine, and the first measurement iteration carried the
+         * interpreter's and C1's allocation (40 B per downcall) into the B/op column.
+         */
+        static final Settings QUICK = new Settings(2, 3, 2, 300, 50_000, 5_000);
         /** The figures in RESULTS.md. */
         static final Settings FULL = new Settings(3, 2, 3, 1_000, 200_000, 20_000);
     }
@@ -165,6 +171,7 @@ public final class Suite {
                 .measurementIterations(settings.iterations())
                 .measurementTime(TimeValue.milliseconds(settings.timeMillis()))
                 .addProfiler(GCProfiler.class)
+                .addProfiler(WorkerAllocationProfiler.class)
                 .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-Dposixmq.binding=" + binding)
                 .shouldFailOnError(true)
                 .output(log.toString());
@@ -199,7 +206,7 @@ public final class Suite {
         if (included == 0) {
             return results;
         }
-        System.out.println("  JMH (-prof gc), log in " + log);
+        System.out.println("  JMH (-prof gc, worker-thread allocation), log in " + log);
         Collection<RunResult> runs = new Runner(builder.build()).run();
         for (RunResult run : runs) {
             BenchmarkParams params = run.getParams();
@@ -216,7 +223,9 @@ public final class Suite {
             List<Double> scores = run.getBenchmarkResults().stream()
                     .flatMap(result -> result.getIterationResults().stream())
                     .map(iteration -> iteration.getPrimaryResult().getScore()).toList();
-            Result<?> allocation = run.getAggregatedResult().getSecondaryResults().get("gc.alloc.rate.norm");
+            // the benchmark threads' own allocation; JMH's gc.alloc.rate.norm (all threads of the fork) stays in the log
+            Result<?> allocation = run.getAggregatedResult().getSecondaryResults()
+                    .get(WorkerAllocationProfiler.LABEL);
             results.put(key, new Measurement(scores, allocation == null ? Double.NaN : allocation.getScore()));
         }
         return results;

@@ -1,5 +1,8 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.runtime.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqRecovery;
+import io.github.posixmq.integration.template.PosixMqTemplate;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.integration.CompositePosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqOperationListener;
@@ -39,7 +42,7 @@ public final class PosixMqAutoConfiguration {
     @ConditionalOnMissingBean
     public PosixMqQueues posixMqQueues(PosixMqProperties properties, Environment environment) {
         PosixMqUnknownProperties.check(environment);
-        PosixMqQueues queues = new PosixMqQueues(properties);
+        PosixMqQueues queues = new PosixMqQueues(properties.settings());
         queues.removeCreatedUnlessStarted();
         return queues;
     }

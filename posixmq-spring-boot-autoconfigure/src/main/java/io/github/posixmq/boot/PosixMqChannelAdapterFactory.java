@@ -1,5 +1,8 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.runtime.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
+import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;

@@ -1,5 +1,9 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.runtime.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqSettings;
+import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
+import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import io.github.posixmq.integration.outbound.PosixMqMessageHandler;
 import org.jspecify.annotations.Nullable;
@@ -45,9 +49,10 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
     public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) throws BeansException {
         PosixMqSettings settings;
         try {
-            settings = PosixMqSettings.of(Binder.get(this.environment)
+            settings = Binder.get(this.environment)
                 .bind("posixmq", PosixMqProperties.class)
-                .orElseGet(PosixMqProperties::new));
+                .orElseGet(PosixMqProperties::new)
+                .settings();
         }
         catch (PosixMqConfigurationException ex) {
             return; // the registry fails start-up with this exception, where the failure analyzer explains it

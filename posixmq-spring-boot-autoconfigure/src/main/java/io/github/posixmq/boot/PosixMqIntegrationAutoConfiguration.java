@@ -1,5 +1,7 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.runtime.PosixMqQueues;
+import io.github.posixmq.integration.template.PosixMqTemplate;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.integration.CompositePosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqOperationListener;

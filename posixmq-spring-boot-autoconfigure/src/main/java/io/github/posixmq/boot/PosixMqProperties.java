@@ -1,5 +1,8 @@
 package io.github.posixmq.boot;
 
+import org.springframework.util.Assert;
+import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
+import io.github.posixmq.integration.runtime.PosixMqSettings;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -527,5 +530,25 @@ public final class PosixMqProperties {
         public void setSendTimeout(Duration sendTimeout) {
             this.sendTimeout = sendTimeout;
         }
+    }
+
+    /**
+     * Validates these properties and resolves them into the runtime's settings.
+     *
+     * @throws PosixMqConfigurationException naming the property at fault and the fix
+     */
+    public PosixMqSettings settings() {
+        return settings(PosixMqSettings.ROOT);
+    }
+
+    /**
+     * Like {@link #settings()} for queues configured under another property prefix than {@code posixmq.queues}, such
+     * as a binder's bindings: errors and log lines name {@code <root>.<key>.<property>}.
+     *
+     * @throws PosixMqConfigurationException naming the property at fault and the fix
+     */
+    public PosixMqSettings settings(String root) {
+        Assert.hasText(root, "root must not be empty");
+        return PosixMqPropertiesValidator.validate(this, root);
     }
 }

@@ -1,5 +1,8 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.runtime.PosixMqSettings;
+import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
+import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +41,7 @@ final class PosixMqPropertiesValidator {
     private static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
 
     /** The property prefix of the queues of {@link PosixMqProperties}. */
-    static final String ROOT = "posixmq.queues";
+    static final String ROOT = PosixMqSettings.ROOT;
 
     private PosixMqPropertiesValidator() {
     }
@@ -86,7 +89,7 @@ final class PosixMqPropertiesValidator {
 
     /** The property prefix of the queue configured under {@code key} below {@code root}. */
     static String prefix(String root, String key) {
-        return root + "." + key;
+        return PosixMqSettings.prefix(root, key);
     }
 
     private static String name(String root, String key, PosixMqProperties.Queue queue) {
@@ -252,15 +255,7 @@ final class PosixMqPropertiesValidator {
 
     /** The key whose key or queue name (in {@code names}, by key) is {@code keyOrName}, or null. */
     static @Nullable String findKey(String keyOrName, Map<String, String> names) {
-        if (names.containsKey(keyOrName)) {
-            return keyOrName;
-        }
-        if (!QueueNames.isValid(keyOrName)) {
-            return null;
-        }
-        String name = QueueNames.normalize(keyOrName);
-        return names.entrySet().stream().filter((entry) -> entry.getValue().equals(name)).map(Map.Entry::getKey)
-            .findFirst().orElse(null);
+        return PosixMqSettings.findKey(keyOrName, names);
     }
 
     private static PosixMqQueueSettings.Outbound outbound(String queuePrefix, String key,

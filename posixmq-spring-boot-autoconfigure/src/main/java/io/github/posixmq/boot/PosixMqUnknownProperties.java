@@ -1,5 +1,6 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import java.beans.PropertyDescriptor;
 import java.util.Comparator;
 import java.util.Locale;

@@ -5,4 +5,5 @@
 @NullMarked
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.runtime.PosixMqQueues;
 import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,8 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.runtime.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
+import io.github.posixmq.integration.template.PosixMqTemplate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -270,7 +273,7 @@ class PosixMqAutoConfigurationTests {
 
         @Bean
         PosixMqQueues myQueues() {
-            return new PosixMqQueues(new PosixMqProperties());
+            return new PosixMqQueues(new PosixMqProperties().settings());
         }
 
         @Bean

@@ -1,5 +1,7 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.runtime.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import io.github.posixmq.OpenOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

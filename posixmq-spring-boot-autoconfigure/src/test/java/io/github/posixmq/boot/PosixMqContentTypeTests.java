@@ -1,5 +1,7 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
+import io.github.posixmq.integration.template.PosixMqTemplate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;

@@ -1,5 +1,7 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.runtime.PosixMqQueues;
+import io.github.posixmq.integration.template.PosixMqTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

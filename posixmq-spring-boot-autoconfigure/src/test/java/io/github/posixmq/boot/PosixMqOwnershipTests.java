@@ -1,5 +1,10 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.runtime.PosixMqQueues;
+import io.github.posixmq.integration.runtime.QueueTrust;
+import io.github.posixmq.integration.runtime.PosixMqRecovery;
+import io.github.posixmq.integration.runtime.PosixMqQueueProbe;
+import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -180,7 +185,7 @@ class PosixMqOwnershipTests {
         }
         properties.getQueues().put(key, queue);
         properties.getRecovery().setCheckInterval(Duration.ofHours(1));
-        return new PosixMqQueues(properties);
+        return new PosixMqQueues(properties.settings());
     }
 
     private static OtherUser otherUser() throws Exception {

@@ -1,5 +1,7 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.runtime.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqRecovery;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +41,7 @@ class PosixMqRemovedQueueTests {
         queue.setMaxMessageSize(DataSize.ofBytes(64));
         properties.getQueues().put(key, queue);
         properties.getRecovery().setCheckInterval(Duration.ofMillis(1)); // the old grace: one interval
-        try (PosixMqQueues registry = new PosixMqQueues(properties);
+        try (PosixMqQueues registry = new PosixMqQueues(properties.settings());
                 PosixMq producer = OpenOptions.writeOnly().existing().open("/" + key)) {
             PosixMqRecovery recovery = new PosixMqRecovery(registry); // checked by hand below, never started
             PosixMq before = registry.get(key);

@@ -1,5 +1,8 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.runtime.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
+import io.github.posixmq.integration.template.PosixMqTemplate;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;

@@ -1,5 +1,7 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.runtime.PosixMqQueues;
+import io.github.posixmq.integration.template.PosixMqTemplate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +49,7 @@ class PosixMqTemplateTests {
         queue.setCapacity(2L);
         queue.setMaxMessageSize(DataSize.ofBytes(128));
         properties.getQueues().put(this.key, queue);
-        this.queues = new PosixMqQueues(properties);
+        this.queues = new PosixMqQueues(properties.settings());
         this.template = new PosixMqTemplate(this.queues);
         this.template.setOperationListener(new PosixMqOperationListener() {
             @Override

@@ -5,8 +5,8 @@ import java.util.Map;
 
 import io.github.posixmq.Attributes;
 import io.github.posixmq.SystemLimits;
-import io.github.posixmq.boot.PosixMqQueueProbe;
-import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqQueueProbe;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;

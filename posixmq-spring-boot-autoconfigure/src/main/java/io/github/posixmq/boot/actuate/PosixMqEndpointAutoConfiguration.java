@@ -1,7 +1,7 @@
 package io.github.posixmq.boot.actuate;
 
 import io.github.posixmq.boot.PosixMqAutoConfiguration;
-import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;

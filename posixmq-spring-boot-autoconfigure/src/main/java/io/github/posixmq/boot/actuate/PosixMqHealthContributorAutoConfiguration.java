@@ -6,7 +6,7 @@ import java.util.function.BooleanSupplier;
 
 import io.github.posixmq.boot.PosixMqAutoConfiguration;
 import io.github.posixmq.boot.PosixMqIntegrationAutoConfiguration;
-import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 
 import org.springframework.beans.factory.ListableBeanFactory;

@@ -3,8 +3,8 @@ package io.github.posixmq.boot.actuate;
 import java.util.function.BooleanSupplier;
 
 import io.github.posixmq.Attributes;
-import io.github.posixmq.boot.PosixMqQueueProbe;
-import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqQueueProbe;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.Health;

@@ -1,7 +1,7 @@
 package io.github.posixmq.boot.metrics;
 
 import io.github.posixmq.boot.PosixMqAutoConfiguration;
-import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 

@@ -3,8 +3,8 @@ package io.github.posixmq.boot.metrics;
 import java.util.function.ToLongFunction;
 
 import io.github.posixmq.Attributes;
-import io.github.posixmq.boot.PosixMqQueueProbe;
-import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqQueueProbe;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;

@@ -11,7 +11,7 @@ import java.time.Duration;
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import io.github.posixmq.SystemLimits;
-import io.github.posixmq.boot.PosixMqTemplate;
+import io.github.posixmq.integration.template.PosixMqTemplate;
 import io.github.posixmq.boot.metrics.PosixMqMeterListener;
 import io.github.posixmq.boot.metrics.TestQueueNames;
 import io.micrometer.core.instrument.MeterRegistry;

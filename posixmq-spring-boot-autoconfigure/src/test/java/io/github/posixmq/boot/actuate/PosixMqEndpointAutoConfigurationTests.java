@@ -4,7 +4,7 @@ import io.github.posixmq.PosixMq;
 import io.github.posixmq.SystemLimits;
 import io.github.posixmq.boot.PosixMqAutoConfiguration;
 import io.github.posixmq.boot.PosixMqProperties;
-import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.boot.actuate.PosixMqEndpoint.QueueDescriptor;
 import io.github.posixmq.boot.actuate.PosixMqEndpoint.QueuesDescriptor;
 import io.github.posixmq.boot.metrics.TestQueueNames;
@@ -108,7 +108,7 @@ class PosixMqEndpointAutoConfigurationTests {
     @Test
     void backsOffWhenTheUserDefinesTheEndpoint() {
         this.runner.withBean("userEndpoint", PosixMqEndpoint.class, () -> new PosixMqEndpoint(new PosixMqQueues(
-                new PosixMqProperties())))
+                new PosixMqProperties().settings())))
             .run((context) -> assertThat(context).hasSingleBean(PosixMqEndpoint.class).hasBean("userEndpoint"));
     }
 }

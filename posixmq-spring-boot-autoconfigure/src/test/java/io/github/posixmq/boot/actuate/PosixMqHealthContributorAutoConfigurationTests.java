@@ -7,7 +7,7 @@ import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueNotFoundException;
 import io.github.posixmq.boot.PosixMqAutoConfiguration;
-import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.boot.metrics.TestQueueNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

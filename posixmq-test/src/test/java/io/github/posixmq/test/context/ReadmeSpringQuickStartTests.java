@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 import io.github.posixmq.Message;
-import io.github.posixmq.boot.PosixMqTemplate;
+import io.github.posixmq.integration.template.PosixMqTemplate;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -4,7 +4,7 @@ import java.util.Map;
 
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueNotFoundException;
-import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;

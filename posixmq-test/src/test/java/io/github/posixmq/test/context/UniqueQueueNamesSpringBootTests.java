@@ -2,8 +2,8 @@ package io.github.posixmq.test.context;
 
 import java.time.Duration;
 
-import io.github.posixmq.boot.PosixMqQueues;
-import io.github.posixmq.boot.PosixMqTemplate;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
+import io.github.posixmq.integration.template.PosixMqTemplate;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -11,12 +11,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import io.github.posixmq.QueueNames;
-import io.github.posixmq.boot.PosixMqConfigurationException;
+import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import io.github.posixmq.boot.PosixMqProperties;
-import io.github.posixmq.boot.PosixMqQueueSettings;
-import io.github.posixmq.boot.PosixMqQueues;
-import io.github.posixmq.boot.PosixMqRecovery;
-import io.github.posixmq.boot.PosixMqSettings;
+import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqRecovery;
+import io.github.posixmq.integration.runtime.PosixMqSettings;
 import io.github.posixmq.stream.binder.properties.PosixMqConsumerProperties;
 import io.github.posixmq.stream.binder.properties.PosixMqExtendedBindingProperties;
 import io.github.posixmq.stream.binder.properties.PosixMqProducerProperties;
@@ -181,7 +181,7 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
         properties.getQueues().put(key, settings.toQueue(queueName));
         PosixMqQueues registry;
         try {
-            registry = new PosixMqQueues(properties, PosixMqExtendedBindingProperties.BINDINGS);
+            registry = new PosixMqQueues(properties.settings(PosixMqExtendedBindingProperties.BINDINGS));
         }
         catch (PosixMqConfigurationException ex) {
             throw new ProvisioningException(ex.getMessage() + ". " + ex.action(), ex);
@@ -215,7 +215,7 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
         properties.getQueues().put(first.key(), other);
         PosixMqQueueSettings resolved;
         try {
-            resolved = PosixMqSettings.of(properties, PosixMqExtendedBindingProperties.BINDINGS).queues().get(first.key());
+            resolved = properties.settings(PosixMqExtendedBindingProperties.BINDINGS).queues().get(first.key());
         }
         catch (PosixMqConfigurationException ex) {
             return false;

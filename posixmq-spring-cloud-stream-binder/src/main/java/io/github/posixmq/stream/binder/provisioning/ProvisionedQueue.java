@@ -1,6 +1,6 @@
 package io.github.posixmq.stream.binder.provisioning;
 
-import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
 
 /**
  * One queue the binder opened for a binding: its name and the registry entry that holds it (and follows the

@@ -2,7 +2,7 @@ package io.github.posixmq.samples.orders.dsl;
 
 import java.time.Duration;
 
-import io.github.posixmq.boot.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.dsl.PosixMqs;
 import io.github.posixmq.samples.orders.OrderRules;
 import io.github.posixmq.samples.orders.OrderRules.Decision;

@@ -23,8 +23,8 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.boot.PosixMqProperties;
-import io.github.posixmq.boot.PosixMqQueues;
-import io.github.posixmq.boot.PosixMqTemplate;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
+import io.github.posixmq.integration.template.PosixMqTemplate;
 
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
@@ -297,7 +297,7 @@ public final class StreamBinderBenchmark {
         queue.setRemoveOnShutdown(true);
         properties.getQueues().put("bench", queue);
         properties.getRecovery().setEnabled(false);
-        try (PosixMqQueues queues = new PosixMqQueues(properties)) {
+        try (PosixMqQueues queues = new PosixMqQueues(properties.settings())) {
             PosixMqTemplate template = new PosixMqTemplate(queues);
             byte[] payload = new byte[PAYLOAD];
             long[] nanos = new long[messages];

@@ -1,5 +1,7 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.integration.template;
 
+import io.github.posixmq.integration.runtime.PosixMqQueues;
+import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

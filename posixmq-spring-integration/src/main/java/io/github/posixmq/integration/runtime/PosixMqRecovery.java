@@ -1,4 +1,4 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.integration.runtime;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,7 +107,7 @@ public final class PosixMqRecovery implements SmartLifecycle {
     }
 
     /** One recovery check of every queue; run by the checking thread every check interval. */
-    void check() {
+    public void check() {
         synchronized (this.queues.lock()) {
             if (this.queues.isClosed() || !this.queues.isRecoveryEnabled()) {
                 return;

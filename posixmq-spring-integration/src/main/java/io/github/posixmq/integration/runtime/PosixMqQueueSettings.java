@@ -1,4 +1,4 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.integration.runtime;
 
 import java.nio.charset.Charset;
 import java.time.Duration;
@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The resolved, validated settings of one queue configured under {@code posixmq.queues.<key>}: what
- * {@link PosixMqProperties} said, with defaults applied and names normalized. Immutable.
+ * the configuration said, with defaults applied and names normalized. Immutable.
  *
  * @param key the key under {@code posixmq.queues}
  * @param prefix the property prefix of the queue, such as {@code posixmq.queues.orders}, named in errors and logs

@@ -1,4 +1,4 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.integration.runtime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * its owner and no permission beyond the configured mode, unless the queue is configured {@code shared}. A queue
  * another user created under the expected name (squatting) could otherwise read every message and inject forged ones.
  */
-final class QueueTrust {
+public final class QueueTrust {
 
     private static final Path PROC_STATUS = Path.of("/proc/self/status");
 
@@ -28,7 +28,7 @@ final class QueueTrust {
      * Why the existing queue {@code stat} describes must not be adopted for {@code queue}, or null when it may be
      * (owned by this user with no permission beyond the configured mode, or {@code shared: true}).
      */
-    static @Nullable PosixMqConfigurationException refusal(PosixMqQueueSettings queue, QueueStat stat) {
+    public static @Nullable PosixMqConfigurationException refusal(PosixMqQueueSettings queue, QueueStat stat) {
         if (queue.shared()) {
             return null;
         }
@@ -52,12 +52,12 @@ final class QueueTrust {
     }
 
     /** {@code mode} as an octal string with a leading zero, such as {@code 0600}. */
-    static String octal(int mode) {
+    public static String octal(int mode) {
         return String.format("0%03o", mode);
     }
 
     /** This process's effective user id (from {@code /proc/self/status}). */
-    static int effectiveUid() {
+    public static int effectiveUid() {
         String uids = status("Uid:");
         if (uids == null) {
             throw new IllegalStateException("no Uid line in " + PROC_STATUS);
@@ -86,7 +86,7 @@ final class QueueTrust {
     }
 
     /** {@code uid 65534 (nobody)}, or {@code uid 1234} when {@code /etc/passwd} does not name it. */
-    static String user(int uid) {
+    public static String user(int uid) {
         try {
             List<String> lines = Files.readAllLines(PASSWD, StandardCharsets.UTF_8);
             for (String line : lines) {

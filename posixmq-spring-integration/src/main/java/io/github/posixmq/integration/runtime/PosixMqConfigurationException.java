@@ -1,10 +1,10 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.integration.runtime;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code posixmq.*} property is invalid or cannot be honoured. Carries the property, its value and the fix, which
- * {@link PosixMqFailureAnalyzer} shows when start-up fails.
+ * the Spring Boot failure analyzer shows when start-up fails.
  */
 public final class PosixMqConfigurationException extends RuntimeException {
 

@@ -1,4 +1,4 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.integration.runtime;
 
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.integration.PosixMqQueueSupplier;

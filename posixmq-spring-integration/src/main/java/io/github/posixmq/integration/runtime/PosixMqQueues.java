@@ -1,5 +1,6 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.integration.runtime;
 
+import io.github.posixmq.integration.template.PosixMqTemplate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,25 +59,6 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
 
     /** Whether {@link #close()} removes the queues this registry created: until the application has started. */
     private volatile boolean startPending;
-
-    /**
-     * Validates {@code properties} and opens (creating where configured) every queue.
-     *
-     * @throws PosixMqConfigurationException naming the property at fault when a queue is misconfigured or cannot be
-     *         opened
-     */
-    public PosixMqQueues(PosixMqProperties properties) {
-        this(PosixMqSettings.of(properties));
-    }
-
-    /**
-     * Like {@link #PosixMqQueues(PosixMqProperties)} for queues configured under another property prefix than
-     * {@code posixmq.queues}, such as a binder's binding properties: errors and log lines name
-     * {@code <root>.<key>.<property>}.
-     */
-    public PosixMqQueues(PosixMqProperties properties, String root) {
-        this(PosixMqSettings.of(properties, root));
-    }
 
     /**
      * Opens (creating where configured) every queue of {@code settings}.
@@ -226,7 +208,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
     /** The property prefix of the queue configured under {@code key}, such as {@code posixmq.queues.orders}. */
     public String prefix(String key) {
         Assert.notNull(key, "key must not be null");
-        return PosixMqPropertiesValidator.prefix(this.settings.root(), key);
+        return PosixMqSettings.prefix(this.settings.root(), key);
     }
 
     private Entry entry(String key) {
@@ -284,12 +266,12 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
      * Until {@link #started()}, {@link #close()} removes every queue this registry created (a failed start leaves
      * nothing behind); the auto-configuration calls this when it creates the registry.
      */
-    void removeCreatedUnlessStarted() {
+    public void removeCreatedUnlessStarted() {
         this.startPending = true;
     }
 
     /** The application started: {@link #close()} removes only the queues configured with remove-on-shutdown. */
-    void started() {
+    public void started() {
         this.startPending = false;
     }
 

@@ -1,4 +1,4 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.integration.runtime;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;

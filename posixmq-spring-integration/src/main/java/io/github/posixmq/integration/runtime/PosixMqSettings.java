@@ -1,4 +1,4 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.integration.runtime;
 
 import java.time.Duration;
 import java.util.Collections;
@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.github.posixmq.QueueNames;
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * Everything under {@code posixmq.*}, resolved and validated once from {@link PosixMqProperties}: the queues in
+ * Everything under {@code posixmq.*}, resolved and validated once (by Spring Boot's properties validator, or built by hand): the queues in
  * configuration order, and the recovery settings. Immutable.
  *
  * @param root the property prefix of the queues, {@code posixmq.queues} (another for queues configured elsewhere,
@@ -30,27 +32,6 @@ public record PosixMqSettings(String root, Map<String, PosixMqQueueSettings> que
         queues = Collections.unmodifiableMap(new LinkedHashMap<>(queues));
     }
 
-    /**
-     * Validates {@code properties} and resolves them.
-     *
-     * @throws PosixMqConfigurationException naming the property at fault and the fix
-     */
-    public static PosixMqSettings of(PosixMqProperties properties) {
-        return of(properties, PosixMqPropertiesValidator.ROOT);
-    }
-
-    /**
-     * Validates {@code properties} and resolves them, naming each property {@code <root>.<key>.<property>} (for
-     * queues configured under another prefix than {@code posixmq.queues}, such as a binder's bindings).
-     *
-     * @throws PosixMqConfigurationException naming the property at fault and the fix
-     */
-    public static PosixMqSettings of(PosixMqProperties properties, String root) {
-        Assert.notNull(properties, "properties must not be null");
-        Assert.hasText(root, "root must not be empty");
-        return PosixMqPropertiesValidator.validate(properties, root);
-    }
-
     /** The settings of every queue, in configuration order. */
     public List<PosixMqQueueSettings> all() {
         return List.copyOf(this.queues.values());
@@ -61,7 +42,28 @@ public record PosixMqSettings(String root, Map<String, PosixMqQueueSettings> que
         Assert.hasText(keyOrName, "keyOrName must not be empty");
         Map<String, String> names = new LinkedHashMap<>();
         this.queues.forEach((key, queue) -> names.put(key, queue.name()));
-        return Optional.ofNullable(PosixMqPropertiesValidator.findKey(keyOrName, names));
+        return Optional.ofNullable(findKey(keyOrName, names));
+    }
+
+    /** The default property prefix of the queues: {@code posixmq.queues}. */
+    public static final String ROOT = "posixmq.queues";
+
+    /** The property prefix of the queue configured under {@code key} below {@code root}. */
+    public static String prefix(String root, String key) {
+        return root + "." + key;
+    }
+
+    /** The key whose key or queue name (in {@code names}, by key) is {@code keyOrName}, or null. */
+    public static @Nullable String findKey(String keyOrName, Map<String, String> names) {
+        if (names.containsKey(keyOrName)) {
+            return keyOrName;
+        }
+        if (!QueueNames.isValid(keyOrName)) {
+            return null;
+        }
+        String name = QueueNames.normalize(keyOrName);
+        return names.entrySet().stream().filter((entry) -> entry.getValue().equals(name)).map(Map.Entry::getKey)
+            .findFirst().orElse(null);
     }
 
     /** {@code duration} as a short text for messages, such as {@code 1s} or {@code 250ms}. */
