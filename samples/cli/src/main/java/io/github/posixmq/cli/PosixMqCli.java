@@ -153,6 +153,9 @@ public final class PosixMqCli {
     private final InputStream in;
     private final Path mqueueDir;
 
+    /** Held, so that the level set in {@link #main} stays (java.util.logging keeps loggers weakly). */
+    private static final java.util.logging.Logger POSIXMQ_LOGGER = java.util.logging.Logger.getLogger("io.github.posixmq");
+
     PosixMqCli(PrintStream out, PrintStream err, InputStream in, Path mqueueDir) {
         this.out = out;
         this.err = err;
@@ -162,6 +165,8 @@ public final class PosixMqCli {
 
     /** Runs the tool and exits the JVM with its exit code. */
     public static void main(String[] args) {
+        // posixmq's INFO start-up line naming its native binding is for applications, not for each command's output
+        POSIXMQ_LOGGER.setLevel(java.util.logging.Level.WARNING);
         // names and messages are bytes: written as UTF-8 (the bytes of a UTF-8 name) and arguments read as their
         // bytes, whatever the locale (under LANG=C the JDK would turn both into '?')
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
