@@ -5,6 +5,7 @@ import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqOperationListener;
+import io.github.posixmq.integration.inbound.PosixMqInboundGateway;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import io.github.posixmq.integration.outbound.PosixMqMessageHandler;
 
@@ -79,6 +80,48 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         producer.setDeadLetterSendTimeout(inbound.deadLetterSendTimeout());
         producer.setOperationListener(this.listener);
         return producer;
+    }
+
+    /**
+     * The inbound gateway of the queue configured under {@code key} ({@code inbound.gateway: true}): requests go to
+     * the inbound channel, the handler's return value (converted with the message converter, its contentType embedded)
+     * to the requester's reply queue. Receives with the inbound settings (concurrency, retries, dead-letter queue).
+     *
+     * @throws PosixMqConfigurationException when the channel names a bean that is not a channel, or the queue is not
+     *         in header-mode embedded
+     */
+    public PosixMqInboundGateway inboundGateway(String key) {
+        PosixMqQueueSettings.Inbound inbound = this.queues.info(key).inbound();
+        String prefix = this.queues.prefix(key);
+        checkChannel(prefix + ".inbound.channel", inbound.channel());
+        if (inbound.embeddedHeaders() == null) {
+            throw new PosixMqConfigurationException(prefix + ".inbound.gateway", true, "a gateway answers through the "
+                    + "requester's reply queue named in an embedded header, and queue " + this.queues.queueName(key)
+                    + " is in header-mode raw", "Set " + prefix + ".header-mode=embedded (on the requester too).",
+                    null);
+        }
+        PosixMqInboundGateway gateway = new PosixMqInboundGateway(this.queues.resolve(key),
+                new PosixMqEmbeddedHeaders(inbound.embeddedHeaders()));
+        gateway.setRequestChannelName(inbound.channel());
+        gateway.setMessageConverter(this.messageConverter);
+        if (inbound.charset() != null) {
+            gateway.setCharset(inbound.charset());
+        }
+        if (inbound.errorChannel() != null) {
+            checkChannel(prefix + ".inbound.error-channel", inbound.errorChannel());
+            gateway.setErrorChannelName(inbound.errorChannel());
+        }
+        PosixMqMessageProducer receiver = gateway.getReceiver();
+        receiver.setConcurrency(inbound.concurrency());
+        receiver.setContentType(inbound.contentType());
+        if (inbound.deadLetterQueue() != null) {
+            receiver.setDeadLetterQueue(this.queues.resolve(inbound.deadLetterQueue()));
+        }
+        PosixMqQueueSettings.Retry retry = inbound.retry();
+        receiver.setRetry(retry.attempts(), retry.initialInterval(), retry.multiplier(), retry.maxInterval());
+        receiver.setDeadLetterSendTimeout(inbound.deadLetterSendTimeout());
+        receiver.setOperationListener(this.listener);
+        return gateway;
     }
 
     /**
