@@ -5,6 +5,7 @@ import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqOperationListener;
+import io.github.posixmq.integration.dsl.PosixMqs;
 import io.github.posixmq.integration.inbound.PosixMqInboundGateway;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import io.github.posixmq.integration.outbound.PosixMqMessageHandler;
@@ -100,26 +101,17 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
                     + " is in header-mode raw", "Set " + prefix + ".header-mode=embedded (on the requester too).",
                     null);
         }
-        PosixMqInboundGateway gateway = new PosixMqInboundGateway(this.queues.resolve(key),
-                new PosixMqEmbeddedHeaders(inbound.embeddedHeaders()));
+        // the same gateway as PosixMqs.inboundGateway (retries, dead-letter queue, allowed reply names, reply send
+        // timeout, the application's queues refused as reply destinations), wired to the configured channels
+        PosixMqInboundGateway gateway = PosixMqs.inboundGateway(this.queues, key);
         gateway.setRequestChannelName(inbound.channel());
         gateway.setMessageConverter(this.messageConverter);
-        if (inbound.charset() != null) {
-            gateway.setCharset(inbound.charset());
-        }
         if (inbound.errorChannel() != null) {
             checkChannel(prefix + ".inbound.error-channel", inbound.errorChannel());
             gateway.setErrorChannelName(inbound.errorChannel());
         }
         PosixMqMessageProducer receiver = gateway.getReceiver();
-        receiver.setConcurrency(inbound.concurrency());
         receiver.setContentType(inbound.contentType());
-        if (inbound.deadLetterQueue() != null) {
-            receiver.setDeadLetterQueue(this.queues.resolve(inbound.deadLetterQueue()));
-        }
-        PosixMqQueueSettings.Retry retry = inbound.retry();
-        receiver.setRetry(retry.attempts(), retry.initialInterval(), retry.multiplier(), retry.maxInterval());
-        receiver.setDeadLetterSendTimeout(inbound.deadLetterSendTimeout());
         receiver.setOperationListener(this.listener);
         return gateway;
     }
