@@ -104,7 +104,8 @@ public class ConfigurationMetadataTests {
             expected.add(name);
             Map<String, Object> ide = metadata.properties.get(name);
             if (ide == null) {
-                problems.add(name + ": missing (add it to additional-spring-configuration-metadata.json)");
+                problems.add(name + ": missing (add it to additional-spring-configuration-metadata.json: the entry of the "
+                        + "value type's metadata, target/classes/META-INF/spring/configuration-metadata, named " + name + ")");
                 continue;
             }
             for (String field : List.of("type", "description", "defaultValue")) {
