@@ -1,5 +1,6 @@
 package io.github.posixmq.boot.metrics;
 
+import io.github.posixmq.integration.metrics.PosixMqQueueMetrics;
 import io.github.posixmq.boot.PosixMqAutoConfiguration;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -3,7 +3,6 @@ package io.github.posixmq.integration.runtime;
 import io.github.posixmq.integration.template.PosixMqTemplate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,10 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqException;
-import io.github.posixmq.QueueNotFoundException;
 import io.github.posixmq.QueueStat;
 import io.github.posixmq.integration.PosixMqQueueResolver;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
@@ -50,7 +47,9 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
 
     private final Map<String, Entry> entries;
 
-    private final boolean recoveryEnabled;
+    private volatile boolean recoveryEnabled;
+
+    private volatile boolean opened;
 
     /** Held by a recovery step and by {@link #close()}: they never overlap. */
     private final Object lock = new Object();
@@ -66,67 +65,81 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
      * @throws PosixMqConfigurationException naming the property at fault when a queue cannot be opened
      */
     public PosixMqQueues(PosixMqSettings settings) {
+        this(settings, true);
+    }
+
+    private PosixMqQueues(PosixMqSettings settings, boolean open) {
         Assert.notNull(settings, "settings must not be null");
         Map<String, Entry> entries = new LinkedHashMap<>();
-        List<String> created = new ArrayList<>();
-        try {
-            for (PosixMqQueueSettings queue : settings.queues().values()) {
-                PosixMqQueueOpener.Opened opened;
-                try {
-                    opened = PosixMqQueueOpener.open(queue, created);
-                }
-                catch (PosixMqException ex) {
-                    throw PosixMqQueueOpener.failure(queue, ex);
-                }
-                entries.put(queue.key(), new Entry(queue, opened));
-            }
-            checkDeadLetterSizes(entries);
-        }
-        catch (RuntimeException ex) {
-            // a failed start leaves nothing behind: close what it opened, remove what it created
-            entries.values().forEach((entry) -> entry.attached.mq().close());
-            created.forEach(PosixMq::unlinkIfExists);
-            throw ex;
-        }
+        settings.queues().values().forEach((queue) -> entries.put(queue.key(), new Entry(queue)));
         this.settings = settings;
         this.entries = Collections.unmodifiableMap(entries);
-        this.recoveryEnabled = settings.recoveryEnabled() && canTellRemovedQueues(entries.values());
-    }
-
-    /** Whether /proc/self/fd shows which queues were removed (checked on the first queue); recovery depends on it. */
-    private static boolean canTellRemovedQueues(Collection<Entry> entries) {
-        if (entries.isEmpty()) {
-            return true;
-        }
-        PosixMq mq = entries.iterator().next().attached.mq();
-        try {
-            mq.isUnlinked();
-            return true;
-        }
-        catch (UnsupportedOperationException ex) {
-            logger.warn("Cannot tell whether POSIX message queue " + mq.name() + " is removed while in use: "
-                    + ex.getMessage() + "; posixmq.recovery is off, so a queue removed (mq_unlink) while the "
-                    + "application runs needs a restart");
-            return false;
+        this.recoveryEnabled = settings.recoveryEnabled();
+        if (open) {
+            open();
         }
     }
 
-    /** A dead-letter queue must take every message of the queue it serves. */
-    private static void checkDeadLetterSizes(Map<String, Entry> entries) {
-        for (Entry entry : entries.values()) {
-            PosixMqQueueSettings queue = entry.attached.info();
-            String deadLetter = queue.inbound().deadLetterQueue();
-            PosixMqQueueSettings target = deadLetter != null ? entries.get(deadLetter).attached.info() : null;
-            if (target != null && target.maxMessageSize() < queue.maxMessageSize()) {
-                throw new PosixMqConfigurationException(queue.prefix() + ".inbound.dead-letter-queue",
-                        entry.configured.inbound().deadLetterQueue(), "its max message size " + target.maxMessageSize()
-                                + " is smaller than the " + queue.maxMessageSize() + " bytes of " + queue.name()
-                                + ", so a large failed message could not be kept",
-                        "Set " + target.prefix() + ".max-message-size to at least " + queue.maxMessageSize()
-                                + " (and recreate that queue if it exists).",
-                        null);
+    /**
+     * A registry of the queues of {@code settings} that opens none of them until {@link #open()} (no I/O here): what
+     * a bean method returns, leaving the opening to the bean's initialization ({@link PosixMqRuntime}, the Spring
+     * Boot auto-configuration). Until then only the configured settings can be read ({@link #info}, {@link #resolve}).
+     */
+    public static PosixMqQueues unopened(PosixMqSettings settings) {
+        return new PosixMqQueues(settings, false);
+    }
+
+    /**
+     * Opens (creating where configured) every queue, unless done already; a queue that cannot be opened fails with a
+     * {@link PosixMqConfigurationException} and leaves nothing behind (what was opened is closed, what was created
+     * removed).
+     *
+     * @throws PosixMqConfigurationException naming the property at fault when a queue cannot be opened
+     */
+    public void open() {
+        synchronized (this.lock) {
+            Assert.state(!this.closed, "PosixMqQueues is closed");
+            if (this.opened) {
+                return;
             }
+            List<String> created = new ArrayList<>();
+            try {
+                for (Entry entry : this.entries.values()) {
+                    PosixMqQueueSettings queue = entry.configured;
+                    PosixMqQueueOpener.Opened opened;
+                    try {
+                        opened = PosixMqQueueOpener.open(queue, created);
+                    }
+                    catch (PosixMqException ex) {
+                        throw PosixMqQueueOpener.failure(queue, ex);
+                    }
+                    entry.attached = Attached.of(queue, opened);
+                }
+                Map<String, PosixMqQueueSettings> infos = new LinkedHashMap<>();
+                this.entries.forEach((key, entry) -> infos.put(key, entry.info()));
+                PosixMqQueueOpener.checkDeadLetterSizes(infos);
+            }
+            catch (RuntimeException ex) {
+                // a failed start leaves nothing behind: close what it opened, remove what it created
+                for (Entry entry : this.entries.values()) {
+                    Attached attached = entry.attached;
+                    if (attached != null) {
+                        attached.mq().close();
+                    }
+                    entry.attached = null;
+                }
+                created.forEach(PosixMq::unlinkIfExists);
+                throw ex;
+            }
+            this.recoveryEnabled = this.settings.recoveryEnabled()
+                    && PosixMqQueueOpener.canTellRemovedQueues(this.entries.values().stream().map((e) -> e.attached().mq()).toList());
+            this.opened = true;
         }
+    }
+
+    /** Whether {@link #open()} opened the queues. */
+    public boolean isOpen() {
+        return this.opened && !this.closed;
     }
 
     /**
@@ -138,7 +151,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
      * @throws IllegalArgumentException when no queue has that key (the message lists the keys)
      */
     public PosixMq get(String key) {
-        return entry(key).attached.mq();
+        return entry(key).attached().mq();
     }
 
     /**
@@ -149,7 +162,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
      */
     @Override
     public PosixMqQueueSupplier resolve(String key) {
-        return new RegistryQueueSupplier(this, entry(key).configured);
+        return new Supplier(this, entry(key).configured);
     }
 
     /** The configured keys, in configuration order. */
@@ -167,14 +180,17 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
         return entry(key).configured.name();
     }
 
-    /** The resolved settings of the queue configured under {@code key}, with the open queue's actual attributes. */
+    /**
+     * The resolved settings of the queue configured under {@code key}, with the open queue's actual attributes (the
+     * configured ones until {@link #open()}).
+     */
     public PosixMqQueueSettings info(String key) {
-        return entry(key).attached.info();
+        return entry(key).info();
     }
 
     /** The resolved settings of every queue, in configuration order. */
     public List<PosixMqQueueSettings> infos() {
-        return this.entries.values().stream().map((entry) -> entry.attached.info()).toList();
+        return this.entries.values().stream().map(Entry::info).toList();
     }
 
     /** All resolved settings, as configured (capacity and size 0 = system default). */
@@ -254,7 +270,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
      */
     PosixMq switchTo(String key, PosixMqQueueOpener.Opened fresh) {
         Entry entry = entry(key);
-        PosixMq old = entry.attached.mq();
+        PosixMq old = entry.attached().mq();
         entry.attached = Attached.of(entry.configured, fresh);
         entry.detachedReason = null;
         return old;
@@ -291,14 +307,17 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
             for (Entry entry : this.entries.values()) {
                 try {
                     Attached attached = entry.attached;
+                    if (attached == null) {
+                        continue; // never opened
+                    }
                     attached.mq().close();
                     if (this.startPending) {
                         if (attached.created() != null) {
-                            removeIfCreated(entry.configured, attached.created());
+                            PosixMqQueueOpener.removeIfCreated(entry.configured, attached.created());
                         }
                     }
                     else if (entry.configured.removeOnShutdown()) {
-                        removeIfCreated(entry.configured, attached.created());
+                        PosixMqQueueOpener.removeIfCreated(entry.configured, attached.created());
                     }
                 }
                 catch (RuntimeException ex) {
@@ -312,33 +331,6 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
     @Override
     public String toString() {
         return "PosixMqQueues" + this.entries.keySet();
-    }
-
-    /**
-     * Removes the queue now named as {@code queue} configures when it is the one this application created (same
-     * device and inode as {@code created}); logs why not otherwise.
-     */
-    private static void removeIfCreated(PosixMqQueueSettings queue, @Nullable QueueStat created) {
-        String name = queue.name();
-        if (created == null) {
-            logger.info("Not removing POSIX message queue " + name + " (" + queue.prefix() + ".remove-on-shutdown): "
-                    + "this application did not create it");
-            return;
-        }
-        QueueStat now;
-        try (PosixMq current = OpenOptions.readOnly().existing().open(name)) {
-            now = current.stat();
-        }
-        catch (QueueNotFoundException ex) {
-            return; // already gone
-        }
-        if (!now.isSameQueue(created)) {
-            logger.warn("Not removing POSIX message queue " + name + " (" + queue.prefix() + ".remove-on-shutdown): "
-                    + "the queue that now has that name is not the one this application created (owner "
-                    + QueueTrust.user(now.uid()) + ", mode " + QueueTrust.octal(now.mode()) + ")");
-            return;
-        }
-        PosixMq.unlinkIfExists(name);
     }
 
     /**
@@ -362,13 +354,52 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
 
         final PosixMqQueueSettings configured;
 
-        volatile Attached attached;
+        /** The open queue; null until {@link PosixMqQueues#open()}. */
+        volatile @Nullable Attached attached;
 
         volatile @Nullable String detachedReason;
 
-        Entry(PosixMqQueueSettings configured, PosixMqQueueOpener.Opened opened) {
+        Entry(PosixMqQueueSettings configured) {
             this.configured = configured;
-            this.attached = Attached.of(configured, opened);
+        }
+
+        Attached attached() {
+            Attached attached = this.attached;
+            if (attached == null) {
+                throw new IllegalStateException("POSIX message queue " + this.configured.name() + " ("
+                        + this.configured.prefix() + ") is not open yet: the registry opens its queues when its bean "
+                        + "is initialized (PosixMqQueues.open())");
+            }
+            return attached;
+        }
+
+        PosixMqQueueSettings info() {
+            Attached attached = this.attached;
+            return attached != null ? attached.info() : this.configured;
+        }
+    }
+
+    /** The queue configured under one key, looked up at each use so that it follows recovery. */
+    private record Supplier(PosixMqQueues queues, String key, String name, String prefix)
+            implements PosixMqQueueSupplier {
+
+        Supplier(PosixMqQueues queues, PosixMqQueueSettings queue) {
+            this(queues, queue.key(), queue.name(), queue.prefix());
+        }
+
+        @Override
+        public PosixMq get() {
+            return this.queues.get(this.key);
+        }
+
+        @Override
+        public String queueName() {
+            return this.name;
+        }
+
+        @Override
+        public String toString() {
+            return "PosixMqQueueSupplier[" + this.name + ", " + this.prefix + "]";
         }
     }
 }

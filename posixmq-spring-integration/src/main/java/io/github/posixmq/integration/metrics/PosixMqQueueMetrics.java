@@ -1,4 +1,4 @@
-package io.github.posixmq.boot.metrics;
+package io.github.posixmq.integration.metrics;
 
 import java.util.function.ToLongFunction;
 
