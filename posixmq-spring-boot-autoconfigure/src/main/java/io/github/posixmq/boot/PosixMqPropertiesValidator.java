@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.github.posixmq.PosixMq;
+import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqHeaderMode;
 import org.jspecify.annotations.Nullable;
 
@@ -115,6 +116,14 @@ final class PosixMqPropertiesValidator {
                     + "header names", "List the headers to carry under " + prefix + ".embedded-headers (such as "
                             + "contentType, correlationId, traceparent), or remove it for the default list.", null);
         }
+        for (String name : names) {
+            if (PosixMqEmbeddedHeaders.isControlHeader(name)) {
+                throw new PosixMqConfigurationException(prefix + ".embedded-headers", names,
+                        PosixMqEmbeddedHeaders.controlHeaderRefusal(name), "Remove " + name + " from " + prefix
+                                + ".embedded-headers; carry your own header (such as a reply queue name in "
+                                + "posixmq_replyTo) and decide in the flow what it may do.", null);
+            }
+        }
         return List.copyOf(names);
     }
 
@@ -167,9 +176,27 @@ final class PosixMqPropertiesValidator {
                                 + "'application/json', or remove it.", null);
             }
         }
+        Duration replySendTimeout = inbound.getReplySendTimeout();
+        checkLength(prefix + ".reply-send-timeout", replySendTimeout);
+        if (replySendTimeout == null || replySendTimeout.isNegative()) {
+            throw new PosixMqConfigurationException(prefix + ".reply-send-timeout", replySendTimeout,
+                    "the timeout must be zero or positive", "Set " + prefix + ".reply-send-timeout to how long a "
+                            + "reply may wait for room in a full reply queue, such as 1s.", null);
+        }
+        List<String> allowedReplyNames = inbound.getAllowedReplyNames() != null ? inbound.getAllowedReplyNames()
+                : List.of();
+        for (String pattern : allowedReplyNames) {
+            if (!StringUtils.hasText(pattern) || pattern.replace("*", "").isEmpty()
+                    || pattern.replace("*", "").equals("/")) {
+                throw new PosixMqConfigurationException(prefix + ".allowed-reply-names", pattern, "a pattern that "
+                        + "matches every queue name lets any requester choose where replies go", "List patterns with "
+                                + "a fixed part, such as /clients.*, or remove the property.", null);
+            }
+        }
         return new PosixMqQueueSettings.Inbound(enabled, channel, inbound.getConcurrency(),
                 type.equals(STRING) ? inbound.getCharset() : null, inbound.getErrorChannel(), deadLetterKey,
-                deadLetterTimeout, retry(prefix + ".retry", inbound.getRetry()), contentType, embeddedHeaders);
+                deadLetterTimeout, retry(prefix + ".retry", inbound.getRetry()), contentType, embeddedHeaders,
+                List.copyOf(allowedReplyNames), replySendTimeout);
     }
 
     private static PosixMqQueueSettings.Retry retry(String prefix, PosixMqProperties.Retry retry) {

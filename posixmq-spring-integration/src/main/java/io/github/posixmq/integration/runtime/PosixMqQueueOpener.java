@@ -178,20 +178,10 @@ final class PosixMqQueueOpener {
                     + "this application did not create it");
             return;
         }
-        QueueStat now;
-        try (PosixMq current = OpenOptions.readOnly().existing().open(name)) {
-            now = current.stat();
+        if (!QueueTrust.unlinkIfSame(name, created)) {
+            logger.warn("Not removing POSIX message queue " + name + " (" + queue.prefix() + "): the queue that now "
+                    + "has that name is not the one this application created (another device or inode)");
         }
-        catch (QueueNotFoundException ex) {
-            return; // already gone
-        }
-        if (!now.isSameQueue(created)) {
-            logger.warn("Not removing POSIX message queue " + name + " (" + queue.prefix() + ".remove-on-shutdown): "
-                    + "the queue that now has that name is not the one this application created (owner "
-                    + QueueTrust.user(now.uid()) + ", mode " + QueueTrust.octal(now.mode()) + ")");
-            return;
-        }
-        PosixMq.unlinkIfExists(name);
     }
 
     /** Whether /proc/self/fd shows which queues were removed (checked on the first queue); recovery depends on it. */
@@ -210,5 +200,30 @@ final class PosixMqQueueOpener {
                     + "application runs needs a restart");
             return false;
         }
+    }
+
+    /**
+     * Undoes the opening of one queue of a failed start: closes {@code mq} and removes the queue when this start
+     * created it, but only while the name still refers to that queue (same device and inode: another process may have
+     * removed and recreated it meanwhile); a failed removal is added to {@code failure}.
+     */
+    static void undo(PosixMqQueueSettings queue, PosixMq mq, @Nullable QueueStat created, List<String> createdNames,
+            RuntimeException failure) {
+        mq.close();
+        if (created != null) {
+            try {
+                removeIfCreated(queue, created);
+            }
+            catch (RuntimeException removal) {
+                failure.addSuppressed(removal);
+            }
+        }
+        createdNames.remove(queue.name());
+    }
+
+    /** Queues created by the call that failed, before their fstat: their identity is unknown, so none is removed. */
+    static void warnUnidentified(List<String> createdNames) {
+        createdNames.forEach((name) -> logger.warn("Not removing POSIX message queue " + name + " after the failed "
+                + "start: it was created but its identity (device, inode) could not be read"));
     }
 }

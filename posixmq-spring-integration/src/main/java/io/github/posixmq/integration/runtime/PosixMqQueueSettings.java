@@ -69,10 +69,14 @@ public record PosixMqQueueSettings(String key, String prefix, String name, boole
      * @param retry the retries before a failed message is dead-lettered (or dropped loudly)
      * @param contentType the contentType header of received messages, or null
      * @param embeddedHeaders the headers read from before the payload (header-mode embedded), or null for raw
+     * @param allowedReplyNames the reply queue name patterns an inbound gateway on the queue allows besides the
+     *        default ones
+     * @param replySendTimeout how long an inbound gateway on the queue waits for room in a full reply queue
      */
     public record Inbound(boolean enabled, String channel, int concurrency, @Nullable Charset charset,
             @Nullable String errorChannel, @Nullable String deadLetterQueue, Duration deadLetterSendTimeout,
-            Retry retry, @Nullable String contentType, @Nullable List<String> embeddedHeaders) {
+            Retry retry, @Nullable String contentType, @Nullable List<String> embeddedHeaders,
+            List<String> allowedReplyNames, Duration replySendTimeout) {
     }
 
     /**
@@ -292,7 +296,7 @@ public record PosixMqQueueSettings(String key, String prefix, String name, boole
             PosixMqQueueSettings.Inbound in = this.inbound != null ? this.inbound
                     : new PosixMqQueueSettings.Inbound(false, this.key + ".inbound", 1, null, null, null,
                             Duration.ofSeconds(5), new PosixMqQueueSettings.Retry(3, Duration.ofMillis(100), 2,
-                                    Duration.ofSeconds(2)), null, headers);
+                                    Duration.ofSeconds(2)), null, headers, List.of(), Duration.ofSeconds(1));
             PosixMqQueueSettings.Outbound out = this.outbound != null ? this.outbound
                     : new PosixMqQueueSettings.Outbound(false, this.key + ".outbound", 0, null, Duration.ofSeconds(5),
                             headers);

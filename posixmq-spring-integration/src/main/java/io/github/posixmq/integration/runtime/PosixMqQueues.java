@@ -23,9 +23,10 @@ import org.springframework.util.Assert;
 
 /**
  * The queues configured under {@code posixmq.queues}, open and ready, by key (like Spring Boot's {@code SslBundles}).
- * Every queue is opened read-write when the registry is created, so a queue that cannot be opened fails start-up
- * with a {@link PosixMqConfigurationException} (and removes the queues it created); {@link #close()} closes the
- * descriptors and removes the queues configured with {@code remove-on-shutdown: true}.
+ * Every queue is opened read-write by {@link #open()} (at once by the constructor; at bean initialization for
+ * {@link #unopened}), so a queue that cannot be opened fails start-up with a {@link PosixMqConfigurationException}
+ * (and removes the queues it created); {@link #close()} closes them and removes those configured
+ * {@code remove-on-shutdown: true}.
  *
  * <pre>{@code
  * queues.get("orders").send(bytes, 1);
@@ -120,15 +121,15 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
                 PosixMqQueueOpener.checkDeadLetterSizes(infos);
             }
             catch (RuntimeException ex) {
-                // a failed start leaves nothing behind: close what it opened, remove what it created
+                // a failed start leaves nothing behind (see PosixMqQueueOpener.undo)
                 for (Entry entry : this.entries.values()) {
                     Attached attached = entry.attached;
-                    if (attached != null) {
-                        attached.mq().close();
-                    }
                     entry.attached = null;
+                    if (attached != null) {
+                        PosixMqQueueOpener.undo(entry.configured, attached.mq(), attached.created(), created, ex);
+                    }
                 }
-                created.forEach(PosixMq::unlinkIfExists);
+                PosixMqQueueOpener.warnUnidentified(created);
                 throw ex;
             }
             this.recoveryEnabled = this.settings.recoveryEnabled()

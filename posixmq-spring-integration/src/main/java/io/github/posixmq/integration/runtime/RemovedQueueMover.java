@@ -1,11 +1,15 @@
 package io.github.posixmq.integration.runtime;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
@@ -15,21 +19,61 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Moves the messages of the removed queues of one configured queue into the queue that now has its name, with their
- * priorities, while that queue has room: at each recovery check, and (with a target supplier) as a forwarding task on
- * the shared, bounded {@link RemovedQueueForwarders} executor, so a producer that still sends into the removed queue
- * is not slowed down to one check interval. A removed queue is held open on a duplicate of the descriptor that
- * recovery closed; what does not fit yet is kept for the next {@link #move}.
+ * priorities, while that queue has room: at each recovery check, and (with a target supplier) as a forwarding task
+ * on one executor shared by the whole process (at most {@value #FORWARD_THREADS} threads; a task is a short,
+ * non-blocking step that reschedules itself), so a producer that still sends into the removed queue is not slowed
+ * down to one check interval. A removed queue is held open on a duplicate of the descriptor that recovery closed;
+ * what does not fit yet is kept for the next {@link #move}.
  *
  * <p>A removed queue is let go (its duplicate closed, its forwarding task ended) when it is empty and no other
  * descriptor of it is open in any process this user can see in {@code /proc} (no producer can send into it any
- * more), or at the latest once it has been empty for {@link RemovedQueueForwarders#IDLE_CAP}; at most
- * {@link RemovedQueueForwarders#MAX_HELD} removed queues are held per configured queue (the oldest is let go after a
- * last move when one more is removed). So a script that keeps removing a queue grows neither threads nor
+ * more), or at the latest once it has been empty for {@link #IDLE_CAP} (processes of other users are not visible
+ * to an ordinary user); at most {@link #MAX_HELD} removed queues are held per configured queue (the oldest is let go
+ * after a last move when one more is removed). So a script that keeps removing a queue grows neither threads nor
  * descriptors without bound. Used by {@link PosixMqRecovery}, under the registry's lock.
  */
 final class RemovedQueueMover {
 
     private static final Log logger = LogFactory.getLog(RemovedQueueMover.class);
+
+    /** The most threads forwarding removed queues, in the whole process. */
+    static final int FORWARD_THREADS = 2;
+
+    /** The most removed queues held open per configured queue. */
+    static final int MAX_HELD = 4;
+
+    /** How long an empty removed queue is held at most, when no check can tell that no process holds it any more. */
+    static final Duration IDLE_CAP = Duration.ofMinutes(10);
+
+    /** How often an empty removed queue is checked for other descriptors in {@code /proc}. */
+    static final Duration HOLDER_CHECK = Duration.ofSeconds(1);
+
+    /** The wait between steps while messages arrive or wait for room. */
+    static final long BUSY_DELAY_MILLIS = 5;
+
+    /** The wait between steps while the removed queue is empty. */
+    static final long IDLE_DELAY_MILLIS = 100;
+
+    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
+
+    private static final ScheduledThreadPoolExecutor EXECUTOR = executor();
+
+    private static ScheduledThreadPoolExecutor executor() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(FORWARD_THREADS, (runnable) -> {
+            Thread thread = new Thread(runnable, "posixmq-forward-" + THREAD_NUMBER.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setKeepAliveTime(30, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true); // no thread while no queue is removed
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    /** Runs {@code step} after {@code delayMillis} on the shared executor. */
+    static void schedule(Runnable step, long delayMillis) {
+        EXECUTOR.schedule(step, delayMillis, TimeUnit.MILLISECONDS);
+    }
 
     private final String name;
 
@@ -63,7 +107,7 @@ final class RemovedQueueMover {
     void add(PosixMq removedQueue) {
         RemovedQueue queue = new RemovedQueue(removedQueue);
         this.removed.add(queue);
-        while (this.removed.size() > RemovedQueueForwarders.MAX_HELD) {
+        while (this.removed.size() > MAX_HELD) {
             RemovedQueue oldest = this.removed.get(0);
             if (this.current != null) {
                 try {
@@ -75,12 +119,12 @@ final class RemovedQueueMover {
             }
             long left = oldest.release();
             this.removed.remove(oldest);
-            logger.warn("POSIX message queue " + this.name + " was removed again while " + RemovedQueueForwarders.MAX_HELD
+            logger.warn("POSIX message queue " + this.name + " was removed again while " + MAX_HELD
                     + " removed queues of that name were still held; let go of the oldest"
                     + (left > 0 ? ", LOST " + left + " message(s) still in it" : " (it was empty)"));
         }
         if (this.current != null) {
-            RemovedQueueForwarders.schedule(() -> forward(queue), 0);
+            schedule(() -> forward(queue), 0);
         }
     }
 
@@ -94,14 +138,14 @@ final class RemovedQueueMover {
             return;
         }
         PosixMqQueueSupplier target = java.util.Objects.requireNonNull(this.current);
-        long delay = RemovedQueueForwarders.IDLE_DELAY_MILLIS;
+        long delay = IDLE_DELAY_MILLIS;
         try {
             PosixMq now = target.get();
             movedHeld(now);
             long moved = queue.drainInto(now, this);
             if (moved > 0 || queue.pending() > 0) {
                 queue.notEmpty();
-                delay = RemovedQueueForwarders.BUSY_DELAY_MILLIS;
+                delay = BUSY_DELAY_MILLIS;
             }
             else if (this.held.isEmpty() && queue.mayRelease()) {
                 queue.release();
@@ -118,7 +162,7 @@ final class RemovedQueueMover {
             logger.debug("Forwarding the removed POSIX message queue " + this.name + " failed once: " + ex);
         }
         if (!this.stopping) {
-            RemovedQueueForwarders.schedule(() -> forward(queue), delay);
+            schedule(() -> forward(queue), delay);
         }
     }
 
@@ -292,20 +336,20 @@ final class RemovedQueueMover {
 
         /**
          * Whether this empty removed queue may be let go: no other descriptor of it is open in a process this user
-         * can see (checked at most once per {@link RemovedQueueForwarders#HOLDER_CHECK}), or it has been empty for
+         * can see (checked at most once per {@link #HOLDER_CHECK}), or it has been empty for
          * the idle cap.
          */
         synchronized boolean mayRelease() {
             long now = System.nanoTime();
-            if (now - this.lastBusyNanos >= RemovedQueueForwarders.IDLE_CAP.toNanos()) {
-                this.releaseReason = "stayed empty for " + RemovedQueueForwarders.IDLE_CAP.toSeconds() + "s (the cap)";
+            if (now - this.lastBusyNanos >= IDLE_CAP.toNanos()) {
+                this.releaseReason = "stayed empty for " + IDLE_CAP.toSeconds() + "s (the cap)";
                 return true;
             }
-            if (now - this.lastHolderCheckNanos < RemovedQueueForwarders.HOLDER_CHECK.toNanos()) {
+            if (now - this.lastHolderCheckNanos < HOLDER_CHECK.toNanos()) {
                 return false;
             }
             this.lastHolderCheckNanos = now;
-            if (this.released || RemovedQueueForwarders.isHeldElsewhere(this.queue)) {
+            if (this.released || QueueTrust.isHeldElsewhere(this.queue)) {
                 return false;
             }
             this.releaseReason = "no process holds it open any more";

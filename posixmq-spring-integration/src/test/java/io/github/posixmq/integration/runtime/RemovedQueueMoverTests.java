@@ -51,14 +51,14 @@ class RemovedQueueMoverTests {
                 PosixMq.unlink(name);
                 recovery.check();
                 assertThat(forwardingThreads()).as("forwarding threads after %s removals", i + 1)
-                    .isLessThanOrEqualTo(RemovedQueueForwarders.THREADS);
+                    .isLessThanOrEqualTo(RemovedQueueMover.FORWARD_THREADS);
                 assertThat(recovery.heldRemovedQueues()).as("removed queues held after %s removals", i + 1)
-                    .isLessThanOrEqualTo(RemovedQueueForwarders.MAX_HELD);
+                    .isLessThanOrEqualTo(RemovedQueueMover.MAX_HELD);
                 // the message in the removed queue reaches the recreated one
                 assertThat(registry.get("q").receive(WAIT).map(Message::utf8)).contains("m" + i);
             }
             assertThat(Thread.activeCount() - threadsBefore).as("threads grown by 40 removals")
-                .isLessThanOrEqualTo(RemovedQueueForwarders.THREADS);
+                .isLessThanOrEqualTo(RemovedQueueMover.FORWARD_THREADS);
             await().atMost(WAIT).until(() -> recovery.heldRemovedQueues() == 0);
             recovery.stop();
         }
