@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -44,6 +45,12 @@ import org.jspecify.annotations.Nullable;
  * finds the queue full or empty it waits with {@code ppoll} on the queue and on an internal {@code eventfd}, so that
  * {@link #close()} wakes it, and tries again. Timeouts are measured on the monotonic clock and clamped to about 146
  * years. {@code EINTR} is retried.
+ *
+ * <p>A virtual thread (Java 21+) never waits inside a system call, which would pin its carrier: it parks, and one
+ * shared daemon platform thread ({@code posixmq-poller}, started on first use) watches the queue with {@code epoll}
+ * and unparks it when the queue has a message or room; deadlines and {@link #close()} wake it as they wake a platform
+ * thread. Like a platform thread in {@code ppoll}, a parked virtual thread keeps waiting when interrupted and returns
+ * with its interrupt status set.
  *
  * <p>A queue that is never closed is closed when it is garbage collected, with one {@code WARNING} naming it on the
  * {@code System.Logger} {@code io.github.posixmq.PosixMq}; while a notification callback is registered the queue
@@ -86,6 +93,11 @@ public final class PosixMq implements AutoCloseable {
 
     private final Descriptors descriptors;
     private final Cleaner.Cleanable cleanable;
+
+    /** The virtual threads parked on this queue, created when the first one waits. */
+    private volatile @Nullable PollWaiters pollWaiters;
+    private static final AtomicReferenceFieldUpdater<PosixMq, PollWaiters> POLL_WAITERS =
+            AtomicReferenceFieldUpdater.newUpdater(PosixMq.class, PollWaiters.class, "pollWaiters");
 
     private PosixMq(MqBinding binding, String name, long handle, boolean canRead, boolean canWrite, long capacity,
             long maxMessageSize, boolean nonBlocking) {
@@ -543,7 +555,8 @@ public final class PosixMq implements AutoCloseable {
      * the queue was closed. Called with the descriptor acquired. The first wait of a call only gives the CPU away
      * once ({@code sched_yield}) before the retry: a producer and a consumer sharing a CPU then hand over without a
      * sleep and a wake-up each (pinned producer/consumer throughput about +45%, see {@code benchmarks/RESULTS.md});
-     * on an idle queue it costs one extra system call before {@code ppoll}.
+     * on an idle queue it costs one extra system call before {@code ppoll}. A virtual thread parks on the shared
+     * {@link VirtualThreadPoller} instead of calling {@code ppoll}.
      */
     private boolean waitFor(short events, long timeout, long deadline, boolean firstWait) {
         if (timeout == NOW) {
@@ -552,6 +565,22 @@ public final class PosixMq implements AutoCloseable {
         if (firstWait) {
             Thread.yield();
             return true;
+        }
+        if (VirtualThreadPoller.isVirtualThread()) {
+            PollWaiters waiters = pollWaiters();
+            if (waiters != null) {
+                boolean timed = timeout != FOREVER;
+                if (timed && deadline - System.nanoTime() <= 0) {
+                    return false;
+                }
+                // POLLIN and POLLOUT have the values of EPOLLIN and EPOLLOUT
+                if (waiters.await(events, timed, deadline) != PollWaiters.UNAVAILABLE) {
+                    if (isClosed()) {
+                        throw Errors.closed(name);
+                    }
+                    return !timed || deadline - System.nanoTime() > 0;
+                }
+            }
         }
         Scratch scratch = Scratch.get();
         while (true) {
@@ -582,6 +611,20 @@ public final class PosixMq implements AutoCloseable {
                 return true;
             }
         }
+    }
+
+    /** This queue's virtual-thread waiters, created on first use; null when there is no poller. */
+    private @Nullable PollWaiters pollWaiters() {
+        PollWaiters waiters = pollWaiters;
+        if (waiters != null) {
+            return waiters;
+        }
+        VirtualThreadPoller poller = VirtualThreadPoller.get();
+        if (poller == null) {
+            return null;
+        }
+        POLL_WAITERS.compareAndSet(this, null, new PollWaiters(poller, fd, this::isClosed));
+        return pollWaiters;
     }
 
     private static long timeoutNanos(Duration timeout) {
@@ -921,6 +964,10 @@ public final class PosixMq implements AutoCloseable {
         }
         try {
             binding.eventfdWrite(wakeFd, 1);
+            PollWaiters waiters = pollWaiters;
+            if (waiters != null) {
+                waiters.closed();
+            }
         }
         finally {
             release();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.posixmq.internal.Bindings;
 import io.github.posixmq.internal.Linux;
@@ -57,7 +58,10 @@ public final class PosixMqSelector implements AutoCloseable {
     private final UseCount uses = new UseCount(this::destroy);
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Key> keys = new ConcurrentHashMap<>();
-    private final Object selectLock = new Object();
+    /** One select at a time; a lock, not a monitor, so that a virtual thread parked in select pins no carrier. */
+    private final ReentrantLock selectLock = new ReentrantLock();
+    /** The virtual threads parked in select, created when the first one waits. */
+    private volatile @Nullable PollWaiters pollWaiters;
     private final NativeMemory events;
     private final NativeMemory control;
 
@@ -187,11 +191,31 @@ public final class PosixMqSelector implements AutoCloseable {
     private List<Key> doSelect(long timeoutNanos) {
         acquire();
         try {
-            synchronized (selectLock) {
+            selectLock.lock();
+            try {
                 long deadline = System.nanoTime() + timeoutNanos;
+                boolean virtual = timeoutNanos != 0 && VirtualThreadPoller.isVirtualThread();
                 while (true) {
                     int waitMillis = timeoutNanos == FOREVER ? -1 : millisLeft(deadline);
-                    int count = binding.epollWait(epfd, events.address(), MAX_EVENTS, waitMillis);
+                    int count;
+                    if (virtual && waitMillis != 0) {
+                        // a virtual thread looks without waiting and, when nothing is ready, parks on the poller
+                        // until the epoll descriptor is readable (wakeup() and close() make it so), then looks again
+                        count = binding.epollWait(epfd, events.address(), MAX_EVENTS, 0);
+                        if (count == 0) {
+                            PollWaiters waiters = pollWaiters();
+                            int parked = waiters == null ? PollWaiters.UNAVAILABLE
+                                    : waiters.await(Linux.EPOLLIN, timeoutNanos != FOREVER, deadline);
+                            if (parked == PollWaiters.CLOSED) {
+                                return new ArrayList<>(0);
+                            }
+                            virtual = parked != PollWaiters.UNAVAILABLE;
+                            continue;
+                        }
+                    }
+                    else {
+                        count = binding.epollWait(epfd, events.address(), MAX_EVENTS, waitMillis);
+                    }
                     if (count < 0) {
                         int errno = binding.lastErrno();
                         if (errno != Linux.EINTR) {
@@ -227,10 +251,32 @@ public final class PosixMqSelector implements AutoCloseable {
                     return ready;
                 }
             }
+            finally {
+                selectLock.unlock();
+            }
         }
         finally {
             release();
         }
+    }
+
+    /** This selector's virtual-thread waiters, created on first use; null when there is no poller. */
+    private @Nullable PollWaiters pollWaiters() {
+        PollWaiters waiters = pollWaiters;
+        if (waiters == null) {
+            VirtualThreadPoller poller = VirtualThreadPoller.get();
+            if (poller == null) {
+                return null;
+            }
+            synchronized (keys) {
+                waiters = pollWaiters;
+                if (waiters == null) {
+                    waiters = new PollWaiters(poller, epfd, this::isClosed);
+                    pollWaiters = waiters;
+                }
+            }
+        }
+        return waiters;
     }
 
     /** Makes a blocked or the next {@link #select()} return at once. Safe from any thread. */
@@ -264,6 +310,10 @@ public final class PosixMqSelector implements AutoCloseable {
         }
         try {
             signal();
+            PollWaiters waiters = pollWaiters;
+            if (waiters != null) {
+                waiters.closed();
+            }
         }
         finally {
             release();

@@ -9,9 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Child JVM of {@link FfmWithoutJnaTest}: uses every part of core that touches native code (open, send and receive
- * on every buffer kind, try and timed calls, attributes, stat, a selector, a notification, system limits) on the
- * queue {@code args[0]}, then prints {@code BINDING <name>} and {@code DONE}. It uses nothing of the test helpers
- * ({@link ChildJvm} refers to JNA).
+ * on every buffer kind, try and timed calls, attributes, stat, a selector, a notification, system limits, a virtual
+ * thread blocked in receive) on the queue {@code args[0]}, then prints {@code BINDING <name>} and {@code DONE}. It
+ * uses nothing of the test helpers ({@link ChildJvm} refers to JNA).
  */
 final class FfmOnlyMain {
 
@@ -47,6 +47,13 @@ final class FfmOnlyMain {
             selector.wakeup();
             check(selector.select().isEmpty());
             key.cancel();
+
+            // a virtual thread blocked in receive parks on the poller
+            Runnable receive = () -> mq.receive(ByteBuffer.allocateDirect(64));
+            Thread receiver = (Thread) Thread.class.getMethod("startVirtualThread", Runnable.class) // Java 21+
+                    .invoke(null, receive);
+            mq.send(new byte[2], 0);
+            receiver.join();
 
             CountDownLatch notified = new CountDownLatch(1);
             mq.registerNotification(notified::countDown);

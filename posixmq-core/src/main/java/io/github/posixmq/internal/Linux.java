@@ -127,6 +127,12 @@ public final class Linux {
     public static final int EPOLLERR = 0x8;
     /** {@code epoll} event: hang-up. */
     public static final int EPOLLHUP = 0x10;
+    /** {@code epoll} flag: report the descriptor once, then disable it until {@link #EPOLL_CTL_MOD} re-arms it. */
+    public static final int EPOLLONESHOT = 1 << 30;
+    /** {@code sizeof(struct epoll_event)}: packed (12 bytes) on x86-64, 16 bytes in the generic ABI. */
+    public static final int EPOLL_EVENT_SIZE = X86_64 ? 12 : 16;
+    /** Offset of {@code data} (64 bits) in {@code struct epoll_event}; {@code events} (32 bits) is at 0. */
+    public static final int EPOLL_EVENT_DATA = X86_64 ? 4 : 8;
 
     /** {@code getrlimit} resource: open descriptors per process. */
     public static final int RLIMIT_NOFILE = 7;

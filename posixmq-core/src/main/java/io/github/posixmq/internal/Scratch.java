@@ -148,6 +148,19 @@ public final class Scratch {
         return base + WORD;
     }
 
+    /**
+     * Writes a {@code struct epoll_event} ({@code events}, {@code data}) into the word slot and returns its address,
+     * for {@code epoll_ctl}.
+     */
+    public long epollEvent(int events, long data) {
+        view.putInt(WORD, events);
+        if (Linux.EPOLL_EVENT_DATA != 4) {
+            view.putInt(WORD + 4, 0);
+        }
+        view.putLong(WORD + Linux.EPOLL_EVENT_DATA, data);
+        return base + WORD;
+    }
+
     /** Offset of the word slot, for {@link #getLong(int)}. */
     public int wordOffset() {
         return WORD;
@@ -253,6 +266,16 @@ public final class Scratch {
         if (POOLED_BYTES.addAndGet(block.capacity) <= POOL_LIMIT) {
             for (int i = 0; i < POOL_SLOTS; i++) {
                 if (POOL.get(i) == null && POOL.compareAndSet(i, null, block)) {
+                    return;
+                }
+            }
+            // every slot holds a buffer (e.g. many virtual threads gave back small ones): keep this one in place of a
+            // smaller one, or a pool full of small buffers would make every larger borrow allocate
+            for (int i = 0; i < POOL_SLOTS; i++) {
+                Block pooled = POOL.get(i);
+                if (pooled != null && pooled.capacity < block.capacity && POOL.compareAndSet(i, pooled, block)) {
+                    POOLED_BYTES.addAndGet(-pooled.capacity);
+                    pooled.memory.free();
                     return;
                 }
             }

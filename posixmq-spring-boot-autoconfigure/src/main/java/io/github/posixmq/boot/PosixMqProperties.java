@@ -137,8 +137,10 @@ public final class PosixMqProperties {
         private PosixMqHeaderMode headerMode = PosixMqHeaderMode.RAW;
 
         /**
-         * Headers carried in header-mode embedded. Default: contentType, correlationId, posixmq_replyTo, traceparent,
-         * tracestate.
+         * Headers carried in header-mode embedded, an allow-list both ways: only these are written, and only these are
+         * read from a received message (others a peer wrote are ignored). Spring Integration control headers
+         * (replyChannel, errorChannel, routingSlip, sequence*, expirationDate, priority, id, timestamp, history) are
+         * refused at start-up. Default: contentType, correlationId, posixmq_replyTo, traceparent, tracestate.
          */
         private List<String> embeddedHeaders = new ArrayList<>(PosixMqEmbeddedHeaders.DEFAULT_HEADER_NAMES);
 

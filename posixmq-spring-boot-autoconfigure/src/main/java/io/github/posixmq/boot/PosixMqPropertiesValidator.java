@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueNames;
 import io.github.posixmq.SystemLimits;
+import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqHeaderMode;
 import org.jspecify.annotations.Nullable;
 
@@ -169,6 +170,14 @@ final class PosixMqPropertiesValidator {
             throw new PosixMqConfigurationException(prefix + ".embedded-headers", names, "header-mode embedded needs "
                     + "header names", "List the headers to carry under " + prefix + ".embedded-headers (such as "
                             + "contentType, correlationId, traceparent), or remove it for the default list.", null);
+        }
+        for (String name : names) {
+            if (PosixMqEmbeddedHeaders.isControlHeader(name)) {
+                throw new PosixMqConfigurationException(prefix + ".embedded-headers", names,
+                        PosixMqEmbeddedHeaders.controlHeaderRefusal(name), "Remove " + name + " from " + prefix
+                                + ".embedded-headers; carry your own header (such as a reply queue name in "
+                                + "posixmq_replyTo) and decide in the flow what it may do.", null);
+            }
         }
         return List.copyOf(names);
     }

@@ -4,6 +4,8 @@ import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import io.github.posixmq.integration.template.PosixMqTemplate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +78,55 @@ class PosixMqEmbeddedHeadersModeTests {
                 assertThat(context.getBean(PosixMqTemplate.class).receive(dlq, WAIT)).contains(new Message(2, raw));
                 assertThat(received).isEmpty();
             });
+    }
+
+    @Test
+    void aControlHeaderInTheListFailsStartUpNamingTheProperty() {
+        String key = this.queues.key("ctlhdr");
+        this.runner.withPropertyValues(TestQueues.smallQueue(key, "header-mode=embedded",
+                "embedded-headers=contentType,replyChannel", "inbound.channel=in"))
+            .run(context -> assertThat(context).hasFailed()
+                .getFailure()
+                .rootCause()
+                .isInstanceOf(PosixMqConfigurationException.class)
+                .hasMessageContaining("posixmq.queues." + key + ".embedded-headers")
+                .hasMessageContaining("'replyChannel' is a Spring Integration control header"));
+    }
+
+    @Test
+    void theConfiguredContentTypeWinsOverAPeersAndAPeersReplyChannelIsDeadLetteredWithItsBytes() {
+        String key = this.queues.key("embct");
+        String dlq = this.queues.key("embctdlq");
+        this.runner
+            .withPropertyValues(TestQueues.smallQueue(key, "header-mode=embedded", "inbound.channel=embCtIn",
+                    "inbound.content-type=text/plain", "inbound.dead-letter-queue=" + dlq))
+            .withPropertyValues(TestQueues.smallQueue(dlq))
+            .run(context -> {
+                BlockingQueue<org.springframework.messaging.Message<?>> received = new LinkedBlockingQueue<>();
+                context.getBean("embCtIn", SubscribableChannel.class).subscribe(received::add);
+                PosixMqEmbeddedHeaders peer = new PosixMqEmbeddedHeaders(List.of(MessageHeaders.CONTENT_TYPE));
+                byte[] typed = peer.encode("x".getBytes(StandardCharsets.UTF_8),
+                        new MessageHeaders(Map.of(MessageHeaders.CONTENT_TYPE, "application/x-java-serialized-object")));
+                byte[] steering = frame("{\"replyChannel\":\"embCtIn\"}", "y");
+                try (PosixMq mq = OpenOptions.writeOnly().open("/" + key)) {
+                    mq.send(typed, 1);
+                    mq.send(steering, 3);
+                }
+                org.springframework.messaging.Message<?> message = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(message).isNotNull();
+                assertThat(message.getHeaders()).containsEntry(MessageHeaders.CONTENT_TYPE, "text/plain");
+                assertThat(context.getBean(PosixMqTemplate.class).receive(dlq, WAIT))
+                    .contains(new Message(3, steering));
+                assertThat(received).isEmpty();
+            });
+    }
+
+    /** [length][headers JSON][length][payload], as a peer in any language writes it. */
+    static byte[] frame(String json, String payload) {
+        byte[] headers = json.getBytes(StandardCharsets.UTF_8);
+        byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+        return java.nio.ByteBuffer.allocate(8 + headers.length + body.length).putInt(headers.length).put(headers)
+            .putInt(body.length).put(body).array();
     }
 
     @Test

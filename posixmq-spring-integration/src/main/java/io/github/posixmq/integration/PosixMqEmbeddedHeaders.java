@@ -1,13 +1,21 @@
 package io.github.posixmq.integration;
 
 import java.nio.ByteBuffer;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.json.JsonMapper;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.integration.IntegrationMessageHeaderAccessor;
+import org.springframework.integration.history.MessageHistory;
 import org.springframework.integration.support.json.EmbeddedHeadersJsonMessageMapper;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
@@ -17,12 +25,18 @@ import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.util.Assert;
 
 /**
- * Headers carried inside a queue message, in Spring Integration's embedded-headers format (written and read by its
- * {@link EmbeddedHeadersJsonMessageMapper}): a 4-byte big-endian length, a UTF-8 JSON object of the headers with
- * string values, a 4-byte big-endian length and the payload bytes. Only the {@link #getHeaderNames() listed headers}
- * cross, each as the string of its value. Bytes not in that format are a {@link MessageConversionException} whose
- * failed message holds them unchanged, so a raw message on an embedded-mode consumer takes the error path, never a
- * guess.
+ * Headers carried inside a queue message, in Spring Integration's embedded-headers format (as its
+ * {@link EmbeddedHeadersJsonMessageMapper} writes it): a 4-byte big-endian length, a UTF-8 JSON object of the headers,
+ * a 4-byte big-endian length and the payload bytes.
+ *
+ * <p>The {@link #getHeaderNames() listed headers} are an allow-list in both directions: {@link #encode} writes only
+ * them (each as the string of its value) and {@link #decode} keeps only them (a string, a number that fits a
+ * {@code long} or a finite {@code double}, or a boolean), ignoring any other header a peer wrote. Spring Integration's
+ * {@link #isControlHeader control headers} ({@code replyChannel}, {@code errorChannel}, {@code routingSlip},
+ * {@code sequence*}, {@code priority}, {@code id}, {@code timestamp}, {@code history}, ...) can never be listed, and a
+ * message that carries one is refused: a writer of the queue must not steer the flow. Bytes not in that format, or
+ * with a header refused, are a {@link MessageConversionException} that says precisely why (escaped for a log line)
+ * and whose failed message holds the bytes unchanged, so such a message takes the error path, never a guess.
  */
 public final class PosixMqEmbeddedHeaders {
 
@@ -42,7 +56,24 @@ public final class PosixMqEmbeddedHeaders {
     public static final List<String> DEFAULT_HEADER_NAMES = List.of(MessageHeaders.CONTENT_TYPE,
             IntegrationMessageHeaderAccessor.CORRELATION_ID, REPLY_TO, TRACEPARENT, TRACESTATE);
 
+    /**
+     * Headers that steer Spring Integration (where replies and errors go, routing, sequences, expiry, priority,
+     * identity, history) or that the adapters set from the kernel: never listed, never taken from a queue.
+     */
+    public static final Set<String> CONTROL_HEADERS = Set.of(MessageHeaders.ID, MessageHeaders.TIMESTAMP,
+            MessageHeaders.REPLY_CHANNEL, MessageHeaders.ERROR_CHANNEL, IntegrationMessageHeaderAccessor.ROUTING_SLIP,
+            IntegrationMessageHeaderAccessor.SEQUENCE_NUMBER, IntegrationMessageHeaderAccessor.SEQUENCE_SIZE,
+            IntegrationMessageHeaderAccessor.SEQUENCE_DETAILS, IntegrationMessageHeaderAccessor.EXPIRATION_DATE,
+            IntegrationMessageHeaderAccessor.PRIORITY, IntegrationMessageHeaderAccessor.DUPLICATE_MESSAGE,
+            IntegrationMessageHeaderAccessor.CLOSEABLE_RESOURCE, IntegrationMessageHeaderAccessor.DELIVERY_ATTEMPT,
+            IntegrationMessageHeaderAccessor.ACKNOWLEDGMENT_CALLBACK, IntegrationMessageHeaderAccessor.SOURCE_DATA,
+            IntegrationMessageHeaderAccessor.REACTOR_CONTEXT, IntegrationMessageHeaderAccessor.CONTROL_BUS_ARGUMENTS,
+            MessageHistory.HEADER_NAME, PosixMqHeaders.PRIORITY, PosixMqHeaders.QUEUE);
+
     private static final int LENGTH = Integer.BYTES;
+
+    /** Digits of an integer value that may fit a long; longer ones are refused before they are parsed. */
+    private static final int MAX_INTEGER_DIGITS = 19;
 
     private final List<String> headerNames;
 
@@ -55,12 +86,34 @@ public final class PosixMqEmbeddedHeaders {
         this(DEFAULT_HEADER_NAMES);
     }
 
-    /** Carries the headers named (exact names, compared case-sensitively). */
+    /**
+     * Carries the headers named (exact names, compared case-sensitively).
+     *
+     * @throws IllegalArgumentException when a name is a {@linkplain #isControlHeader control header}
+     */
     public PosixMqEmbeddedHeaders(List<String> headerNames) {
         Assert.notNull(headerNames, "headerNames must not be null");
         Assert.noNullElements(headerNames, "headerNames must not contain null");
+        for (String name : headerNames) {
+            Assert.isTrue(!isControlHeader(name), () -> controlHeaderRefusal(name));
+        }
         this.headerNames = List.copyOf(headerNames);
         this.mapper = new EmbeddedHeadersJsonMessageMapper(this.jsonMapper, "*");
+    }
+
+    /**
+     * Whether {@code name} is a header that must never come from a queue (one of {@link #CONTROL_HEADERS}, compared
+     * as Spring compares header names: exactly).
+     */
+    public static boolean isControlHeader(String name) {
+        return CONTROL_HEADERS.contains(name);
+    }
+
+    /** Why {@code name} cannot be an embedded header: one sentence for an exception or a start-up failure. */
+    public static String controlHeaderRefusal(String name) {
+        return "'" + PosixMqLogText.escape(name) + "' is a Spring Integration control header (one of "
+                + CONTROL_HEADERS.stream().sorted().toList() + "), which never crosses a queue: any writer of the "
+                + "queue could set it and steer the flow (where replies and errors go, routing, identity)";
     }
 
     /** The names of the headers carried. */
@@ -81,30 +134,17 @@ public final class PosixMqEmbeddedHeaders {
     }
 
     /**
-     * The payload and headers in {@code bytes} received from {@code queueName}.
+     * The payload and the listed headers in {@code bytes} received from {@code queueName}.
      *
-     * @throws MessageConversionException when the bytes are not in the embedded-headers format; its failed message
-     * holds the bytes unchanged
+     * @throws MessageConversionException when the bytes are not in the embedded-headers format or carry a control
+     * header, a duplicate or a value that is no string, number or boolean; its message says which and why, and its
+     * failed message holds the bytes unchanged
      */
     public Message<byte[]> decode(byte[] bytes, String queueName) {
         int headersLength = checkFormat(bytes, queueName);
-        Map<String, Object> headers;
-        byte[] payload;
-        if (bytes.length == 2 * LENGTH + headersLength) {
-            // an empty payload, which EmbeddedHeadersJsonMessageMapper does not recognise as its own format
-            headers = readHeaders(bytes, headersLength, queueName);
-            payload = new byte[0];
-        }
-        else {
-            Message<?> message = this.mapper.toMessage(bytes, null);
-            if (!(message.getPayload() instanceof byte[] decoded) || decoded == bytes) {
-                throw notEmbedded(bytes, queueName, "its headers are not a JSON object");
-            }
-            headers = new LinkedHashMap<>(message.getHeaders());
-            headers.remove(MessageHeaders.ID);
-            headers.remove(MessageHeaders.TIMESTAMP);
-            payload = decoded;
-        }
+        Map<String, Object> headers = readHeaders(bytes, headersLength, queueName);
+        byte[] payload = new byte[bytes.length - 2 * LENGTH - headersLength];
+        System.arraycopy(bytes, 2 * LENGTH + headersLength, payload, 0, payload.length);
         return MessageBuilder.withPayload(payload).copyHeaders(headers).build();
     }
 
@@ -124,27 +164,107 @@ public final class PosixMqEmbeddedHeaders {
                     + "match the " + (bytes.length - 2 * LENGTH - headersLength) + " bytes that follow");
         }
         if (bytes[LENGTH] != '{') {
-            throw notEmbedded(bytes, queueName, "its headers are not a JSON object");
+            throw notEmbedded(bytes, queueName, "its headers are not a JSON object (they start with byte 0x"
+                    + String.format("%02x", bytes[LENGTH] & 0xff) + ", not '{')");
         }
         return headersLength;
     }
 
-    @SuppressWarnings("unchecked")
+    /** The listed headers of the JSON object at {@code bytes[4..4+length)}, read token by token. */
     private Map<String, Object> readHeaders(byte[] bytes, int headersLength, String queueName) {
-        try {
-            return this.jsonMapper.readValue(bytes, LENGTH, headersLength, Map.class);
+        Map<String, Object> headers = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        try (JsonParser parser = this.jsonMapper.createParser(bytes, LENGTH, headersLength)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw notEmbedded(bytes, queueName, "its headers are not a JSON object");
+            }
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (!seen.add(name)) {
+                    throw notEmbedded(bytes, queueName, "header '" + PosixMqLogText.escape(name) + "' appears twice");
+                }
+                if (MessageHeaders.ID.equals(name) || MessageHeaders.TIMESTAMP.equals(name)) {
+                    throw notEmbedded(bytes, queueName, "header '" + name + "' is not allowed: Spring sets the id and "
+                            + "timestamp of each message itself, they are never taken from a queue");
+                }
+                if (isControlHeader(name)) {
+                    throw notEmbedded(bytes, queueName, "header " + controlHeaderRefusal(name));
+                }
+                if (!this.headerNames.contains(name)) {
+                    parser.skipChildren();
+                    continue;
+                }
+                Object read = readValue(parser, value, name, bytes, queueName);
+                if (read != null) {
+                    headers.put(name, read);
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw notEmbedded(bytes, queueName, "bytes follow the JSON object of its headers within their length "
+                        + headersLength);
+            }
         }
-        catch (RuntimeException ex) {
-            throw notEmbedded(bytes, queueName, "its headers are not a JSON object (" + ex.getMessage() + ")");
+        catch (StreamConstraintsException ex) {
+            throw notEmbedded(bytes, queueName, "its headers exceed a JSON limit (" + jsonProblem(ex) + ")");
         }
+        catch (JacksonException ex) {
+            throw notEmbedded(bytes, queueName, "its headers are not valid JSON (" + jsonProblem(ex) + ")");
+        }
+        return headers;
+    }
+
+    private static @Nullable Object readValue(JsonParser parser, JsonToken value,
+            String name, byte[] bytes, String queueName) {
+        switch (value) {
+            case VALUE_STRING:
+                return parser.getString();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            case VALUE_NUMBER_INT: {
+                String text = parser.getString();
+                int digits = text.length() - (text.startsWith("-") ? 1 : 0);
+                if (digits > MAX_INTEGER_DIGITS || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    throw notEmbedded(bytes, queueName, "header '" + PosixMqLogText.escape(name) + "' is a number too "
+                            + "large (" + digits + " digits; a header number must fit a 64-bit long)");
+                }
+                return parser.getNumberType() == JsonParser.NumberType.INT ? (Object) parser.getIntValue()
+                        : (Object) parser.getLongValue();
+            }
+            case VALUE_NUMBER_FLOAT: {
+                if (parser.getStringLength() > 64) {
+                    throw notEmbedded(bytes, queueName, "header '" + PosixMqLogText.escape(name) + "' is a number too "
+                            + "long (" + parser.getStringLength() + " characters)");
+                }
+                double number = parser.getDoubleValue();
+                if (!Double.isFinite(number)) {
+                    throw notEmbedded(bytes, queueName, "header '" + PosixMqLogText.escape(name) + "' is a number too "
+                            + "large for a double");
+                }
+                return number;
+            }
+            default:
+                throw notEmbedded(bytes, queueName, "header '" + PosixMqLogText.escape(name) + "' is a JSON "
+                        + (value == JsonToken.START_ARRAY ? "array" : "object") + "; an embedded header is a string, "
+                        + "a number or a boolean");
+        }
+    }
+
+    private static String jsonProblem(JacksonException ex) {
+        String message = ex.getOriginalMessage();
+        return PosixMqLogText.escape(message != null ? message.lines().findFirst().orElse("") : ex.toString(), 200);
     }
 
     private static MessageConversionException notEmbedded(byte[] bytes, String queueName, String why) {
         return new MessageConversionException(MessageBuilder.withPayload(bytes)
             .setHeader(PosixMqHeaders.QUEUE, queueName)
-            .build(), "message of " + bytes.length + " bytes from queue " + queueName + " is not in the embedded "
-                    + "headers format (header-mode embedded): " + why + "; was it sent by a raw-mode or non-Java "
-                    + "producer? Its bytes are kept in the failed message");
+            .build(), "message of " + bytes.length + " bytes from queue " + PosixMqLogText.escape(queueName)
+                    + " is not in the embedded headers format (header-mode embedded) or carries a header that is "
+                    + "refused: " + why + ". Its bytes are kept in the failed message");
     }
 
     /** Headers without the generated id and timestamp, so only the carried ones are written. */

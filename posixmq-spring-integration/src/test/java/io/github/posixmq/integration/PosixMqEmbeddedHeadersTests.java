@@ -48,14 +48,55 @@ class PosixMqEmbeddedHeadersTests {
     }
 
     @Test
-    void readsWhatANonJavaPeerWrites() {
-        String json = "{\"correlationId\":\"42\",\"traceparent\":\"" + TRACEPARENT + "\",\"n\":7}";
+    void readsWhatANonJavaPeerWritesKeepingOnlyTheListedHeaders() {
+        String json = "{\"correlationId\":42,\"traceparent\":\"" + TRACEPARENT + "\",\"n\":7,\"x\":{\"a\":[1]}}";
         byte[] fromPeer = layout(json.getBytes(StandardCharsets.UTF_8), "payload".getBytes(StandardCharsets.UTF_8));
         Message<byte[]> received = this.headers.decode(fromPeer, "/orders");
         assertThat(received.getPayload()).asString(StandardCharsets.UTF_8).isEqualTo("payload");
-        assertThat(received.getHeaders()).containsEntry(IntegrationMessageHeaderAccessor.CORRELATION_ID, "42")
+        assertThat(received.getHeaders()).containsEntry(IntegrationMessageHeaderAccessor.CORRELATION_ID, 42)
             .containsEntry(PosixMqEmbeddedHeaders.TRACEPARENT, TRACEPARENT)
-            .containsEntry("n", 7);
+            .doesNotContainKeys("n", "x");
+    }
+
+    @Test
+    void controlHeadersAreRefusedWithThePreciseCauseAndTheBytesKept() {
+        Map<String, String> causes = new java.util.LinkedHashMap<>();
+        causes.put("{\"replyChannel\":\"orders\"}", "header 'replyChannel' is a Spring Integration control header");
+        causes.put("{\"errorChannel\":\"x\"}", "header 'errorChannel' is a Spring Integration control header");
+        causes.put("{\"sequenceSize\":2}", "header 'sequenceSize' is a Spring Integration control header");
+        causes.put("{\"priority\":\"1e300000000\"}", "header 'priority' is a Spring Integration control header");
+        causes.put("{\"history\":[]}", "header 'history' is a Spring Integration control header");
+        causes.put("{\"id\":\"x\"}", "header 'id' is not allowed: Spring sets the id and timestamp");
+        causes.put("{\"timestamp\":1}", "header 'timestamp' is not allowed");
+        causes.put("{\"correlationId\":" + "9".repeat(1001) + "}", "its headers exceed a JSON limit");
+        causes.put("{\"correlationId\":" + "9".repeat(20) + "}", "header 'correlationId' is a number too large (20 digits");
+        causes.put("{\"correlationId\":1e400}", "header 'correlationId' is a number too large for a double");
+        causes.put("{\"correlationId\":[1]}", "header 'correlationId' is a JSON array");
+        causes.put("{\"correlationId\":{}}", "header 'correlationId' is a JSON object");
+        causes.put("{\"correlationId\":\"1\",\"correlationId\":\"2\"}", "header 'correlationId' appears twice");
+        causes.put("{\"a\":1}{}", "bytes follow the JSON object of its headers");
+        causes.put("{\"a\\n2026-01-01 INFO FORGED\":1,\"a\\n2026-01-01 INFO FORGED\":1}", "header 'a\\n2026-01-01 INFO FORGED' appears twice");
+        causes.put("{nope", "its headers are not valid JSON");
+        causes.put("[1,2]", "its headers are not a JSON object (they start with byte 0x5b");
+        causes.put("{\"a\":" + "[".repeat(3000) + "]".repeat(3000) + "}", "its headers exceed a JSON limit");
+        causes.forEach((json, cause) -> {
+            byte[] bytes = layout(json.getBytes(StandardCharsets.UTF_8), "x".getBytes(StandardCharsets.UTF_8));
+            assertThatExceptionOfType(MessageConversionException.class).as(json.length() > 80 ? cause : json)
+                .isThrownBy(() -> this.headers.decode(bytes, "/orders"))
+                .withMessageContaining(cause)
+                .withMessageNotContaining("\n")
+                .satisfies(ex -> assertThat(ex.getFailedMessage().getPayload()).isSameAs(bytes));
+        });
+    }
+
+    @Test
+    void aControlHeaderCannotBeListed() {
+        for (String control : List.of("replyChannel", "errorChannel", "routingSlip", "sequenceNumber", "sequenceSize",
+                "sequenceDetails", "expirationDate", "priority", "id", "timestamp", "history", "posixmq_priority")) {
+            assertThatExceptionOfType(IllegalArgumentException.class)
+                .isThrownBy(() -> new PosixMqEmbeddedHeaders(List.of("contentType", control)))
+                .withMessageStartingWith("'" + control + "' is a Spring Integration control header");
+        }
     }
 
     @Test
@@ -83,11 +124,11 @@ class PosixMqEmbeddedHeadersTests {
     }
 
     @Test
-    void headersThatAreNotAJsonObjectAreAConversionError() {
+    void headersThatAreNotJsonAreAConversionError() {
         byte[] bytes = layout("{nope".getBytes(StandardCharsets.UTF_8), "x".getBytes(StandardCharsets.UTF_8));
         assertThatExceptionOfType(MessageConversionException.class)
             .isThrownBy(() -> this.headers.decode(bytes, "/orders"))
-            .withMessageContaining("its headers are not a JSON object")
+            .withMessageContaining("its headers are not valid JSON")
             .satisfies(ex -> assertThat(ex.getFailedMessage().getPayload()).isSameAs(bytes));
     }
 

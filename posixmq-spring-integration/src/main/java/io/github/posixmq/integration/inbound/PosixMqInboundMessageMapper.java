@@ -9,6 +9,7 @@ import java.util.Map;
 
 import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqHeaders;
+import io.github.posixmq.integration.PosixMqLogText;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.integration.mapping.InboundMessageMapper;
@@ -53,7 +54,10 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
         return this.charset;
     }
 
-    /** Sets the {@code contentType} header of the messages built, such as {@code application/json} (null: none). */
+    /**
+     * Sets the {@code contentType} header of the messages built, such as {@code application/json} (null: none). It
+     * wins over a content type a peer wrote in the embedded headers: the consumer decides how its bytes are read.
+     */
     public void setContentType(@Nullable String contentType) {
         this.contentType = contentType;
     }
@@ -93,6 +97,7 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
             bytes = decoded.getPayload();
             Map<String, Object> merged = new LinkedHashMap<>(all);
             decoded.getHeaders().forEach((name, value) -> {
+                // only the listed headers come out of decode; id and timestamp are the decoded message's own
                 if (!MessageHeaders.ID.equals(name) && !MessageHeaders.TIMESTAMP.equals(name)) {
                     merged.putIfAbsent(name, value);
                 }
@@ -114,8 +119,8 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
         catch (CharacterCodingException ex) {
             Message<byte[]> raw = build(received.bytes(), received.priority(), headers);
             throw new MessageConversionException(raw, "message of " + received.bytes().length + " bytes (priority "
-                    + received.priority() + ") from queue " + this.queueName + " is not valid " + charset.name()
-                    + " (" + ex + "); it was not sent to the output channel", ex);
+                    + received.priority() + ") from queue " + PosixMqLogText.escape(this.queueName) + " is not valid "
+                    + charset.name() + " (" + ex + "); it was not sent to the output channel", ex);
         }
     }
 
@@ -124,7 +129,8 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
             .copyHeadersIfAbsent(headers != null ? headers : Map.of())
             .setHeader(PosixMqHeaders.PRIORITY, priority)
             .setHeader(PosixMqHeaders.QUEUE, this.queueName)
-            .setHeaderIfAbsent(MessageHeaders.CONTENT_TYPE, this.contentType)
+            .setHeader(MessageHeaders.CONTENT_TYPE, this.contentType != null ? this.contentType
+                    : (headers != null ? headers.get(MessageHeaders.CONTENT_TYPE) : null))
             .build();
     }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqHeaders;
+import io.github.posixmq.integration.PosixMqLogText;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.expression.EvaluationContext;
@@ -29,6 +30,9 @@ import org.springframework.util.Assert;
  * {@link org.springframework.messaging.MessageDeliveryException} naming its source and the queue.
  */
 public final class PosixMqOutboundMessageMapper implements OutboundMessageMapper<io.github.posixmq.Message> {
+
+    /** Characters of a priority's text looked at; a longer text is no priority. */
+    private static final int MAX_PRIORITY_TEXT = 64;
 
     private final String queueName;
 
@@ -144,32 +148,72 @@ public final class PosixMqOutboundMessageMapper implements OutboundMessageMapper
      * its text). Never narrowed or rounded: {@code 4294967301L} or {@code 3.9} fail.
      */
     private int checkedPriority(Message<?> message, Object value, String source) {
-        BigDecimal exact;
-        try {
-            exact = (value instanceof Number || value instanceof CharSequence)
-                    ? new BigDecimal(value.toString().trim()) : null;
-        }
-        catch (NumberFormatException ex) {
-            exact = null;
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte || value instanceof Long) {
+            long number = ((Number) value).longValue();
+            if (number < 0 || number >= PosixMq.MQ_PRIO_MAX) {
+                throw outOfRange(message, source, String.valueOf(number));
+            }
+            return (int) number;
         }
         BigInteger integral = null;
-        if (exact != null) {
-            try {
-                integral = exact.toBigIntegerExact();
-            }
-            catch (ArithmeticException ex) {
-                // a fraction
+        if (value instanceof Number || value instanceof CharSequence) {
+            // range-checked before any big-number arithmetic: "1e300000000" must fail at once, not after seconds
+            String text = value.toString().trim();
+            if (text.length() <= MAX_PRIORITY_TEXT) {
+                try {
+                    integral = exactInteger(new BigDecimal(text));
+                }
+                catch (NumberFormatException ex) {
+                    integral = null;
+                }
+                catch (OutOfRange ex) {
+                    throw outOfRange(message, source, PosixMqLogText.escape(text, 40));
+                }
             }
         }
         if (integral == null) {
-            throw new MessageDeliveryException(message, "the " + source + " gave '" + value + "' ("
-                    + value.getClass().getSimpleName() + "), not a priority (an integer 0 to "
-                    + (PosixMq.MQ_PRIO_MAX - 1) + ") for queue " + this.queueName);
+            throw new MessageDeliveryException(message, "the " + source + " gave '"
+                    + PosixMqLogText.escape(value, 40) + "' (" + value.getClass().getSimpleName() + "), not a "
+                    + "priority (an integer 0 to " + (PosixMq.MQ_PRIO_MAX - 1) + ") for queue "
+                    + PosixMqLogText.escape(this.queueName));
         }
         if (integral.signum() < 0 || integral.compareTo(BigInteger.valueOf(PosixMq.MQ_PRIO_MAX)) >= 0) {
-            throw new MessageDeliveryException(message, "the " + source + " gave priority " + integral
-                    + ", outside 0 to " + (PosixMq.MQ_PRIO_MAX - 1) + " for queue " + this.queueName);
+            throw outOfRange(message, source, integral.toString());
         }
         return integral.intValueExact();
+    }
+
+    /**
+     * The whole number {@code exact} is, or null for a fraction; {@link OutOfRange} when it has more integer digits
+     * than any priority, found from precision and scale alone (no division, no power of ten is computed).
+     */
+    private static @Nullable BigInteger exactInteger(BigDecimal exact) {
+        if (exact.signum() == 0) {
+            return BigInteger.ZERO;
+        }
+        BigDecimal stripped = exact.stripTrailingZeros();
+        if (stripped.scale() > 0) {
+            return null;
+        }
+        long integerDigits = (long) stripped.precision() - stripped.scale();
+        if (integerDigits > 6) {
+            throw new OutOfRange();
+        }
+        return stripped.toBigIntegerExact();
+    }
+
+    private MessageDeliveryException outOfRange(Message<?> message, String source, String value) {
+        return new MessageDeliveryException(message, "the " + source + " gave priority " + value + ", outside 0 to "
+                + (PosixMq.MQ_PRIO_MAX - 1) + " for queue " + PosixMqLogText.escape(this.queueName));
+    }
+
+    /** A number with more integer digits than any priority. */
+    private static final class OutOfRange extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        OutOfRange() {
+            super(null, null, false, false);
+        }
     }
 }

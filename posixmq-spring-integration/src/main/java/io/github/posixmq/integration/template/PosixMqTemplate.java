@@ -1,7 +1,6 @@
 package io.github.posixmq.integration.template;
 
 import io.github.posixmq.integration.runtime.PosixMqQueues;
-import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,20 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.posixmq.Message;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueNames;
 import io.github.posixmq.QueueWouldBlockException;
-import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
 import io.github.posixmq.integration.outbound.PosixMqOutboundMessageMapper;
-import io.github.posixmq.integration.outbound.PosixMqReplyCorrelator;
 
-import org.springframework.integration.IntegrationMessageHeaderAccessor;
 import org.springframework.integration.MessageTimeoutException;
 import org.springframework.messaging.converter.ByteArrayMessageConverter;
 import org.springframework.messaging.converter.CompositeMessageConverter;
@@ -59,11 +54,9 @@ public final class PosixMqTemplate implements AutoCloseable {
 
     private final PosixMqQueues queues;
 
-    private static final AtomicInteger REPLY_QUEUES = new AtomicInteger();
-
     private final Map<String, PosixMq> openedByName = new ConcurrentHashMap<>();
 
-    private final Map<String, ReplyQueue> replyQueues = new ConcurrentHashMap<>();
+    private final PosixMqRequestReply requestReply;
 
     private MessageConverter messageConverter = defaultMessageConverter();
 
@@ -79,6 +72,7 @@ public final class PosixMqTemplate implements AutoCloseable {
     public PosixMqTemplate(PosixMqQueues queues) {
         Assert.notNull(queues, "queues must not be null");
         this.queues = queues;
+        this.requestReply = new PosixMqRequestReply(queues, (destination, bytes) -> send(destination, bytes, 0));
     }
 
     /**
@@ -231,92 +225,20 @@ public final class PosixMqTemplate implements AutoCloseable {
      * Sends {@code payload} as a request to the configured queue {@code destination} (header-mode embedded) and waits
      * for its reply, as Spring Integration's outbound gateway does: a fresh correlation id, {@code posixmq_replyTo}
      * naming a reply queue this template created for that destination (removed by {@link #close()}), one receiving
-     * thread dispatching replies to concurrent callers.
+     * thread dispatching replies to concurrent callers. Delegates to {@link PosixMqRequestReply}.
      *
      * @throws IllegalStateException when {@code destination} is not a configured queue in header-mode embedded
      * @throws MessageTimeoutException when no reply arrived within {@code timeout}
      */
     public byte[] sendAndReceive(String destination, byte[] payload, Duration timeout) {
-        Assert.notNull(payload, "payload must not be null");
-        Assert.isTrue(timeout != null && !timeout.isNegative(), "timeout must not be negative");
-        ReplyQueue replies = replyQueue(destination);
-        String correlationId = replies.correlator().register();
-        org.springframework.messaging.Message<byte[]> request = MessageBuilder.withPayload(payload)
-            .setHeader(IntegrationMessageHeaderAccessor.CORRELATION_ID, correlationId)
-            .setHeader(PosixMqEmbeddedHeaders.REPLY_TO, replies.correlator().replyQueueName())
-            .build();
-        try {
-            send(destination, replies.headers().encode(payload, request.getHeaders()), 0);
-        }
-        catch (RuntimeException ex) {
-            replies.correlator().cancel(correlationId);
-            throw ex;
-        }
-        Object reply = replies.correlator().await(correlationId, timeout, request, replies.requestQueue())
-            .getPayload();
-        return reply instanceof byte[] bytes ? bytes : reply.toString().getBytes(this.charset);
+        Assert.state(!this.closed, "PosixMqTemplate is closed");
+        return this.requestReply.sendAndReceive(destination, payload, timeout, this.charset);
     }
 
     /** Like {@link #sendAndReceive(String, byte[], Duration)} with text in the charset (UTF-8 unless set). */
     public String sendAndReceive(String destination, String payload, Duration timeout) {
         Assert.notNull(payload, "payload must not be null");
         return new String(sendAndReceive(destination, payload.getBytes(this.charset), timeout), this.charset);
-    }
-
-    private ReplyQueue replyQueue(String destination) {
-        Assert.hasText(destination, "destination must not be empty");
-        String key = this.queues.findKey(destination).orElseThrow(() -> new IllegalStateException("sendAndReceive "
-                + "needs a queue configured under posixmq.queues with header-mode embedded; '" + destination
-                + "' is not configured"));
-        PosixMqQueueSettings settings = this.queues.info(key);
-        List<String> headerNames = settings.outbound().embeddedHeaders();
-        if (headerNames == null) {
-            throw new IllegalStateException("queue " + settings.name() + " (" + settings.prefix() + ") is in "
-                    + "header-mode raw, which carries only bytes and cannot carry a correlation id: set "
-                    + settings.prefix() + ".header-mode=embedded (on the replier too) to use sendAndReceive");
-        }
-        PosixMqEmbeddedHeaders headers = new PosixMqEmbeddedHeaders(headerNames);
-        PosixMqReplyCorrelator.requireRequestReply(headers, settings.name());
-        synchronized (this.openedByName) {
-            Assert.state(!this.closed, "PosixMqTemplate is closed");
-            return this.replyQueues.computeIfAbsent(key, (ignored) -> ReplyQueue.create(settings, headers));
-        }
-    }
-
-    /** A reply queue this template created (and removes on close) for one request queue, with its receiver. */
-    private record ReplyQueue(PosixMq queue, PosixMqReplyCorrelator correlator, PosixMqEmbeddedHeaders headers,
-            String requestQueue) {
-
-        static ReplyQueue create(PosixMqQueueSettings settings, PosixMqEmbeddedHeaders headers) {
-            String name = settings.name() + ".reply-" + ProcessHandle.current().pid() + "-"
-                    + REPLY_QUEUES.incrementAndGet();
-            PosixMq queue = OpenOptions.readOnly()
-                .createNew()
-                .capacity(settings.capacity())
-                .maxMessageSize(settings.maxMessageSize())
-                .open(name);
-            try {
-                PosixMqReplyCorrelator correlator = new PosixMqReplyCorrelator(PosixMqQueueSupplier.of(queue), headers);
-                correlator.setComponentName("posixmq-template-" + settings.key() + ".replies");
-                correlator.start();
-                return new ReplyQueue(queue, correlator, headers, settings.name());
-            }
-            catch (RuntimeException ex) {
-                queue.close();
-                PosixMq.unlinkIfExists(name);
-                throw ex;
-            }
-        }
-
-        void remove() {
-            try {
-                this.correlator.stop();
-            }
-            finally {
-                this.queue.close();
-                PosixMq.unlinkIfExists(this.queue.name());
-            }
-        }
     }
 
     // ---------------------------------------------------------------- destinations
@@ -352,16 +274,17 @@ public final class PosixMqTemplate implements AutoCloseable {
     @Override
     public void close() {
         List<PosixMq> opened;
-        List<ReplyQueue> replies;
         synchronized (this.openedByName) {
             this.closed = true;
             opened = new ArrayList<>(this.openedByName.values());
             this.openedByName.clear();
-            replies = new ArrayList<>(this.replyQueues.values());
-            this.replyQueues.clear();
         }
-        replies.forEach(ReplyQueue::remove);
-        opened.forEach(PosixMq::close);
+        try {
+            this.requestReply.close();
+        }
+        finally {
+            opened.forEach(PosixMq::close);
+        }
     }
 
     @Override

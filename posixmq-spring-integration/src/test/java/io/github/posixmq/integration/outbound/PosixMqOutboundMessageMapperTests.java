@@ -33,6 +33,27 @@ class PosixMqOutboundMessageMapperTests {
             .hasMessageContaining("gave priority 40000, outside 0 to 32767 for queue /shipping");
     }
 
+    /**
+     * Issue 19 row 10: a hostile priority text is refused from its digits, before any big-number arithmetic (the old
+     * {@code toBigIntegerExact()} of {@code 1e300000000} took seconds and hundreds of MB).
+     */
+    @Test
+    void hugeOrFractionalPrioritiesFailAtOnceWithoutBigNumberWork() {
+        for (Object value : new Object[] { "1e300000000", "-1e300000000", "1e-300000000", "1.5", "9".repeat(5000),
+                new java.math.BigDecimal("1e300000000"), 1e300, Double.NaN, "\n2026-01-01 INFO FORGED" }) {
+            assertThatThrownBy(() -> this.mapper.fromMessage(MessageBuilder.withPayload("x")
+                .setHeader(PosixMqHeaders.PRIORITY, value)
+                .build())).isInstanceOf(MessageDeliveryException.class)
+                .hasMessageContaining("for queue /shipping")
+                .hasMessageNotContaining("\n");
+        }
+        for (Object value : new Object[] { "7", " 7 ", "7.0", "0.7e1", 7L, (short) 7, new java.math.BigDecimal("7.00"),
+                7.0 }) {
+            assertThat(this.mapper.fromMessage(MessageBuilder.withPayload("x").setHeader(PosixMqHeaders.PRIORITY, value)
+                .build()).priority()).as("%s", value).isEqualTo(7);
+        }
+    }
+
     @Test
     void payloadsOtherThanBytesAndTextNeedAConverterThatMakesThemSo() {
         assertThatThrownBy(() -> this.mapper.toBytes(MessageBuilder.withPayload(42).build()))
