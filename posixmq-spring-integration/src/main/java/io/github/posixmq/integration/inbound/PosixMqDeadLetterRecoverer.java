@@ -101,6 +101,9 @@ public final class PosixMqDeadLetterRecoverer implements RecoveryCallback<@Nulla
             DroppedMessages.drop(this.listener, this.sourceQueueName, received, "dead-letter queue " + name
                     + " stayed full for " + this.sendTimeout + " (dead-letter send timeout)", cause);
         }
+        else {
+            this.listener.onDeadLetter(this.sourceQueueName, name, received.priority(), received.bytes().length);
+        }
         return null;
     }
 
