@@ -1,5 +1,7 @@
 package io.github.posixmq.boot;
 
+import java.util.function.Predicate;
+
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
@@ -31,6 +33,8 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
 
     private @Nullable BeanFactory beanFactory;
 
+    private Predicate<String> observed = (key) -> false;
+
     /** A factory of adapters on {@code queues}, telling {@code listener} of every operation. */
     public PosixMqChannelAdapterFactory(PosixMqQueues queues, PosixMqOperationListener listener,
             MessageConverter messageConverter) {
@@ -40,6 +44,12 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         this.queues = queues;
         this.listener = listener;
         this.messageConverter = messageConverter;
+    }
+
+    /** Sets which keys' adapters observe their operations (Micrometer Observation); none unless set. */
+    public void setObservationEnabled(Predicate<String> keys) {
+        Assert.notNull(keys, "keys must not be null");
+        this.observed = keys;
     }
 
     /** The bean factory in which the configured channel names are checked. */
@@ -78,6 +88,7 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         producer.setRetry(retry.attempts(), retry.initialInterval(), retry.multiplier(), retry.maxInterval());
         producer.setDeadLetterSendTimeout(inbound.deadLetterSendTimeout());
         producer.setOperationListener(this.listener);
+        producer.setObservationEnabled(this.observed.test(key));
         return producer;
     }
 
@@ -100,6 +111,7 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
             handler.setEmbeddedHeaders(new PosixMqEmbeddedHeaders(outbound.embeddedHeaders()));
         }
         handler.setOperationListener(this.listener);
+        handler.setObservationEnabled(this.observed.test(key));
         return handler;
     }
 

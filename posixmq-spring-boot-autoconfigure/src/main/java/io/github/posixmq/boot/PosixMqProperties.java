@@ -43,6 +43,13 @@ public final class PosixMqProperties {
     /** What happens when a queue's name is removed (mq_unlink) while the application runs. */
     private final Recovery recovery = new Recovery();
 
+    /**
+     * Whether the adapters, gateways and template observe their sends and processing (Micrometer Observation, spans
+     * with the trace context carried in embedded headers), for every queue that does not set its own
+     * observation-enabled.
+     */
+    private boolean observationEnabled;
+
     /** The queues, by key. */
     public Map<String, Queue> getQueues() {
         return this.queues;
@@ -51,6 +58,23 @@ public final class PosixMqProperties {
     /** The recovery settings. */
     public Recovery getRecovery() {
         return this.recovery;
+    }
+
+    /** Whether queues without their own observation-enabled are observed. */
+    public boolean isObservationEnabled() {
+        return this.observationEnabled;
+    }
+
+    /** Sets whether queues without their own observation-enabled are observed. */
+    public void setObservationEnabled(boolean observationEnabled) {
+        this.observationEnabled = observationEnabled;
+    }
+
+    /** Whether the queue configured under {@code key} is observed: its own setting, else the global default. */
+    public boolean observationEnabled(String key) {
+        Queue queue = this.queues.get(key);
+        Boolean own = (queue != null) ? queue.getObservationEnabled() : null;
+        return (own != null) ? own : this.observationEnabled;
     }
 
     /**
@@ -150,11 +174,27 @@ public final class PosixMqProperties {
          */
         private boolean shared;
 
+        /**
+         * Whether this queue's adapters, gateways and template sends are observed (posixmq.sender and
+         * posixmq.processor observations, the trace context carried in embedded headers); unset: posixmq.observation-enabled.
+         */
+        private @Nullable Boolean observationEnabled;
+
         /** Message-driven channel adapter: queue to channel. */
         private final Inbound inbound = new Inbound();
 
         /** Outbound channel adapter: channel to queue. */
         private final Outbound outbound = new Outbound();
+
+        /** Whether this queue is observed, or null for the global default. */
+        public @Nullable Boolean getObservationEnabled() {
+            return this.observationEnabled;
+        }
+
+        /** Sets whether this queue is observed (null: the global default). */
+        public void setObservationEnabled(@Nullable Boolean observationEnabled) {
+            this.observationEnabled = observationEnabled;
+        }
 
         /** Queue name, or null for "/" + key. */
         public @Nullable String getName() {
@@ -320,6 +360,13 @@ public final class PosixMqProperties {
          */
         private Duration replySendTimeout = Duration.ofSeconds(1);
 
+        /**
+         * Whether an inbound gateway on this queue replies to a reply queue owned by another user or granting more
+         * than 0600 (request/reply between users on purpose); the reply name rules still apply. Default: false (such
+         * a reply goes to the dead-letter queue).
+         */
+        private boolean sharedReplyQueues;
+
         /** Whether the adapter is enabled, or null for "when a channel is set". */
         public @Nullable Boolean getEnabled() {
             return this.enabled;
@@ -433,6 +480,16 @@ public final class PosixMqProperties {
         /** Sets how long a reply waits for room in a full reply queue. */
         public void setReplySendTimeout(Duration replySendTimeout) {
             this.replySendTimeout = replySendTimeout;
+        }
+
+        /** Whether reply queues of other users or with a wider mode are used. */
+        public boolean isSharedReplyQueues() {
+            return this.sharedReplyQueues;
+        }
+
+        /** Sets whether reply queues of other users or with a wider mode are used. */
+        public void setSharedReplyQueues(boolean sharedReplyQueues) {
+            this.sharedReplyQueues = sharedReplyQueues;
         }
     }
 

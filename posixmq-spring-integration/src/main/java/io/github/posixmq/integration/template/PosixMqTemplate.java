@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import io.github.posixmq.Message;
 import io.github.posixmq.OpenOptions;
@@ -19,7 +20,9 @@ import io.github.posixmq.QueueNames;
 import io.github.posixmq.QueueWouldBlockException;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
+import io.github.posixmq.integration.observation.PosixMqObservation;
 import io.github.posixmq.integration.outbound.PosixMqOutboundMessageMapper;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.integration.MessageTimeoutException;
 import org.springframework.messaging.converter.ByteArrayMessageConverter;
@@ -78,6 +81,10 @@ public final class PosixMqTemplate implements AutoCloseable {
 
     private volatile boolean closed;
 
+    private ObservationRegistry observations = ObservationRegistry.NOOP;
+
+    private Predicate<String> observed = (destination) -> false;
+
     /** Creates a template over the configured {@code queues}. */
     public PosixMqTemplate(PosixMqQueues queues) {
         Assert.notNull(queues, "queues must not be null");
@@ -113,6 +120,19 @@ public final class PosixMqTemplate implements AutoCloseable {
     public void setOperationListener(PosixMqOperationListener listener) {
         Assert.notNull(listener, "listener must not be null");
         this.listener = listener;
+    }
+
+    /**
+     * Observes each send to a destination for which {@code destinations} is true as {@code posixmq.sender}
+     * (Micrometer Observation, OpenTelemetry messaging conventions) in {@code registry}. The template sends bytes
+     * without headers, so the trace context does not cross the queue from here (the outbound adapters and gateways of
+     * {@code header-mode: embedded} queues carry it).
+     */
+    public void setObservation(ObservationRegistry registry, Predicate<String> destinations) {
+        Assert.notNull(registry, "registry must not be null");
+        Assert.notNull(destinations, "destinations must not be null");
+        this.observations = registry;
+        this.observed = destinations;
     }
 
     /** Sets how long a send waits for room in a full queue (zero: fail at once); default 5 seconds. */
@@ -165,10 +185,11 @@ public final class PosixMqTemplate implements AutoCloseable {
     public void send(String destination, byte[] payload, int priority) {
         Assert.notNull(payload, "payload must not be null");
         PosixMqQueueSupplier queue = reference(destination, true);
-        this.listener.timedSend(queue.queueName(), () -> {
-            queue.sendOrThrow(payload, priority, this.sendTimeout);
-            return null;
-        });
+        PosixMqObservation.observeSend(this.observed.test(destination) ? this.observations : null, queue.queueName(),
+                (headers) -> this.listener.timedSend(queue.queueName(), () -> {
+                    queue.sendOrThrow(payload, priority, this.sendTimeout);
+                    return null;
+                }));
     }
 
     /** Sends {@code payload} encoded with the charset (UTF-8 unless set) with priority 0. */
