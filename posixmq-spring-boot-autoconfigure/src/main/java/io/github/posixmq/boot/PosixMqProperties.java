@@ -266,6 +266,13 @@ public final class PosixMqProperties {
          */
         private Duration replySendTimeout = Duration.ofSeconds(1);
 
+        /**
+         * Whether an inbound gateway on this queue replies to a reply queue owned by another user or granting more
+         * than 0600 (request/reply between users on purpose); the reply name rules still apply. Default: false (such
+         * a reply goes to the dead-letter queue).
+         */
+        private boolean sharedReplyQueues;
+
         /** Whether the adapter is enabled, or null for "when a channel is set". */
         public @Nullable Boolean getEnabled() {
             return this.enabled;
@@ -379,6 +386,16 @@ public final class PosixMqProperties {
         /** Sets how long a reply waits for room in a full reply queue. */
         public void setReplySendTimeout(Duration replySendTimeout) {
             this.replySendTimeout = replySendTimeout;
+        }
+
+        /** Whether reply queues of other users or with a wider mode are used. */
+        public boolean isSharedReplyQueues() {
+            return this.sharedReplyQueues;
+        }
+
+        /** Sets whether reply queues of other users or with a wider mode are used. */
+        public void setSharedReplyQueues(boolean sharedReplyQueues) {
+            this.sharedReplyQueues = sharedReplyQueues;
         }
     }
 

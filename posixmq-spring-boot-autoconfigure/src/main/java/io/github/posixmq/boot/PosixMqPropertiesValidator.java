@@ -196,7 +196,7 @@ final class PosixMqPropertiesValidator {
         return new PosixMqQueueSettings.Inbound(enabled, channel, inbound.getConcurrency(),
                 type.equals(STRING) ? inbound.getCharset() : null, inbound.getErrorChannel(), deadLetterKey,
                 deadLetterTimeout, retry(prefix + ".retry", inbound.getRetry()), contentType, embeddedHeaders,
-                List.copyOf(allowedReplyNames), replySendTimeout);
+                List.copyOf(allowedReplyNames), replySendTimeout, inbound.isSharedReplyQueues());
     }
 
     private static PosixMqQueueSettings.Retry retry(String prefix, PosixMqProperties.Retry retry) {

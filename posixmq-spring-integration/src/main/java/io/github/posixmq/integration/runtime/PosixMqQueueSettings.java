@@ -72,11 +72,13 @@ public record PosixMqQueueSettings(String key, String prefix, String name, boole
      * @param allowedReplyNames the reply queue name patterns an inbound gateway on the queue allows besides the
      *        default ones
      * @param replySendTimeout how long an inbound gateway on the queue waits for room in a full reply queue
+     * @param sharedReplyQueues whether an inbound gateway on the queue replies to queues of other users or with a
+     *        mode wider than 0600
      */
     public record Inbound(boolean enabled, String channel, int concurrency, @Nullable Charset charset,
             @Nullable String errorChannel, @Nullable String deadLetterQueue, Duration deadLetterSendTimeout,
             Retry retry, @Nullable String contentType, @Nullable List<String> embeddedHeaders,
-            List<String> allowedReplyNames, Duration replySendTimeout) {
+            List<String> allowedReplyNames, Duration replySendTimeout, boolean sharedReplyQueues) {
     }
 
     /**
