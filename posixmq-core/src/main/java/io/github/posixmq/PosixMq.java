@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import io.github.posixmq.internal.Bindings;
+import io.github.posixmq.internal.Cleanup;
 import io.github.posixmq.internal.Linux;
 import io.github.posixmq.internal.MqBinding;
 import io.github.posixmq.internal.Scratch;
@@ -70,12 +71,8 @@ public final class PosixMq implements AutoCloseable {
     static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 2;
 
     private static final System.Logger LOG = System.getLogger(PosixMq.class.getName());
-    /** Closes queues and selectors that were never closed, on one daemon thread. */
-    static final Cleaner CLEANER = Cleaner.create(runnable -> {
-        Thread thread = new Thread(runnable, "posixmq-cleaner");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Closes queues and selectors that were never closed, on one daemon thread (shared with native memory). */
+    static final Cleaner CLEANER = Cleanup.CLEANER;
 
     private final MqBinding binding;
     private final String name;

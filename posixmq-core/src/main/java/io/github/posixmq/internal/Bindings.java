@@ -115,8 +115,17 @@ public final class Bindings {
     }
 
     private static Choice jna() {
-        String failure = JnaLinuxBinding.unsupportedReason();
-        return new Choice(failure == null ? JnaLinuxBinding.instance() : null, JNA, failure);
+        try {
+            String failure = JnaLinuxBinding.unsupportedReason();
+            return new Choice(failure == null ? JnaLinuxBinding.instance() : null, JNA, failure);
+        }
+        catch (LinkageError ex) {
+            // JNA excluded from the class path: fine on Java 22+ with native access (FFM), not here
+            return new Choice(null, JNA, "posixmq needs JNA (net.java.dev.jna:jna) here, but it is not on the class "
+                    + "path (" + ex + ")" + (Runtime.version().feature() >= 22 ? "; add JNA, or enable native access "
+                    + "for posixmq (--enable-native-access=ALL-UNNAMED) to use the FFM binding, which needs no JNA."
+                    : "; add JNA (Java 17-21 have no FFM binding)."));
+        }
     }
 
     /** The FFM binding, looked up by name: its class exists only in {@code META-INF/versions/22}. */

@@ -1,6 +1,8 @@
 package io.github.posixmq.integration.runtime;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
@@ -10,6 +12,7 @@ import io.github.posixmq.QueueAlreadyExistsException;
 import io.github.posixmq.QueueLimitExceededException;
 import io.github.posixmq.QueueNotFoundException;
 import io.github.posixmq.QueueStat;
+import org.jspecify.annotations.Nullable;
 import io.github.posixmq.SystemLimits;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -165,5 +168,82 @@ final class PosixMqQueueOpener {
         return new PosixMqConfigurationException(prefix, null, String.valueOf(ex.getMessage()), "Lower " + prefix
                 + ".capacity or " + prefix + ".max-message-size, remove unused queues, or raise the system limit "
                 + "named above.", ex);
+    }
+
+    /** A dead-letter queue must take every message of the queue it serves. */
+    static void checkDeadLetterSizes(Map<String, PosixMqQueueSettings> infos) {
+        for (PosixMqQueueSettings queue : infos.values()) {
+            String deadLetter = queue.inbound().deadLetterQueue();
+            PosixMqQueueSettings target = deadLetter != null ? infos.get(deadLetter) : null;
+            if (target != null && target.maxMessageSize() < queue.maxMessageSize()) {
+                throw new PosixMqConfigurationException(queue.prefix() + ".inbound.dead-letter-queue",
+                        queue.inbound().deadLetterQueue(), "its max message size " + target.maxMessageSize()
+                                + " is smaller than the " + queue.maxMessageSize() + " bytes of " + queue.name()
+                                + ", so a large failed message could not be kept",
+                        "Set " + target.prefix() + ".max-message-size to at least " + queue.maxMessageSize()
+                                + " (and recreate that queue if it exists).",
+                        null);
+            }
+        }
+    }
+
+    /**
+     * Removes the queue now named as {@code queue} configures when it is the one this application created (same
+     * device and inode as {@code created}); logs why not otherwise.
+     */
+    static void removeIfCreated(PosixMqQueueSettings queue, @Nullable QueueStat created) {
+        String name = queue.name();
+        if (created == null) {
+            logger.info("Not removing POSIX message queue " + name + " (" + queue.prefix() + ".remove-on-shutdown): "
+                    + "this application did not create it");
+            return;
+        }
+        if (!QueueTrust.unlinkIfSame(name, created)) {
+            logger.warn("Not removing POSIX message queue " + name + " (" + queue.prefix() + "): the queue that now "
+                    + "has that name is not the one this application created (another device or inode)");
+        }
+    }
+
+    /** Whether /proc/self/fd shows which queues were removed (checked on the first queue); recovery depends on it. */
+    static boolean canTellRemovedQueues(Collection<PosixMq> queues) {
+        if (queues.isEmpty()) {
+            return true;
+        }
+        PosixMq mq = queues.iterator().next();
+        try {
+            mq.isUnlinked();
+            return true;
+        }
+        catch (UnsupportedOperationException ex) {
+            logger.warn("Cannot tell whether POSIX message queue " + mq.name() + " is removed while in use: "
+                    + ex.getMessage() + "; posixmq.recovery is off, so a queue removed (mq_unlink) while the "
+                    + "application runs needs a restart");
+            return false;
+        }
+    }
+
+    /**
+     * Undoes the opening of one queue of a failed start: closes {@code mq} and removes the queue when this start
+     * created it, but only while the name still refers to that queue (same device and inode: another process may have
+     * removed and recreated it meanwhile); a failed removal is added to {@code failure}.
+     */
+    static void undo(PosixMqQueueSettings queue, PosixMq mq, @Nullable QueueStat created, List<String> createdNames,
+            RuntimeException failure) {
+        mq.close();
+        if (created != null) {
+            try {
+                removeIfCreated(queue, created);
+            }
+            catch (RuntimeException removal) {
+                failure.addSuppressed(removal);
+            }
+        }
+        createdNames.remove(queue.name());
+    }
+
+    /** Queues created by the call that failed, before their fstat: their identity is unknown, so none is removed. */
+    static void warnUnidentified(List<String> createdNames) {
+        createdNames.forEach((name) -> logger.warn("Not removing POSIX message queue " + name + " after the failed "
+                + "start: it was created but its identity (device, inode) could not be read"));
     }
 }
