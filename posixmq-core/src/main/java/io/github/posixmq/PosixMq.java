@@ -2,6 +2,7 @@ package io.github.posixmq;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import io.github.posixmq.internal.Bindings;
+import io.github.posixmq.internal.Cleanup;
 import io.github.posixmq.internal.Linux;
 import io.github.posixmq.internal.MqBinding;
 import io.github.posixmq.internal.Scratch;
@@ -69,12 +71,8 @@ public final class PosixMq implements AutoCloseable {
     static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 2;
 
     private static final System.Logger LOG = System.getLogger(PosixMq.class.getName());
-    /** Closes queues and selectors that were never closed, on one daemon thread. */
-    static final Cleaner CLEANER = Cleaner.create(runnable -> {
-        Thread thread = new Thread(runnable, "posixmq-cleaner");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Closes queues and selectors that were never closed, on one daemon thread (shared with native memory). */
+    static final Cleaner CLEANER = Cleanup.CLEANER;
 
     private final MqBinding binding;
     private final String name;
@@ -570,19 +568,9 @@ public final class PosixMq implements AutoCloseable {
             return true;
         }
         if (VirtualThreadPoller.isVirtualThread()) {
-            PollWaiters waiters = pollWaiters();
-            if (waiters != null) {
-                boolean timed = timeout != FOREVER;
-                if (timed && deadline - System.nanoTime() <= 0) {
-                    return false;
-                }
-                // POLLIN and POLLOUT have the values of EPOLLIN and EPOLLOUT
-                if (waiters.await(events, timed, deadline) != PollWaiters.UNAVAILABLE) {
-                    if (isClosed()) {
-                        throw Errors.closed(name);
-                    }
-                    return !timed || deadline - System.nanoTime() > 0;
-                }
+            int parked = parkVirtual(events, timeout, deadline);
+            if (parked != PARK_UNAVAILABLE) {
+                return parked == PARK_RETRY;
             }
         }
         Scratch scratch = Scratch.get();
@@ -614,6 +602,35 @@ public final class PosixMq implements AutoCloseable {
                 return true;
             }
         }
+    }
+
+    private static final int PARK_RETRY = 1;
+    private static final int PARK_DEADLINE = 0;
+    private static final int PARK_UNAVAILABLE = -1;
+
+    /**
+     * {@link #waitFor} on a virtual thread: parks on the shared poller until the queue is ready ({@link #PARK_RETRY}),
+     * the deadline passed ({@link #PARK_DEADLINE}) or the queue was closed (throws); {@link #PARK_UNAVAILABLE} when
+     * the poller cannot be used, so the caller waits as a platform thread does. Kept out of {@code waitFor} so that
+     * the platform threads' path stays as small as it was.
+     */
+    private int parkVirtual(short events, long timeout, long deadline) {
+        PollWaiters waiters = pollWaiters();
+        if (waiters == null) {
+            return PARK_UNAVAILABLE;
+        }
+        boolean timed = timeout != FOREVER;
+        if (timed && deadline - System.nanoTime() <= 0) {
+            return PARK_DEADLINE;
+        }
+        // POLLIN and POLLOUT have the values of EPOLLIN and EPOLLOUT
+        if (waiters.await(events, timed, deadline) == PollWaiters.UNAVAILABLE) {
+            return PARK_UNAVAILABLE;
+        }
+        if (isClosed()) {
+            throw Errors.closed(name);
+        }
+        return !timed || deadline - System.nanoTime() > 0 ? PARK_RETRY : PARK_DEADLINE;
     }
 
     /** This queue's virtual-thread waiters, created on first use; null when there is no poller. */
@@ -874,7 +891,9 @@ public final class PosixMq implements AutoCloseable {
         try {
             String link;
             try {
-                link = Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd))).toString();
+                // the link's bytes, not its toString(), which the locale's charset decodes (ASCII under LANG=C)
+                link = new String(RawPaths.bytes(Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd)))),
+                        StandardCharsets.UTF_8);
             }
             catch (IOException | RuntimeException ex) {
                 throw new UnsupportedOperationException("cannot tell whether queue " + name + " was unlinked: /proc/self/fd/"

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
@@ -35,8 +36,13 @@ final class ReplyDestinations {
 
     private final List<String> allowedPatterns;
 
+    private final Pattern replyQueueNames;
+
+    private final boolean shared;
+
     ReplyDestinations(String requestQueue, @Nullable String deadLetterQueue, Set<String> applicationQueues,
-            List<String> allowedPatterns) {
+            List<String> allowedPatterns, boolean shared) {
+        this.shared = shared;
         this.requestQueue = requestQueue;
         this.ownQueues.add(requestQueue);
         if (deadLetterQueue != null) {
@@ -44,6 +50,7 @@ final class ReplyDestinations {
         }
         this.ownQueues.addAll(applicationQueues);
         this.allowedPatterns = List.copyOf(allowedPatterns);
+        this.replyQueueNames = PosixMqReplyQueue.pattern(requestQueue);
     }
 
     /** Why a reply must not go to {@code replyTo}, or null when the name is allowed (the queue is checked on open). */
@@ -55,7 +62,7 @@ final class ReplyDestinations {
         if (this.ownQueues.contains(name)) {
             return "posixmq_replyTo " + quote(name) + " names one of this application's own queues";
         }
-        if (PosixMqReplyQueue.isReplyQueueNameFor(this.requestQueue, name)) {
+        if (this.replyQueueNames.matcher(name).matches()) {
             return null;
         }
         for (String pattern : this.allowedPatterns) {
@@ -80,7 +87,8 @@ final class ReplyDestinations {
         }
         PosixMq queue;
         try {
-            queue = QueueTrust.openTrusted(name, OpenOptions.writeOnly(), PosixMqReplyQueue.MODE);
+            queue = this.shared ? OpenOptions.writeOnly().existing().open(name)
+                    : QueueTrust.openTrusted(name, OpenOptions.writeOnly(), PosixMqReplyQueue.MODE);
         }
         catch (UntrustedQueueException ex) {
             return "reply queue " + quote(name) + " is not trusted: it is owned by " + QueueTrust.user(ex.stat().uid())
