@@ -215,6 +215,15 @@ public final class PosixMqProperties {
          */
         private @Nullable String channel;
 
+        /**
+         * Whether the queue receives requests and answers them (an inbound gateway): the channel's handler gets each
+         * request (converted by its contentType, so a POJO parameter works) and its return value is sent to the
+         * requester's reply queue (posixmq_replyTo) with the request's correlation id. Needs header-mode embedded.
+         * Requests come from PosixMqTemplate.sendAndReceive / convertSendAndReceive or an outbound gateway. Default:
+         * false (an inbound channel adapter, no replies).
+         */
+        private boolean gateway;
+
         /** Threads receiving from the queue. Default: 1. */
         private int concurrency = 1;
 
@@ -291,6 +300,16 @@ public final class PosixMqProperties {
         /** Sets the output channel name. */
         public void setChannel(@Nullable String channel) {
             this.channel = channel;
+        }
+
+        /** Whether the queue answers requests (an inbound gateway). */
+        public boolean isGateway() {
+            return this.gateway;
+        }
+
+        /** Sets whether the queue answers requests (an inbound gateway). */
+        public void setGateway(boolean gateway) {
+            this.gateway = gateway;
         }
 
         /** Threads receiving from the queue. */

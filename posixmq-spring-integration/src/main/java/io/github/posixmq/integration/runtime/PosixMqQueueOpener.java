@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import io.github.posixmq.SystemLimits;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens a configured queue read-write with its settings (creating it where configured), and turns a failure into a
@@ -34,8 +35,9 @@ final class PosixMqQueueOpener {
      * @param mq the open descriptor
      * @param stat the queue's owner, mode, device and inode ({@code fstat})
      * @param created whether this call created the queue
+     * @param mismatch how the existing queue's attributes differ from the configuration (logged as a WARN), or null
      */
-    record Opened(PosixMq mq, QueueStat stat, boolean created) {
+    record Opened(PosixMq mq, QueueStat stat, boolean created, @Nullable String mismatch) {
     }
 
     /**
@@ -66,7 +68,7 @@ final class PosixMqQueueOpener {
             if (mq != null) {
                 created.add(queue.name());
                 try {
-                    return new Opened(mq, mq.stat(), true);
+                    return new Opened(mq, mq.stat(), true, null);
                 }
                 catch (RuntimeException ex) {
                     mq.close();
@@ -81,8 +83,11 @@ final class PosixMqQueueOpener {
             if (refusal != null) {
                 throw refusal;
             }
-            warnOnMismatch(queue, mq, stat);
-            return new Opened(mq, stat, false);
+            String mismatch = mismatch(queue, mq, stat);
+            if (mismatch != null) {
+                logger.warn(mismatch);
+            }
+            return new Opened(mq, stat, false, mismatch);
         }
         catch (RuntimeException ex) {
             mq.close();
@@ -90,16 +95,18 @@ final class PosixMqQueueOpener {
         }
     }
 
-    private static void warnOnMismatch(PosixMqQueueSettings queue, PosixMq mq, QueueStat stat) {
+    /** How the existing queue differs from its configuration (capacity, message size, mode), or null. */
+    private static @Nullable String mismatch(PosixMqQueueSettings queue, PosixMq mq, QueueStat stat) {
         if ((queue.capacity() > 0 && queue.capacity() != mq.capacity())
                 || (queue.maxMessageSize() > 0 && queue.maxMessageSize() != mq.maxMessageSize())
                 || stat.mode() != QueueTrust.created(queue.mode())) {
-            logger.warn("Queue " + queue.name() + " (" + queue.prefix() + ") already existed with capacity "
+            return ("Queue " + queue.name() + " (" + queue.prefix() + ") already existed with capacity "
                     + mq.capacity() + ", max message size " + mq.maxMessageSize() + " and mode "
                     + QueueTrust.octal(stat.mode()) + ", not the configured " + describe(queue.capacity()) + ", "
                     + describe(queue.maxMessageSize()) + " and " + queue.modeString()
                     + "; a queue's attributes are fixed when it is created: remove it (mq_unlink) to apply the settings");
         }
+        return null;
     }
 
     /** A configured size, or "system default" for 0. */
@@ -128,21 +135,34 @@ final class PosixMqQueueOpener {
                 "Check the settings of " + prefix + " and the system limits under " + SystemLimits.PROC_DIR + ".", ex);
     }
 
+    /**
+     * The end of the advice: raising the sysctl to {@code value} when the kernel allows it, else why no setting helps
+     * (the kernel refuses {@code sysctl} values above its hard limit).
+     */
+    static String raise(String file, long value, long hardLimit, String hardName) {
+        if (value > hardLimit) {
+            return "; no sysctl helps: " + value + " is above the kernel's hard limit " + hardLimit + " (" + hardName
+                    + "), which " + SystemLimits.path(file) + " cannot exceed.";
+        }
+        return ", or raise the limit (sysctl fs.mqueue." + file + "=" + value + "; at most " + hardLimit + ").";
+    }
+
     private static PosixMqConfigurationException limitFailure(PosixMqQueueSettings queue, PosixMqException ex) {
         String prefix = queue.prefix();
         SystemLimits limits = SystemLimits.read();
         if (limits.msgMax() > 0 && queue.capacity() > limits.msgMax()) {
             return new PosixMqConfigurationException(prefix + ".capacity", queue.capacity(), "the capacity exceeds "
                     + SystemLimits.path("msg_max") + " (" + limits.msgMax() + ")", "Set " + prefix
-                    + ".capacity to at most " + limits.msgMax() + ", or raise the limit (sysctl fs.mqueue.msg_max="
-                    + queue.capacity() + ").", ex);
+                    + ".capacity to at most " + limits.msgMax() + raise("msg_max", queue.capacity(),
+                            SystemLimits.HARD_MSGMAX, "HARD_MSGMAX"), ex);
         }
         if (limits.msgsizeMax() > 0 && queue.maxMessageSize() > limits.msgsizeMax()) {
             return new PosixMqConfigurationException(prefix + ".max-message-size", queue.maxMessageSize(),
                     "the max message size exceeds " + SystemLimits.path("msgsize_max") + " (" + limits.msgsizeMax()
                             + ")",
                     "Set " + prefix + ".max-message-size to at most " + limits.msgsizeMax()
-                            + ", or raise the limit (sysctl fs.mqueue.msgsize_max=" + queue.maxMessageSize() + ").",
+                            + raise("msgsize_max", queue.maxMessageSize(), SystemLimits.HARD_MSGSIZEMAX,
+                                    "HARD_MSGSIZEMAX"),
                     ex);
         }
         return new PosixMqConfigurationException(prefix, null, String.valueOf(ex.getMessage()), "Lower " + prefix

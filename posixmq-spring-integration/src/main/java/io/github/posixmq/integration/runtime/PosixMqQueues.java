@@ -212,6 +212,14 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
         return Optional.ofNullable(entry(key).detachedReason);
     }
 
+    /**
+     * How the queue configured under {@code key} differs from its configuration when it already existed with other
+     * attributes (capacity, max message size, mode; logged as a WARN when opened); empty when it matches.
+     */
+    public Optional<String> attributeMismatch(String key) {
+        return Optional.ofNullable(entry(key).attached.mismatch());
+    }
+
     /** Whether the queues are watched for a removed name and recovered ({@code posixmq.recovery.enabled}). */
     public boolean isRecoveryEnabled() {
         return this.recoveryEnabled;
@@ -341,12 +349,13 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
      * @param info the settings with the queue's actual attributes
      * @param created the identity of the queue when this application created it, else null
      */
-    private record Attached(PosixMq mq, PosixMqQueueSettings info, @Nullable QueueStat created) {
+    private record Attached(PosixMq mq, PosixMqQueueSettings info, @Nullable QueueStat created,
+            @Nullable String mismatch) {
 
         static Attached of(PosixMqQueueSettings configured, PosixMqQueueOpener.Opened opened) {
             PosixMq mq = opened.mq();
             return new Attached(mq, configured.withActual(mq.capacity(), mq.maxMessageSize()),
-                    opened.created() ? opened.stat() : null);
+                    opened.created() ? opened.stat() : null, opened.mismatch());
         }
     }
 
