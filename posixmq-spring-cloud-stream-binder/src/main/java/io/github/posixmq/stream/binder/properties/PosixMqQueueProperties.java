@@ -36,6 +36,23 @@ public abstract class PosixMqQueueProperties {
     private String mode = "0600";
 
     /**
+     * Whether the binding observes its sends (posixmq.sender) or the messages it hands to the function
+     * (posixmq.processor) with Micrometer Observation. The binder carries no headers but the priority, so each side's
+     * spans start their own trace. Default: false.
+     */
+    private boolean observationEnabled;
+
+    /** Whether the binding observes its sends or processing. */
+    public boolean isObservationEnabled() {
+        return this.observationEnabled;
+    }
+
+    /** Sets whether the binding observes its sends or processing. */
+    public void setObservationEnabled(boolean observationEnabled) {
+        this.observationEnabled = observationEnabled;
+    }
+
+    /**
      * Whether to remove the queue names (mq_unlink) when the binder shuts down; only queues the binder created.
      * Default: false.
      */
