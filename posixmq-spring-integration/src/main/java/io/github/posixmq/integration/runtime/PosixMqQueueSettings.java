@@ -298,7 +298,7 @@ public record PosixMqQueueSettings(String key, String prefix, String name, boole
             PosixMqQueueSettings.Inbound in = this.inbound != null ? this.inbound
                     : new PosixMqQueueSettings.Inbound(false, this.key + ".inbound", 1, null, null, null,
                             Duration.ofSeconds(5), new PosixMqQueueSettings.Retry(3, Duration.ofMillis(100), 2,
-                                    Duration.ofSeconds(2)), null, headers, List.of(), Duration.ofSeconds(1));
+                                    Duration.ofSeconds(2)), null, headers, List.of(), Duration.ofSeconds(1), false);
             PosixMqQueueSettings.Outbound out = this.outbound != null ? this.outbound
                     : new PosixMqQueueSettings.Outbound(false, this.key + ".outbound", 0, null, Duration.ofSeconds(5),
                             headers);
