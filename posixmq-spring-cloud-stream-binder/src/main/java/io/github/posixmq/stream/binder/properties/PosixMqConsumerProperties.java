@@ -1,9 +1,27 @@
 package io.github.posixmq.stream.binder.properties;
 
+import io.github.posixmq.integration.runtime.PosixMqQueueProperties;
+
 import org.jspecify.annotations.Nullable;
 
 /** The posixmq settings of a consumer binding ({@code spring.cloud.stream.posixmq.bindings.<name>.consumer.*}). */
 public final class PosixMqConsumerProperties extends PosixMqQueueProperties {
+
+    /**
+     * Whether the binding observes the messages it hands to the function (posixmq.processor) with Micrometer Observation. The binder carries no headers but the
+     * priority, so each side's spans start their own trace. Default: false.
+     */
+    private boolean observationEnabled;
+
+    /** Whether the binding is observed. */
+    public boolean isObservationEnabled() {
+        return this.observationEnabled;
+    }
+
+    /** Sets whether the binding is observed. */
+    public void setObservationEnabled(boolean observationEnabled) {
+        this.observationEnabled = observationEnabled;
+    }
 
     /**
      * Queue that receives the original bytes and priority of a message whose handling failed after every attempt,
