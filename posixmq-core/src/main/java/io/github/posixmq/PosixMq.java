@@ -2,6 +2,7 @@ package io.github.posixmq;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -896,7 +897,9 @@ public final class PosixMq implements AutoCloseable {
         try {
             String link;
             try {
-                link = Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd))).toString();
+                // the link's bytes, not its toString(), which the locale's charset decodes (ASCII under LANG=C)
+                link = new String(RawPaths.bytes(Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd)))),
+                        StandardCharsets.UTF_8);
             }
             catch (IOException | RuntimeException ex) {
                 throw new UnsupportedOperationException("cannot tell whether queue " + name + " was unlinked: /proc/self/fd/"

@@ -37,14 +37,15 @@ public final class PosixMqAutoConfiguration {
     public static final String MESSAGE_CONVERTER_BEAN_NAME = "posixMqMessageConverter";
 
     /**
-     * The registry of configured queues, opened at start-up and closed at shutdown. A property under
+     * The registry of configured queues, opened when the bean is initialized ({@link PosixMqQueues#open()}, before
+     * any bean that uses it gets it) and closed at shutdown: the bean method itself does no I/O. A property under
      * {@code posixmq.queues.<key>} that no setting has fails start-up.
      */
-    @Bean
+    @Bean(initMethod = "open")
     @ConditionalOnMissingBean
     public PosixMqQueues posixMqQueues(PosixMqProperties properties, Environment environment) {
         PosixMqUnknownProperties.check(environment);
-        PosixMqQueues queues = new PosixMqQueues(properties.settings());
+        PosixMqQueues queues = PosixMqQueues.unopened(properties.settings());
         queues.removeCreatedUnlessStarted();
         return queues;
     }

@@ -67,6 +67,11 @@ public final class PosixMqIntegrationAutoConfiguration {
         return "posixmq." + key + ".inbound-channel-adapter";
     }
 
+    /** The bean name of the inbound gateway of {@code posixmq.queues.<key>} ({@code inbound.gateway: true}). */
+    public static String inboundGatewayBeanName(String key) {
+        return "posixmq." + key + ".inbound-gateway";
+    }
+
     /** The bean name of the outbound channel adapter endpoint of {@code posixmq.queues.<key>}. */
     public static String outboundAdapterBeanName(String key) {
         return "posixmq." + key + ".outbound-channel-adapter";
