@@ -2,6 +2,7 @@ package io.github.posixmq;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -365,7 +366,7 @@ public final class PosixMq implements AutoCloseable {
     private boolean doSend(long address, long length, int priority, long timeout) {
         acquire();
         try {
-            long deadline = timeout > 0 ? System.nanoTime() + timeout : 0;
+            long deadline = 0; // read the clock only when the call has to wait
             boolean firstWait = true;
             while (true) {
                 if (binding.mqTimedsend(handle, address, length, priority, Scratch.EXPIRED_DEADLINE) == 0) {
@@ -381,6 +382,9 @@ public final class PosixMq implements AutoCloseable {
                 }
                 if (errno != Linux.ETIMEDOUT) {
                     throw Errors.send(errno, this, length);
+                }
+                if (firstWait && timeout > 0) {
+                    deadline = System.nanoTime() + timeout;
                 }
                 if (!waitFor(Linux.POLLOUT, timeout, deadline, firstWait)) {
                     return false;
@@ -509,7 +513,7 @@ public final class PosixMq implements AutoCloseable {
     private long doReceive(long address, long length, long timeout, Scratch scratch) {
         acquire();
         try {
-            long deadline = timeout > 0 ? System.nanoTime() + timeout : 0;
+            long deadline = 0; // read the clock only when the call has to wait
             boolean firstWait = true;
             while (true) {
                 long received = binding.mqTimedreceive(handle, address, length, scratch.priority(),
@@ -527,6 +531,9 @@ public final class PosixMq implements AutoCloseable {
                 }
                 if (errno != Linux.ETIMEDOUT) {
                     throw Errors.receive(errno, this);
+                }
+                if (firstWait && timeout > 0) {
+                    deadline = System.nanoTime() + timeout;
                 }
                 if (!waitFor(Linux.POLLIN, timeout, deadline, firstWait)) {
                     return -1;
@@ -890,7 +897,9 @@ public final class PosixMq implements AutoCloseable {
         try {
             String link;
             try {
-                link = Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd))).toString();
+                // the link's bytes, not its toString(), which the locale's charset decodes (ASCII under LANG=C)
+                link = new String(RawPaths.bytes(Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd)))),
+                        StandardCharsets.UTF_8);
             }
             catch (IOException | RuntimeException ex) {
                 throw new UnsupportedOperationException("cannot tell whether queue " + name + " was unlinked: /proc/self/fd/"

@@ -1,5 +1,6 @@
 package io.github.posixmq.boot;
 
+import java.util.List;
 import java.util.function.Predicate;
 
 import io.github.posixmq.integration.runtime.PosixMqQueues;
@@ -7,6 +8,8 @@ import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqOperationListener;
+import io.github.posixmq.integration.dsl.PosixMqs;
+import io.github.posixmq.integration.inbound.PosixMqInboundGateway;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import io.github.posixmq.integration.outbound.PosixMqMessageHandler;
 
@@ -35,6 +38,8 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
 
     private Predicate<String> observed = (key) -> false;
 
+    private List<PosixMqChannelAdapterCustomizer> customizers = List.of();
+
     /** A factory of adapters on {@code queues}, telling {@code listener} of every operation. */
     public PosixMqChannelAdapterFactory(PosixMqQueues queues, PosixMqOperationListener listener,
             MessageConverter messageConverter) {
@@ -50,6 +55,12 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
     public void setObservationEnabled(Predicate<String> keys) {
         Assert.notNull(keys, "keys must not be null");
         this.observed = keys;
+    }
+
+    /** Sets the customizers applied, in this order, to every adapter made. */
+    public void setCustomizers(List<PosixMqChannelAdapterCustomizer> customizers) {
+        Assert.notNull(customizers, "customizers must not be null");
+        this.customizers = List.copyOf(customizers);
     }
 
     /** The bean factory in which the configured channel names are checked. */
@@ -89,7 +100,41 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         producer.setDeadLetterSendTimeout(inbound.deadLetterSendTimeout());
         producer.setOperationListener(this.listener);
         producer.setObservationEnabled(this.observed.test(key));
+        this.customizers.forEach((customizer) -> customizer.customizeInbound(key, producer));
         return producer;
+    }
+
+    /**
+     * The inbound gateway of the queue configured under {@code key} ({@code inbound.gateway: true}): requests go to
+     * the inbound channel, the handler's return value (converted with the message converter, its contentType embedded)
+     * to the requester's reply queue. Receives with the inbound settings (concurrency, retries, dead-letter queue).
+     *
+     * @throws PosixMqConfigurationException when the channel names a bean that is not a channel, or the queue is not
+     *         in header-mode embedded
+     */
+    public PosixMqInboundGateway inboundGateway(String key) {
+        PosixMqQueueSettings.Inbound inbound = this.queues.info(key).inbound();
+        String prefix = this.queues.prefix(key);
+        checkChannel(prefix + ".inbound.channel", inbound.channel());
+        if (inbound.embeddedHeaders() == null) {
+            throw new PosixMqConfigurationException(prefix + ".inbound.gateway", true, "a gateway answers through the "
+                    + "requester's reply queue named in an embedded header, and queue " + this.queues.queueName(key)
+                    + " is in header-mode raw", "Set " + prefix + ".header-mode=embedded (on the requester too).",
+                    null);
+        }
+        // the same gateway as PosixMqs.inboundGateway (retries, dead-letter queue, allowed reply names, reply send
+        // timeout, the application's queues refused as reply destinations), wired to the configured channels
+        PosixMqInboundGateway gateway = PosixMqs.inboundGateway(this.queues, key);
+        gateway.setRequestChannelName(inbound.channel());
+        gateway.setMessageConverter(this.messageConverter);
+        if (inbound.errorChannel() != null) {
+            checkChannel(prefix + ".inbound.error-channel", inbound.errorChannel());
+            gateway.setErrorChannelName(inbound.errorChannel());
+        }
+        PosixMqMessageProducer receiver = gateway.getReceiver();
+        receiver.setContentType(inbound.contentType());
+        receiver.setOperationListener(this.listener);
+        return gateway;
     }
 
     /**
@@ -112,6 +157,7 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         }
         handler.setOperationListener(this.listener);
         handler.setObservationEnabled(this.observed.test(key));
+        this.customizers.forEach((customizer) -> customizer.customizeOutbound(key, handler));
         return handler;
     }
 

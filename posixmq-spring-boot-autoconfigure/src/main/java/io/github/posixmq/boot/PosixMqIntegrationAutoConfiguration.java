@@ -46,12 +46,14 @@ public final class PosixMqIntegrationAutoConfiguration {
     /**
      * Makes the adapters from the registry's settings. Uses the {@link MessageConverter} bean named
      * {@value PosixMqAutoConfiguration#MESSAGE_CONVERTER_BEAN_NAME} if there is one, and tells every
-     * {@link PosixMqOperationListener} bean of the adapters' operations.
+     * {@link PosixMqOperationListener} bean of the adapters' operations; applies every
+     * {@link PosixMqChannelAdapterCustomizer} bean, in order, to each adapter it makes.
      */
     @Bean(ADAPTER_FACTORY_BEAN_NAME)
     static PosixMqChannelAdapterFactory posixMqChannelAdapterFactory(PosixMqQueues queues,
             @Qualifier(PosixMqAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME) ObjectProvider<MessageConverter> converter,
-            ObjectProvider<PosixMqOperationListener> listeners, ObjectProvider<PosixMqProperties> properties) {
+            ObjectProvider<PosixMqOperationListener> listeners, ObjectProvider<PosixMqProperties> properties,
+            ObjectProvider<PosixMqChannelAdapterCustomizer> customizers) {
         PosixMqChannelAdapterFactory factory = new PosixMqChannelAdapterFactory(queues,
                 CompositePosixMqOperationListener.of(listeners),
                 converter.getIfAvailable(PosixMqTemplate::defaultMessageConverter));
@@ -59,12 +61,18 @@ public final class PosixMqIntegrationAutoConfiguration {
         if (settings != null) {
             factory.setObservationEnabled(settings::observationEnabled);
         }
+        factory.setCustomizers(customizers.orderedStream().toList());
         return factory;
     }
 
     /** The bean name of the inbound channel adapter of {@code posixmq.queues.<key>}. */
     public static String inboundAdapterBeanName(String key) {
         return "posixmq." + key + ".inbound-channel-adapter";
+    }
+
+    /** The bean name of the inbound gateway of {@code posixmq.queues.<key>} ({@code inbound.gateway: true}). */
+    public static String inboundGatewayBeanName(String key) {
+        return "posixmq." + key + ".inbound-gateway";
     }
 
     /** The bean name of the outbound channel adapter endpoint of {@code posixmq.queues.<key>}. */

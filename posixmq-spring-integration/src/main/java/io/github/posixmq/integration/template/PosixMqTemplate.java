@@ -25,6 +25,7 @@ import io.github.posixmq.integration.outbound.PosixMqOutboundMessageMapper;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.integration.MessageTimeoutException;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.ByteArrayMessageConverter;
 import org.springframework.messaging.converter.CompositeMessageConverter;
 import org.springframework.messaging.converter.JacksonJsonMessageConverter;
@@ -287,6 +288,73 @@ public final class PosixMqTemplate implements AutoCloseable {
     public String sendAndReceive(String destination, String payload, Duration timeout) {
         Assert.notNull(payload, "payload must not be null");
         return new String(sendAndReceive(destination, payload.getBytes(this.charset), timeout), this.charset);
+    }
+
+    /**
+     * Converts {@code payload} with the message converter (JSON for objects when Jackson is present), sends it as a
+     * request to the configured queue {@code destination} (header-mode embedded) with its {@code contentType}, waits
+     * for the reply and converts it to {@code replyType}: request/reply with POJOs on both sides. The replier's
+     * handler receives the object (Spring Integration converts by the {@code contentType}), and its return value
+     * comes back converted the same way.
+     *
+     * <pre>{@code
+     * Quote quote = template.convertSendAndReceive("quotes", new QuoteRequest("lamp", 3), Quote.class,
+     *         Duration.ofSeconds(5));
+     * }</pre>
+     *
+     * @throws IllegalStateException when {@code destination} is not a configured queue in header-mode embedded
+     * @throws MessageTimeoutException when no reply arrived within {@code timeout}
+     * @throws MessageConversionException when the payload or the reply cannot be converted
+     */
+    public <T> T convertSendAndReceive(String destination, Object payload, Class<T> replyType, Duration timeout) {
+        Assert.state(!this.closed, "PosixMqTemplate is closed");
+        Assert.notNull(payload, "payload must not be null");
+        Assert.notNull(replyType, "replyType must not be null");
+        byte[] bytes;
+        Object contentType;
+        if (payload instanceof byte[] raw) {
+            bytes = raw;
+            contentType = "application/octet-stream";
+        }
+        else if (payload instanceof String text) {
+            bytes = text.getBytes(this.charset);
+            contentType = "text/plain;charset=" + this.charset.name();
+        }
+        else {
+            org.springframework.messaging.Message<?> converted = this.messageConverter.toMessage(payload, null);
+            if (converted == null || !(converted.getPayload() instanceof byte[] || converted.getPayload() instanceof String)) {
+                throw new MessageConversionException("the message converter " + this.messageConverter + " cannot turn a "
+                        + payload.getClass().getName() + " into bytes (is Jackson on the class path?)");
+            }
+            bytes = converted.getPayload() instanceof byte[] raw ? raw
+                    : ((String) converted.getPayload()).getBytes(this.charset);
+            contentType = converted.getHeaders().get(MessageHeaders.CONTENT_TYPE);
+        }
+        Map<String, Object> headers = new java.util.HashMap<>();
+        if (contentType != null) {
+            headers.put(MessageHeaders.CONTENT_TYPE, contentType.toString());
+        }
+        org.springframework.messaging.Message<?> reply = this.requestReply.exchange(destination, bytes, headers, timeout);
+        Object body = reply.getPayload();
+        byte[] replyBytes = body instanceof byte[] raw ? raw : body.toString().getBytes(this.charset);
+        if (replyType == byte[].class) {
+            return replyType.cast(replyBytes);
+        }
+        if (replyType == String.class) {
+            return replyType.cast(new String(replyBytes, this.charset));
+        }
+        Object replyContentType = reply.getHeaders().get(MessageHeaders.CONTENT_TYPE);
+        MessageBuilder<byte[]> replyMessage = MessageBuilder.withPayload(replyBytes);
+        if (replyContentType != null) {
+            replyMessage.setHeader(MessageHeaders.CONTENT_TYPE, replyContentType.toString());
+        }
+        Object converted = this.messageConverter.fromMessage(replyMessage.build(), replyType);
+        if (!replyType.isInstance(converted)) {
+            throw new MessageConversionException("the message converter " + this.messageConverter + " cannot turn a "
+                    + "reply of " + replyBytes.length + " bytes" + (replyContentType != null ? " (" + replyContentType
+                    + ")" : "") + " from " + destination + " into a " + replyType.getName());
+        }
+        return replyType.cast(converted);
     }
 
     // ---------------------------------------------------------------- destinations
