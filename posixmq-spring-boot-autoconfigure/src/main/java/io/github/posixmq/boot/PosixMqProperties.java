@@ -288,7 +288,10 @@ public final class PosixMqProperties {
          */
         private @Nullable String contentType;
 
-        /** Channel that receives an ErrorMessage when the flow fails. Default: the global "errorChannel". */
+        /**
+         * Channel that receives an ErrorMessage when the flow fails ("errorChannel" for the global one). Default: none,
+         * each failed message is one log line (peer text escaped, stack trace at DEBUG).
+         */
         private @Nullable String errorChannel;
 
         /**
