@@ -192,6 +192,49 @@ public final class InFlightJournal implements AutoCloseable {
     }
 
     /**
+     * Opens the existing journal {@code file} with the queue and geometry it was written with, to replay what a
+     * consumer that will not come back left in flight (the CLI's {@code journal replay}). Takes the lock like
+     * {@link #open}; does not count a redelivery.
+     *
+     * @throws JournalException when the file is not a journal, or a consumer still holds it
+     */
+    public static InFlightJournal openExisting(Path file) {
+        String queue;
+        int slotCount;
+        int slotSize;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+            channel.read(header, 0);
+            int nameLength = header.getInt(20);
+            if (header.getLong(0) != MAGIC || nameLength < 2 || nameLength > 256) {
+                throw new JournalException("journal " + file + " is not a posixmq journal", null);
+            }
+            queue = new String(header.array(), 24, nameLength, StandardCharsets.UTF_8);
+            slotCount = header.getInt(12);
+            slotSize = header.getInt(16);
+        }
+        catch (IOException ex) {
+            throw new JournalException("cannot read journal " + file + ": " + ex.getMessage(), null);
+        }
+        if (!QueueNames.isValid(queue) || !fileOf(file.toAbsolutePath().getParent(), queue).getFileName()
+            .equals(file.getFileName())) {
+            throw new JournalException("journal " + file + " names queue " + escape(queue)
+                    + ", which does not match its file name", null);
+        }
+        if (slotCount < 1 || slotCount > MAX_SLOTS || slotSize < 1) {
+            throw new JournalException("journal " + file + " is truncated or corrupt", queue);
+        }
+        Path directory = file.toAbsolutePath().getParent();
+        InFlightJournal journal = open(directory, queue, slotCount, slotSize);
+        for (Slot slot : journal.slots) {
+            if (slot.isInFlight()) {
+                journal.map.putInt((int) slot.offset + 8, slot.redeliveries() - 1);
+            }
+        }
+        return journal;
+    }
+
+    /**
      * Reads what {@code file} holds in flight without taking its lock or changing it (for listing a journal that
      * another process may hold).
      */

@@ -154,6 +154,11 @@ final class Arguments {
      * A duration option, or null when absent: a number with an optional unit {@code ms}, {@code s} (the default),
      * {@code m} or {@code h} ({@code 500ms}, {@code 2.5}, {@code 1m}), or ISO-8601 ({@code PT5S}).
      */
+    /** The value of option {@code --name}, or null when it was not given. */
+    @Nullable String option(String name) {
+        return options.get(name);
+    }
+
     @Nullable Duration duration(String name) {
         String value = options.get(name);
         if (value == null) {

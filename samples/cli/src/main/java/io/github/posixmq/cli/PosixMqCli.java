@@ -71,6 +71,8 @@ public final class PosixMqCli {
                                             receive and print messages, highest priority first
               rm QUEUE... [--force]         remove queues (--force: ignore missing ones)
               limits                        the system limits in force and how to raise them
+              journal list PATH | journal replay FILE [--to QUEUE]
+                                            messages a crashed consumer left in an in-flight journal
 
             Run 'posixmq-cli COMMAND --help' for the options of one command.
 
@@ -82,8 +84,8 @@ public final class PosixMqCli {
                         3 the --timeout expired (receive: nothing arrived; send: the queue stayed full).
             """;
 
-    private static final Map<String, String> COMMAND_HELP = Map.of(
-            "list", """
+    private static final Map<String, String> COMMAND_HELP = Map.ofEntries(Map.entry("journal", JournalCommand.HELP),
+            Map.entry("list", """
                     Usage: posixmq-cli list [--raw]
 
                     Lists the queues of this IPC namespace from /dev/mqueue: name, current messages, capacity,
@@ -93,14 +95,14 @@ public final class PosixMqCli {
                       --raw   print the names exactly as they are
                     The library does not need /dev/mqueue; only listing does. To mount it (as root):
                       %s
-                    """.formatted(MOUNT_HINT),
-            "stat", """
+                    """.formatted(MOUNT_HINT)),
+            Map.entry("stat", """
                     Usage: posixmq-cli stat QUEUE...
 
                     Prints the capacity, max message size and current number of messages of each queue
                     (and its mode and owner when /dev/mqueue is mounted).
-                    """,
-            "create", """
+                    """),
+            Map.entry("create", """
                     Usage: posixmq-cli create QUEUE [--capacity N] [--max-message-size BYTES] [--mode OCTAL]
 
                     Creates QUEUE; fails if it already exists.
@@ -108,8 +110,8 @@ public final class PosixMqCli {
                       --max-message-size BYTES    largest message (default: msgsize_default, up to msgsize_max)
                       --mode OCTAL                permission bits, like 0660 (default 0600; the umask applies)
                     See 'posixmq-cli limits' for the limits in force.
-                    """,
-            "send", """
+                    """),
+            Map.entry("send", """
                     Usage: posixmq-cli send QUEUE MESSAGE [--priority N] [--timeout DURATION]
 
                     Sends MESSAGE (its UTF-8 bytes) to the existing QUEUE; MESSAGE '-' sends stdin's bytes.
@@ -117,8 +119,8 @@ public final class PosixMqCli {
                       --timeout DURATION   when the queue is full, wait at most this long (500ms, 5s, 1m)
                                            then exit 3; without it, wait until there is room
                     Use '--' before a MESSAGE that starts with '-'.
-                    """,
-            "receive", """
+                    """),
+            Map.entry("receive", """
                     Usage: posixmq-cli receive QUEUE [--timeout DURATION] [--count N] [--show-priority] [--raw]
 
                     Receives messages from the existing QUEUE, highest priority first, and prints each
@@ -130,19 +132,19 @@ public final class PosixMqCli {
                       --show-priority      print 'PRIORITY<TAB>MESSAGE'
                       --raw                write the message bytes exactly, unescaped, with no newline
                     Exits 3 when the timeout expires before N messages arrived (with --count 0: before any).
-                    """,
-            "rm", """
+                    """),
+            Map.entry("rm", """
                     Usage: posixmq-cli rm QUEUE... [--force]
 
                     Removes the queues' names; processes that have them open keep using them until they close.
                       --force   do not fail on queues that do not exist
-                    """,
-            "limits", """
+                    """),
+            Map.entry("limits", """
                     Usage: posixmq-cli limits
 
                     Prints the POSIX message queue limits in force (/proc/sys/fs/mqueue and RLIMIT_MSGQUEUE)
                     and how to raise them.
-                    """);
+                    """));
 
     private final PrintStream out;
     private final PrintStream err;
@@ -190,8 +192,10 @@ public final class PosixMqCli {
                         Set.of("show-priority", "raw")));
                 case "rm" -> remove(parse(command, rest, Set.of(), Set.of("force")));
                 case "limits" -> limits(parse(command, rest, Set.of(), Set.of()));
+                case "journal" -> new JournalCommand(out, err).run(parse(command, rest, Set.of("to", "timeout"),
+                        Set.of("raw")));
                 default -> throw new UsageException("unknown command '" + command
-                        + "'; commands: list, stat, create, send, receive, rm, limits");
+                        + "'; commands: list, stat, create, send, receive, rm, limits, journal");
             };
         }
         catch (HelpRequested help) {
