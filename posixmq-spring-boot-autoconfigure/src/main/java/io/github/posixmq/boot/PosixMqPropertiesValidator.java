@@ -231,9 +231,16 @@ final class PosixMqPropertiesValidator {
                                 + "'application/json', or remove it.", null);
             }
         }
+        DataSize logged = inbound.getLoggedBytes();
+        if (logged == null || logged.isNegative() || logged.toBytes() > Integer.MAX_VALUE) {
+            throw new PosixMqConfigurationException(prefix + ".logged-bytes", logged, "it must be 0 or more bytes, "
+                    + "at most 2GB", "Set " + prefix + ".logged-bytes to how much of a dropped message its ERROR line "
+                            + "shows, such as 1KB (the default) or 64KB.", null);
+        }
         return new PosixMqQueueSettings.Inbound(enabled, channel, inbound.getConcurrency(),
                 type.equals(STRING) ? inbound.getCharset() : null, inbound.getErrorChannel(), deadLetterKey,
-                deadLetterTimeout, retry(prefix + ".retry", inbound.getRetry()), contentType, embeddedHeaders);
+                deadLetterTimeout, retry(prefix + ".retry", inbound.getRetry()), contentType, embeddedHeaders,
+                (int) logged.toBytes());
     }
 
     private static PosixMqQueueSettings.Retry retry(String prefix, PosixMqProperties.Retry retry) {

@@ -1,12 +1,13 @@
 package io.github.posixmq.stream.binder;
 
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.github.posixmq.integration.PosixMqHeaders;
+import io.github.posixmq.integration.PosixMqLogText;
 import io.github.posixmq.integration.outbound.PosixMqMessageHandler;
 import io.github.posixmq.stream.binder.properties.PosixMqConsumerProperties;
 import io.github.posixmq.stream.binder.properties.PosixMqExtendedBindingProperties;
@@ -25,6 +26,7 @@ import org.springframework.cloud.stream.binder.ExtendedProducerProperties;
 import org.springframework.cloud.stream.binder.ExtendedPropertiesBinder;
 import org.springframework.cloud.stream.provisioning.ConsumerDestination;
 import org.springframework.cloud.stream.provisioning.ProducerDestination;
+import org.springframework.cloud.stream.provisioning.ProvisioningException;
 import org.springframework.core.retry.RetryTemplate;
 import org.springframework.integration.IntegrationMessageHeaderAccessor;
 import org.springframework.integration.core.MessageProducer;
@@ -34,6 +36,7 @@ import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.support.ErrorMessage;
 import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The Spring Cloud Stream binder {@code posixmq}: destinations are POSIX message queues. A consumer binding is the
@@ -119,6 +122,16 @@ public final class PosixMqMessageChannelBinder extends
         if (deadLetter != null) {
             endpoint.setDeadLetterQueue(deadLetter.queues().resolve(deadLetter.key()));
         }
+        PosixMqConsumerProperties settings = properties.getExtension();
+        String prefix = PosixMqExtendedBindingProperties.BINDINGS + "." + properties.getBindingName() + ".consumer";
+        Duration deadLetterTimeout = settings.getDeadLetterSendTimeout();
+        if (deadLetterTimeout == null || deadLetterTimeout.isNegative()) {
+            throw new ProvisioningException("Invalid " + prefix + ".dead-letter-send-timeout '" + deadLetterTimeout
+                    + "': the timeout must be zero or positive; set it to how long a dead-letter send may wait for "
+                    + "room, such as 5s");
+        }
+        endpoint.setDeadLetterSendTimeout(deadLetterTimeout);
+        endpoint.setLoggedBytes(loggedBytes(prefix, settings));
         ErrorInfrastructure errors = registerErrorInfrastructure(destination,
                 StringUtils.hasText(group) ? group : "anonymous", properties);
         endpoint.setErrorChannel(errors.getErrorChannel());
@@ -132,23 +145,45 @@ public final class PosixMqMessageChannelBinder extends
      * queue when there is one; without one, the message is logged at ERROR with its bytes, so it is never dropped
      * silently.
      */
+    private static int loggedBytes(String prefix, PosixMqConsumerProperties settings) {
+        DataSize logged = settings.getLoggedBytes();
+        if (logged == null || logged.isNegative() || logged.toBytes() > Integer.MAX_VALUE) {
+            throw new ProvisioningException("Invalid " + prefix + ".logged-bytes '" + logged + "': it must be 0 or "
+                    + "more bytes, at most 2GB; set it to how much of a dropped message its ERROR line shows, such as "
+                    + "1KB (the default)");
+        }
+        return (int) logged.toBytes();
+    }
+
+    /**
+     * Subscribed to the binding's error channel: the endpoint has already put a failed message on the dead-letter
+     * queue when there is one; without one, the message is one ERROR line with its bytes (base64, the first
+     * {@code logged-bytes}) and the cause (peer text escaped, stack trace at DEBUG), so it is never dropped silently.
+     */
     @Override
     protected MessageHandler getErrorMessageHandler(ConsumerDestination destination, @Nullable String group,
             ExtendedConsumerProperties<PosixMqConsumerProperties> properties) {
         ProvisionedQueue deadLetter = ((PosixMqConsumerDestination) destination).deadLetterQueue();
         int attempts = Math.max(1, properties.getMaxAttempts());
+        String prefix = PosixMqExtendedBindingProperties.BINDINGS + "." + properties.getBindingName() + ".consumer";
+        int logged = loggedBytes(prefix, properties.getExtension());
         return (message) -> {
             Message<?> failed = failedMessage(message);
             if (deadLetter != null) {
                 if (this.logger.isDebugEnabled()) {
-                    this.logger.debug("A message from " + destination.getName() + " failed " + attempts
-                            + " attempt(s) and went to dead-letter queue " + deadLetter.name());
+                    this.logger.debug("A message from " + PosixMqLogText.escape(destination.getName()) + " failed "
+                            + attempts + " attempt(s) and went to dead-letter queue " + deadLetter.name());
                 }
                 return;
             }
-            this.logger.error("LOST a message from POSIX message queue " + destination.getName() + " after " + attempts
-                    + " attempt(s) (binding " + properties.getBindingName() + " has no dead-letter-queue): "
-                    + describe(failed), message.getPayload() instanceof Throwable failure ? failure : null);
+            Throwable failure = message.getPayload() instanceof Throwable throwable ? throwable : null;
+            this.logger.error("LOST a message from POSIX message queue " + PosixMqLogText.escape(destination.getName())
+                    + " after " + attempts + " attempt(s) (binding " + PosixMqLogText.escape(properties.getBindingName())
+                    + " has no dead-letter-queue): " + describe(failed, logged)
+                    + (failure != null ? "; cause: " + PosixMqLogText.cause(failure) : ""));
+            if (failure != null && this.logger.isDebugEnabled()) {
+                this.logger.debug("Stack trace of the cause of the LOST message above", failure);
+            }
         };
     }
 
@@ -164,13 +199,16 @@ public final class PosixMqMessageChannelBinder extends
         return null;
     }
 
-    private static String describe(@Nullable Message<?> message) {
+    /** Priority and payload of a lost message: bytes as base64 (capped), other payloads as escaped text. */
+    private static String describe(@Nullable Message<?> message, int loggedBytes) {
         if (message == null) {
             return "(no message)";
         }
         Object payload = message.getPayload();
-        String body = payload instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(payload);
-        return "priority " + message.getHeaders().get(PosixMqHeaders.PRIORITY) + ", payload " + body;
+        String body = payload instanceof byte[] bytes
+                ? bytes.length + " bytes, base64 " + PosixMqLogText.base64(bytes, loggedBytes)
+                : "payload " + PosixMqLogText.escape(payload, Math.max(loggedBytes, 16));
+        return "priority " + message.getHeaders().get(PosixMqHeaders.PRIORITY) + ", " + body;
     }
 
     @Override
