@@ -83,4 +83,16 @@ public final class CompositePosixMqOperationListener implements PosixMqOperation
             }
         }
     }
+
+    @Override
+    public void onDeadLetter(String queueName, String deadLetterQueueName, int priority, int size) {
+        for (PosixMqOperationListener listener : this.listeners) {
+            try {
+                listener.onDeadLetter(queueName, deadLetterQueueName, priority, size);
+            }
+            catch (RuntimeException ex) {
+                logger.warn("PosixMqOperationListener " + listener + " failed in onDeadLetter", ex);
+            }
+        }
+    }
 }

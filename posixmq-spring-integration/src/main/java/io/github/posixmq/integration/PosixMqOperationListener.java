@@ -49,6 +49,17 @@ public interface PosixMqOperationListener {
     }
 
     /**
+     * A received message whose flow failed was sent to the dead-letter queue (with its original bytes and priority).
+     *
+     * @param queueName the queue it was received from, such as {@code /orders}
+     * @param deadLetterQueueName the dead-letter queue it was sent to
+     * @param priority its priority
+     * @param size its size in bytes
+     */
+    default void onDeadLetter(String queueName, String deadLetterQueueName, int priority, int size) {
+    }
+
+    /**
      * Runs {@code send} and tells {@link #onSend} how long it took and what it threw, if anything.
      *
      * @return what {@code send} returned

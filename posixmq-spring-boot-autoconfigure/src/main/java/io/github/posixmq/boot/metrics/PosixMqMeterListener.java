@@ -1,5 +1,6 @@
 package io.github.posixmq.boot.metrics;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -18,30 +19,41 @@ import org.springframework.util.Assert;
  * {@code posixmq_send_seconds_sum}, {@code posixmq_send_seconds_max} ...), tagged {@code queue} (the queue name),
  * {@code result} ({@code success} or {@code failure}) and {@code exception} (the failure's simple class name, or
  * {@code none}). A receive is timed only once a message is in hand: idle waits on an empty queue are not recorded.
- * Dropped messages are counted by {@value #DROPPED} (tag {@code queue}).
+ * The timers publish a histogram with buckets from 10 microseconds to 30 seconds ({@code _bucket}: latency quantiles
+ * with PromQL's {@code histogram_quantile}). Dropped messages are counted by {@value #DROPPED}, dead-lettered ones
+ * by {@value #DEAD_LETTERED} (tag {@code queue}: the queue they were received from).
  */
 public final class PosixMqMeterListener implements PosixMqOperationListener {
 
     /** Timer of sends, including any wait for room in a full queue. */
-    public static final String SEND = "posixmq.send";
+    public static final String SEND = PosixMqMetricNames.SEND;
 
     /** Timer of receives that returned a message or failed. */
-    public static final String RECEIVE = "posixmq.receive";
+    public static final String RECEIVE = PosixMqMetricNames.RECEIVE;
 
     /** Counter of received messages that were dropped (failed flow, no dead-letter queue or dead-letter send failed). */
-    public static final String DROPPED = "posixmq.messages.dropped";
+    public static final String DROPPED = PosixMqMetricNames.MESSAGES_DROPPED;
+
+    /** Counter of failed messages sent to the dead-letter queue (tag {@code queue}: the queue they came from). */
+    public static final String DEAD_LETTERED = PosixMqMetricNames.MESSAGES_DEAD_LETTERED;
 
     /** Tag holding {@value #SUCCESS} or {@value #FAILURE}. */
-    public static final String RESULT_TAG = "result";
+    public static final String RESULT_TAG = PosixMqMetricNames.RESULT_TAG;
 
     /** Tag holding the simple class name of the failure, or {@code none}. */
-    public static final String EXCEPTION_TAG = "exception";
+    public static final String EXCEPTION_TAG = PosixMqMetricNames.EXCEPTION_TAG;
 
     /** Value of the {@value #RESULT_TAG} tag of operations that succeeded. */
     public static final String SUCCESS = "success";
 
     /** Value of the {@value #RESULT_TAG} tag of operations that failed. */
     public static final String FAILURE = "failure";
+
+    /** Histogram buckets of the timers: POSIX queue operations take microseconds unless they wait. */
+    private static final Duration[] BUCKETS = { Duration.ofNanos(10_000), Duration.ofNanos(25_000),
+            Duration.ofNanos(50_000), Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+            Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30) };
 
     private final MeterRegistry registry;
 
@@ -69,13 +81,30 @@ public final class PosixMqMeterListener implements PosixMqOperationListener {
 
     @Override
     public void onDrop(String queueName, int priority, int size) {
-        Counter.builder(DROPPED)
+        dropped(this.registry, queueName).increment();
+    }
+
+    @Override
+    public void onDeadLetter(String queueName, String deadLetterQueueName, int priority, int size) {
+        deadLettered(this.registry, queueName).increment();
+    }
+
+    /** The counter of messages from {@code queueName} that were dropped (registered at 0 when new). */
+    static Counter dropped(MeterRegistry registry, String queueName) {
+        return Counter.builder(DROPPED)
             .description("Messages received from the POSIX message queue and dropped after their flow failed (logged at "
                     + "ERROR with their bytes)")
-            .baseUnit("messages")
-            .tag(PosixMqQueueMetrics.QUEUE_TAG, queueName)
-            .register(this.registry)
-            .increment();
+            .tag(PosixMqMetricNames.QUEUE_TAG, queueName)
+            .register(registry);
+    }
+
+    /** The counter of messages from {@code queueName} that were sent to the dead-letter queue. */
+    static Counter deadLettered(MeterRegistry registry, String queueName) {
+        return Counter.builder(DEAD_LETTERED)
+            .description("Messages received from the POSIX message queue whose flow failed and that were sent to the "
+                    + "dead-letter queue")
+            .tag(PosixMqMetricNames.QUEUE_TAG, queueName)
+            .register(registry);
     }
 
     private void record(String name, String description, Map<String, Timer> successes, String queueName,
@@ -88,6 +117,7 @@ public final class PosixMqMeterListener implements PosixMqOperationListener {
     private Timer timer(String name, String description, String queueName, @Nullable Throwable failure) {
         return Timer.builder(name)
             .description(description)
+            .serviceLevelObjectives(BUCKETS)
             .tag(PosixMqQueueMetrics.QUEUE_TAG, queueName)
             .tag(RESULT_TAG, (failure != null) ? FAILURE : SUCCESS)
             .tag(EXCEPTION_TAG, (failure != null) ? exceptionName(failure) : "none")

@@ -154,6 +154,7 @@ public final class PosixMqDeadLetterRecoverer implements RecoveryCallback<@Nulla
                     + " stayed full for " + this.sendTimeout + " (dead-letter send timeout)", cause, this.loggedBytes);
             return Boolean.FALSE;
         }
+        this.listener.onDeadLetter(this.sourceQueueName, name, received.priority(), received.bytes().length);
         return Boolean.TRUE;
     }
 

@@ -185,16 +185,7 @@ class OrderPipelineEndToEndIT {
         assertThat(sample(prometheus, "posixmq_send_seconds_count", QUEUES.get("rejected")))
                 .isEqualTo(ORDERS - accepted);
 
-        // every metric the Grafana dashboard queries is in the real output, with the labels it filters on
-        String dashboard = Files.readString(Path.of(System.getProperty("dashboard.json", "dashboard.json")));
-        Matcher metrics = Pattern.compile("posixmq_[a-z_]+").matcher(dashboard);
-        int queried = 0;
-        while (metrics.find()) {
-            queried++;
-            assertThat(prometheus).as("dashboard metric %s", metrics.group())
-                    .containsPattern("(?m)^" + metrics.group() + "\\{[^}]*application=\"order-pipeline\"[^}]*queue=\"");
-        }
-        assertThat(queried).isGreaterThan(10);
+        // the dashboard's queries on a real Prometheus: PrometheusIT
         assertThat(prometheus).contains("key=\"dead-letter\"", "result=\"success\"");
 
         String health = get(port, "/actuator/health");
