@@ -132,11 +132,12 @@ final class InboundDelivery {
                 this.logger.debug(ex, "Stack trace of the recovery callback's failure above");
             }
             String deadLetter = this.deadLetterQueueName;
-            outcome = Boolean.FALSE.equals(result) ? null
-                    : callback instanceof PosixMqDeadLetterRecoverer && deadLetter != null
-                            ? "it went to dead-letter queue " + PosixMqLogText.escape(deadLetter)
-                                    + (Boolean.TRUE.equals(result) ? "" : " (or back to its queue)")
-                            : "the recovery callback took it";
+            // a drop or a put-back has its own line already
+            outcome = result == PosixMqDeadLetterRecoverer.Outcome.DROPPED
+                    || result == PosixMqDeadLetterRecoverer.Outcome.PUT_BACK ? null
+                            : result == PosixMqDeadLetterRecoverer.Outcome.DEAD_LETTERED && deadLetter != null
+                                    ? "it went to dead-letter queue " + PosixMqLogText.escape(deadLetter)
+                                    : "the recovery callback " + callback + " took it";
         }
         else {
             DroppedMessages.drop(this.listener.get(), this.queueName, received, "its flow failed " + this.attempts

@@ -19,8 +19,7 @@ import org.springframework.util.Assert;
  * The received message is the context attribute {@value #RECEIVED_MESSAGE}. When the dead-letter queue is full it
  * waits for room up to the {@link #setSendTimeout send timeout}; when that expires or the send fails, the message
  * is dropped loudly: one ERROR line with its priority and bytes (base64, capped), and
- * {@link PosixMqOperationListener#onDrop}. {@link #recover} returns {@link Boolean#TRUE} when the message was kept
- * (dead-lettered or put back), {@link Boolean#FALSE} when it was dropped.
+ * {@link PosixMqOperationListener#onDrop}. {@link #recover} returns the {@link Outcome}.
  *
  * <p>When the adapter stops while the recoverer waits for room ({@link #stopWaiting()}), the message in hand goes back
  * to its {@link #setSourceQueue source queue} with its priority (behind the messages of that priority already
@@ -140,22 +139,22 @@ public final class PosixMqDeadLetterRecoverer implements RecoveryCallback<@Nulla
         catch (RuntimeException ex) {
             DroppedMessages.drop(this.listener, this.sourceQueueName, received, "it could not be sent to dead-letter "
                     + "queue " + name + " (" + PosixMqLogText.cause(ex) + ")", cause, this.loggedBytes);
-            return Boolean.FALSE;
+            return Outcome.DROPPED;
         }
         if (outcome == Outcome.PUT_BACK) {
             logger.warn("The adapter of queue " + PosixMqLogText.escape(this.sourceQueueName) + " stopped while "
                     + "dead-letter queue " + PosixMqLogText.escape(name) + " was full: the failed message in hand ("
                     + "priority " + received.priority() + ", " + received.bytes().length + " bytes) went back to "
                     + PosixMqLogText.escape(this.sourceQueueName) + " with its priority");
-            return Boolean.TRUE;
+            return Outcome.PUT_BACK;
         }
-        if (outcome == Outcome.TIMED_OUT) {
+        if (outcome == Outcome.DROPPED) {
             DroppedMessages.drop(this.listener, this.sourceQueueName, received, "dead-letter queue " + name
                     + " stayed full for " + this.sendTimeout + " (dead-letter send timeout)", cause, this.loggedBytes);
-            return Boolean.FALSE;
+            return Outcome.DROPPED;
         }
         this.listener.onDeadLetter(this.sourceQueueName, name, received.priority(), received.bytes().length);
-        return Boolean.TRUE;
+        return Outcome.DEAD_LETTERED;
     }
 
     /**
@@ -171,7 +170,7 @@ public final class PosixMqDeadLetterRecoverer implements RecoveryCallback<@Nulla
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return queue.trySend(received.bytes(), received.priority()) ? Outcome.DEAD_LETTERED
-                        : Outcome.TIMED_OUT;
+                        : Outcome.DROPPED;
             }
             Duration slice = Duration.ofNanos(Math.min(left, SLICE.toNanos()));
             if (queue.send(received.bytes(), received.priority(), slice)) {
@@ -194,9 +193,17 @@ public final class PosixMqDeadLetterRecoverer implements RecoveryCallback<@Nulla
         }
     }
 
-    /** What became of a failed message. */
-    private enum Outcome {
-        DEAD_LETTERED, PUT_BACK, TIMED_OUT
+    /** What became of a failed message: the result of {@link #recover}. */
+    public enum Outcome {
+
+        /** Sent to the dead-letter queue with its bytes and priority. */
+        DEAD_LETTERED,
+
+        /** Put back to its source queue with its priority: the adapter stopped while the dead-letter queue was full. */
+        PUT_BACK,
+
+        /** Dropped loudly (one ERROR line, {@link PosixMqOperationListener#onDrop}). */
+        DROPPED
     }
 
     /** Whether a thread waits now for room in the full dead-letter queue (health is not UP meanwhile). */
