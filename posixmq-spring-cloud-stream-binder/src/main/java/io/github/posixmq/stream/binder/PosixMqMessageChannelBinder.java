@@ -35,6 +35,7 @@ import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.support.ErrorMessage;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
@@ -52,6 +53,10 @@ public final class PosixMqMessageChannelBinder extends
                 ExtendedProducerProperties<PosixMqProducerProperties>, PosixMqProvisioner>
         implements ExtendedPropertiesBinder<MessageChannel, PosixMqConsumerProperties, PosixMqProducerProperties>,
         DisposableBean {
+
+    /** Stands in for Spring Cloud Stream's bridge to the global errorChannel, which the binder does not want. */
+    private static final MessageHandler NO_BRIDGE = (message) -> {
+    };
 
     private final PosixMqExtendedBindingProperties extendedProperties;
 
@@ -132,8 +137,16 @@ public final class PosixMqMessageChannelBinder extends
         }
         endpoint.setDeadLetterSendTimeout(deadLetterTimeout);
         endpoint.setLoggedBytes(loggedBytes(prefix, settings));
-        ErrorInfrastructure errors = registerErrorInfrastructure(destination,
-                StringUtils.hasText(group) ? group : "anonymous", properties);
+        String errorGroup = StringUtils.hasText(group) ? group : "anonymous";
+        // no bridge from the binding's error channel to the global errorChannel, whose default logger prints the stack
+        // trace and the failed message's text (a writer of the queue controls it): a bean under the bridge's name
+        // makes Spring Cloud Stream skip it; error-handler-definition still gets every ErrorMessage
+        String bridge = getErrorBridgeName(destination, errorGroup, properties);
+        if (!getApplicationContext().containsBean(bridge)) {
+            ((GenericApplicationContext) getApplicationContext()).registerBean(bridge, MessageHandler.class,
+                    () -> NO_BRIDGE);
+        }
+        ErrorInfrastructure errors = registerErrorInfrastructure(destination, errorGroup, properties);
         endpoint.setErrorChannel(errors.getErrorChannel());
         endpoint.setBeanFactory(getBeanFactory());
         endpoint.setComponentName(properties.getBindingName());
@@ -141,48 +154,27 @@ public final class PosixMqMessageChannelBinder extends
     }
 
     /**
-     * Subscribed to the binding's error channel: the endpoint has already put a failed message on the dead-letter
-     * queue when there is one; without one, the message is logged at ERROR with its bytes, so it is never dropped
-     * silently.
-     */
-    private static int loggedBytes(String prefix, PosixMqConsumerProperties settings) {
-        DataSize logged = settings.getLoggedBytes();
-        if (logged == null || logged.isNegative() || logged.toBytes() > Integer.MAX_VALUE) {
-            throw new ProvisioningException("Invalid " + prefix + ".logged-bytes '" + logged + "': it must be 0 or "
-                    + "more bytes, at most 2GB; set it to how much of a dropped message its ERROR line shows, such as "
-                    + "1KB (the default)");
-        }
-        return (int) logged.toBytes();
-    }
-
-    /**
-     * Subscribed to the binding's error channel: the endpoint has already put a failed message on the dead-letter
-     * queue when there is one; without one, the message is one ERROR line with its bytes (base64, the first
-     * {@code logged-bytes}) and the cause (peer text escaped, stack trace at DEBUG), so it is never dropped silently.
+     * Subscribed to the binding's error channel, logging at DEBUG only: the endpoint has already put a failed message
+     * on the dead-letter queue (or back to its queue at a stop), or logged it as DROPPED (one ERROR line with its bytes
+     * as base64, capped, the cause escaped, and the counter {@code posixmq.messages.dropped}).
      */
     @Override
     protected MessageHandler getErrorMessageHandler(ConsumerDestination destination, @Nullable String group,
             ExtendedConsumerProperties<PosixMqConsumerProperties> properties) {
         ProvisionedQueue deadLetter = ((PosixMqConsumerDestination) destination).deadLetterQueue();
         int attempts = Math.max(1, properties.getMaxAttempts());
-        String prefix = PosixMqExtendedBindingProperties.BINDINGS + "." + properties.getBindingName() + ".consumer";
-        int logged = loggedBytes(prefix, properties.getExtension());
         return (message) -> {
-            Message<?> failed = failedMessage(message);
-            if (deadLetter != null) {
-                if (this.logger.isDebugEnabled()) {
-                    this.logger.debug("A message from " + PosixMqLogText.escape(destination.getName()) + " failed "
-                            + attempts + " attempt(s) and went to dead-letter queue " + deadLetter.name());
-                }
-                return;
-            }
             Throwable failure = message.getPayload() instanceof Throwable throwable ? throwable : null;
-            this.logger.error("LOST a message from POSIX message queue " + PosixMqLogText.escape(destination.getName())
-                    + " after " + attempts + " attempt(s) (binding " + PosixMqLogText.escape(properties.getBindingName())
-                    + " has no dead-letter-queue): " + describe(failed, logged)
-                    + (failure != null ? "; cause: " + PosixMqLogText.cause(failure) : ""));
+            if (deadLetter != null && this.logger.isDebugEnabled()) {
+                Message<?> failed = failedMessage(message);
+                this.logger.debug("A message from POSIX message queue " + PosixMqLogText.escape(destination.getName())
+                        + " (" + describe(failed) + ") failed " + attempts + " attempt(s) and went to dead-letter "
+                        + "queue " + PosixMqLogText.escape(deadLetter.name()) + " unless it was DROPPED: "
+                        + PosixMqLogText.cause(failure));
+            }
             if (failure != null && this.logger.isDebugEnabled()) {
-                this.logger.debug("Stack trace of the cause of the LOST message above", failure);
+                this.logger.debug("Stack trace of the failure of binding "
+                        + PosixMqLogText.escape(properties.getBindingName()), failure);
             }
         };
     }
@@ -199,16 +191,24 @@ public final class PosixMqMessageChannelBinder extends
         return null;
     }
 
-    /** Priority and payload of a lost message: bytes as base64 (capped), other payloads as escaped text. */
-    private static String describe(@Nullable Message<?> message, int loggedBytes) {
+    private static int loggedBytes(String prefix, PosixMqConsumerProperties settings) {
+        DataSize logged = settings.getLoggedBytes();
+        if (logged == null || logged.isNegative() || logged.toBytes() > Integer.MAX_VALUE) {
+            throw new ProvisioningException("Invalid " + prefix + ".logged-bytes '" + logged + "': it must be 0 or "
+                    + "more bytes, at most 2GB; set it to how much of a dropped message its ERROR line shows, such as "
+                    + "1KB (the default)");
+        }
+        return (int) logged.toBytes();
+    }
+
+    /** Priority and size of a failed message (its bytes are on the dead-letter queue). */
+    private static String describe(@Nullable Message<?> message) {
         if (message == null) {
-            return "(no message)";
+            return "no message";
         }
         Object payload = message.getPayload();
-        String body = payload instanceof byte[] bytes
-                ? bytes.length + " bytes, base64 " + PosixMqLogText.base64(bytes, loggedBytes)
-                : "payload " + PosixMqLogText.escape(payload, Math.max(loggedBytes, 16));
-        return "priority " + message.getHeaders().get(PosixMqHeaders.PRIORITY) + ", " + body;
+        return "priority " + message.getHeaders().get(PosixMqHeaders.PRIORITY)
+                + (payload instanceof byte[] bytes ? ", " + bytes.length + " bytes" : "");
     }
 
     @Override
