@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The stream sample (samples/order-pipeline-stream) on the posixmq binder and on the RabbitMQ binder, side by side in
-# one run, plus PosixMqTemplate against RabbitTemplate (one-way send + receive). Needs RabbitMQ at 127.0.0.1:5672
-# (.ci/rabbitmq start). Prints a Markdown table, also written to benchmarks/build/stream-binders.md.
+# The stream sample (samples/order-pipeline-stream) on the posixmq binder, the RabbitMQ binder and the Kafka binder,
+# side by side in one run, plus PosixMqTemplate against RabbitTemplate and a Kafka producer + consumer (one-way send +
+# receive). Needs RabbitMQ at 127.0.0.1:5672 (.ci/rabbitmq start); Kafka at --kafka HOST:PORT, else a single-node KRaft
+# broker started in the driver's JVM. Prints a Markdown table, also written to benchmarks/build/stream-binders.md.
 #
-#   benchmarks/stream-binders.sh [--orders N] [--warmup N] [--iterations N] [--latency-orders N] [--messages N] [--no-build]
+#   benchmarks/stream-binders.sh [--orders N] [--warmup N] [--iterations N] [--latency-orders N] [--messages N]
+#                                [--kafka HOST:PORT] [--no-build]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -12,8 +14,8 @@ args=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --no-build) build=0 ;;
-        --orders|--warmup|--iterations|--latency-orders|--messages) args+=("$1" "$2"); shift ;;
-        -h|--help) sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --orders|--warmup|--iterations|--latency-orders|--messages|--kafka) args+=("$1" "$2"); shift ;;
+        -h|--help) sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "stream-binders.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
     shift

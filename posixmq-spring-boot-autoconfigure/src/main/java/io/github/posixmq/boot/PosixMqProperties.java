@@ -316,6 +316,22 @@ public final class PosixMqProperties {
         /** Retries before dead-lettering. */
         private final Retry retry = new Retry();
 
+        /**
+         * Reply queue names an inbound gateway on this queue (PosixMqs.inboundGateway(queues, key)) may send replies
+         * to, besides the names PosixMqTemplate.sendAndReceive and the outbound gateway create for it
+         * ("<name>.reply-<32 hex digits>"), which are always allowed: patterns where "*" matches any characters, such
+         * as "/clients.*". The application's own queues are refused whatever matches, and a reply queue must be owned
+         * by this user with no permission beyond 0600. Default: none.
+         */
+        private List<String> allowedReplyNames = new ArrayList<>();
+
+        /**
+         * How long an inbound gateway on this queue waits for room in a full reply queue; then the reply goes to the
+         * dead-letter queue (or is dropped loudly), so a requester that does not read its replies delays each request
+         * by at most this. Default: 1s.
+         */
+        private Duration replySendTimeout = Duration.ofSeconds(1);
+
         /** How much of a dropped message its ERROR line shows. */
         public DataSize getLoggedBytes() {
             return this.loggedBytes;
@@ -419,6 +435,26 @@ public final class PosixMqProperties {
         /** Retries of a message whose flow failed, before it is dead-lettered (or dropped loudly). */
         public Retry getRetry() {
             return this.retry;
+        }
+
+        /** Reply queue name patterns allowed besides the default ones. */
+        public List<String> getAllowedReplyNames() {
+            return this.allowedReplyNames;
+        }
+
+        /** Sets the reply queue name patterns allowed besides the default ones. */
+        public void setAllowedReplyNames(List<String> allowedReplyNames) {
+            this.allowedReplyNames = allowedReplyNames;
+        }
+
+        /** How long a reply waits for room in a full reply queue. */
+        public Duration getReplySendTimeout() {
+            return this.replySendTimeout;
+        }
+
+        /** Sets how long a reply waits for room in a full reply queue. */
+        public void setReplySendTimeout(Duration replySendTimeout) {
+            this.replySendTimeout = replySendTimeout;
         }
     }
 

@@ -237,10 +237,27 @@ final class PosixMqPropertiesValidator {
                     + "at most 2GB", "Set " + prefix + ".logged-bytes to how much of a dropped message its ERROR line "
                             + "shows, such as 1KB (the default) or 64KB.", null);
         }
+        Duration replySendTimeout = inbound.getReplySendTimeout();
+        checkLength(prefix + ".reply-send-timeout", replySendTimeout);
+        if (replySendTimeout == null || replySendTimeout.isNegative()) {
+            throw new PosixMqConfigurationException(prefix + ".reply-send-timeout", replySendTimeout,
+                    "the timeout must be zero or positive", "Set " + prefix + ".reply-send-timeout to how long a "
+                            + "reply may wait for room in a full reply queue, such as 1s.", null);
+        }
+        List<String> allowedReplyNames = inbound.getAllowedReplyNames() != null ? inbound.getAllowedReplyNames()
+                : List.of();
+        for (String pattern : allowedReplyNames) {
+            if (!StringUtils.hasText(pattern) || pattern.replace("*", "").isEmpty()
+                    || pattern.replace("*", "").equals("/")) {
+                throw new PosixMqConfigurationException(prefix + ".allowed-reply-names", pattern, "a pattern that "
+                        + "matches every queue name lets any requester choose where replies go", "List patterns with "
+                                + "a fixed part, such as /clients.*, or remove the property.", null);
+            }
+        }
         return new PosixMqQueueSettings.Inbound(enabled, channel, inbound.getConcurrency(),
                 type.equals(STRING) ? inbound.getCharset() : null, inbound.getErrorChannel(), deadLetterKey,
                 deadLetterTimeout, retry(prefix + ".retry", inbound.getRetry()), contentType, embeddedHeaders,
-                (int) logged.toBytes());
+                List.copyOf(allowedReplyNames), replySendTimeout, (int) logged.toBytes());
     }
 
     private static PosixMqQueueSettings.Retry retry(String prefix, PosixMqProperties.Retry retry) {

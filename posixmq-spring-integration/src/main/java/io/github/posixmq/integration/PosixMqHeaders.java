@@ -15,6 +15,12 @@ public final class PosixMqHeaders {
     /** The name of the queue a message was received from, such as {@code /orders}. */
     public static final String QUEUE = PREFIX + "queue";
 
+    /**
+     * Why a message went to a dead-letter queue instead of its destination, such as a reply the inbound gateway
+     * refused to send to the queue a request named: carried in the embedded headers of that dead letter.
+     */
+    public static final String DEAD_LETTER_REASON = PREFIX + "deadLetterReason";
+
     private PosixMqHeaders() {
     }
 }

@@ -20,6 +20,12 @@ public final class TestQueues implements AutoCloseable {
         return name;
     }
 
+    /** Removes the queue {@code name} (named elsewhere) with the others. */
+    public String track(String name) {
+        this.names.add(name);
+        return name;
+    }
+
     /** Removes every queue named by this object. */
     @Override
     public void close() {

@@ -19,6 +19,12 @@ final class DroppedMessages {
     private DroppedMessages() {
     }
 
+    /** Logs (the first 1 KiB of its bytes) and counts the drop of {@code received} from {@code queueName}. */
+    static void drop(PosixMqOperationListener listener, String queueName, io.github.posixmq.Message received,
+            String why, @Nullable Throwable cause) {
+        drop(listener, queueName, received, why, cause, PosixMqLogText.DEFAULT_LOGGED_BYTES);
+    }
+
     /** Logs and counts the drop of {@code received} from {@code queueName}, {@code why}. */
     static void drop(PosixMqOperationListener listener, String queueName, io.github.posixmq.Message received,
             String why, @Nullable Throwable cause, int loggedBytes) {

@@ -378,6 +378,21 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         }
     }
 
+    /** The dead-letter queue as set, or null (for the inbound gateway's refused replies). */
+    @Nullable PosixMqQueueSupplier deadLetterQueueSupplier() {
+        return this.deadLetterQueue;
+    }
+
+    /** How long a dead-letter send waits for room (for the inbound gateway's refused replies). */
+    Duration deadLetterSendTimeout() {
+        return this.deadLetterSendTimeout;
+    }
+
+    /** The listener told of sends, receives and drops (for the inbound gateway's replies). */
+    PosixMqOperationListener operationListener() {
+        return listener();
+    }
+
     /** Threads receiving now (for tests and monitoring). */
     public int getActiveReceivers() {
         return this.threads.running();

@@ -30,9 +30,13 @@ import org.springframework.util.Assert;
  * ({@link PosixMqReplyCorrelator}). No reply within the {@link #setReplyTimeout reply timeout} is a
  * {@link MessageTimeoutException} naming both queues and the timeout.
  *
+ * <p>Built without a reply queue, the gateway creates its own ({@link PosixMqReplyQueue}: an unguessable name
+ * {@code <request queue>.reply-<32 hex digits>}, mode {@code 0600}, created exclusively, the request queue's capacity
+ * and message size), the name an inbound gateway accepts by default, and removes it when the bean is destroyed.
+ *
  * <pre>{@code
  * PosixMqOutboundGateway gateway = new PosixMqOutboundGateway(PosixMqQueueSupplier.of(requests),
- *         PosixMqQueueSupplier.of(replies), new PosixMqEmbeddedHeaders());
+ *         new PosixMqEmbeddedHeaders());
  * }</pre>
  */
 public class PosixMqOutboundGateway extends AbstractReplyProducingMessageHandler implements Lifecycle {
@@ -42,6 +46,8 @@ public class PosixMqOutboundGateway extends AbstractReplyProducingMessageHandler
     private final PosixMqReplyCorrelator replies;
 
     private final PosixMqOutboundMessageMapper mapper;
+
+    private final @Nullable PosixMqReplyQueue ownReplyQueue;
 
     private Duration requestTimeout = Duration.ofSeconds(5);
 
@@ -59,21 +65,53 @@ public class PosixMqOutboundGateway extends AbstractReplyProducingMessageHandler
     /**
      * A gateway sending to the queue {@code requestQueue} supplies and receiving on the one {@code replyQueue}
      * supplies, with {@code embeddedHeaders} on both (they must list {@code correlationId} and
-     * {@code posixmq_replyTo}).
+     * {@code posixmq_replyTo}). An inbound gateway replies to this queue only when its name is allowed there
+     * ({@code PosixMqInboundGateway.setAllowedReplyNames}) and it passes the trust check.
      *
      * @throws IllegalArgumentException when {@code embeddedHeaders} is null (raw mode) or lacks those headers
      */
     public PosixMqOutboundGateway(PosixMqQueueSupplier requestQueue, PosixMqQueueSupplier replyQueue,
             @Nullable PosixMqEmbeddedHeaders embeddedHeaders) {
+        this(requestQueue, replyQueue, embeddedHeaders, null);
+    }
+
+    /**
+     * A gateway sending to the queue {@code requestQueue} supplies and receiving on a reply queue it creates
+     * ({@link PosixMqReplyQueue}, with the request queue's capacity and message size) and removes when destroyed,
+     * with {@code embeddedHeaders} on both (they must list {@code correlationId} and {@code posixmq_replyTo}).
+     *
+     * @throws IllegalArgumentException when {@code embeddedHeaders} is null (raw mode) or lacks those headers, or
+     *         the request queue name is too long for a reply queue name
+     */
+    public PosixMqOutboundGateway(PosixMqQueueSupplier requestQueue, @Nullable PosixMqEmbeddedHeaders embeddedHeaders) {
+        this(requestQueue, embeddedHeaders, createReplyQueue(requestQueue, embeddedHeaders));
+    }
+
+    private PosixMqOutboundGateway(PosixMqQueueSupplier requestQueue, @Nullable PosixMqEmbeddedHeaders embeddedHeaders,
+            PosixMqReplyQueue ownReplyQueue) {
+        this(requestQueue, PosixMqQueueSupplier.of(ownReplyQueue.queue()), embeddedHeaders, ownReplyQueue);
+    }
+
+    private PosixMqOutboundGateway(PosixMqQueueSupplier requestQueue, PosixMqQueueSupplier replyQueue,
+            @Nullable PosixMqEmbeddedHeaders embeddedHeaders, @Nullable PosixMqReplyQueue ownReplyQueue) {
         Assert.notNull(requestQueue, "requestQueue must not be null");
         Assert.notNull(replyQueue, "replyQueue must not be null");
         Assert.isTrue(!requestQueue.queueName().equals(replyQueue.queueName()),
                 () -> "the reply queue must not be the request queue " + requestQueue.queueName());
         PosixMqReplyCorrelator.requireRequestReply(embeddedHeaders, requestQueue.queueName());
         this.requestQueue = requestQueue;
+        this.ownReplyQueue = ownReplyQueue;
         this.replies = new PosixMqReplyCorrelator(replyQueue, embeddedHeaders);
         this.mapper = new PosixMqOutboundMessageMapper(requestQueue.queueName());
         this.mapper.setEmbeddedHeaders(embeddedHeaders);
+    }
+
+    private static PosixMqReplyQueue createReplyQueue(PosixMqQueueSupplier requestQueue,
+            @Nullable PosixMqEmbeddedHeaders embeddedHeaders) {
+        Assert.notNull(requestQueue, "requestQueue must not be null");
+        PosixMqReplyCorrelator.requireRequestReply(embeddedHeaders, requestQueue.queueName());
+        PosixMq request = requestQueue.get();
+        return PosixMqReplyQueue.create(requestQueue.queueName(), request.capacity(), request.maxMessageSize());
     }
 
     /** Sets how long a request waits for room in a full request queue (default 5 seconds). */
@@ -141,11 +179,19 @@ public class PosixMqOutboundGateway extends AbstractReplyProducingMessageHandler
         return this.replies.isRunning();
     }
 
-    /** Stops receiving replies when the bean is destroyed. */
+    /** Stops receiving replies when the bean is destroyed, and removes the reply queue this gateway created. */
     @Override
     public void destroy() {
-        stop();
-        super.destroy();
+        try {
+            stop();
+        }
+        finally {
+            PosixMqReplyQueue own = this.ownReplyQueue;
+            if (own != null) {
+                own.close();
+            }
+            super.destroy();
+        }
     }
 
     @Override

@@ -50,11 +50,15 @@ public record PosixMqQueueSettings(String key, String prefix, String name, boole
      * @param retry the retries before a failed message is dead-lettered (or dropped loudly)
      * @param contentType the contentType header of received messages, or null
      * @param embeddedHeaders the headers read from before the payload (header-mode embedded), or null for raw
+     * @param allowedReplyNames the reply queue name patterns an inbound gateway on the queue allows besides the
+     *        default ones
+     * @param replySendTimeout how long an inbound gateway on the queue waits for room in a full reply queue
      * @param loggedBytes how many bytes of a dropped message its ERROR line shows (base64)
      */
     public record Inbound(boolean enabled, String channel, int concurrency, @Nullable Charset charset,
             @Nullable String errorChannel, @Nullable String deadLetterQueue, Duration deadLetterSendTimeout,
-            Retry retry, @Nullable String contentType, @Nullable List<String> embeddedHeaders, int loggedBytes) {
+            Retry retry, @Nullable String contentType, @Nullable List<String> embeddedHeaders,
+            List<String> allowedReplyNames, Duration replySendTimeout, int loggedBytes) {
     }
 
     /**

@@ -11,10 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqException;
-import io.github.posixmq.QueueNotFoundException;
 import io.github.posixmq.QueueStat;
 import io.github.posixmq.integration.PosixMqQueueResolver;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
@@ -83,9 +81,25 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
             checkDeadLetterSizes(entries);
         }
         catch (RuntimeException ex) {
-            // a failed start leaves nothing behind: close what it opened, remove what it created
-            entries.values().forEach((entry) -> entry.attached.mq().close());
-            created.forEach(PosixMq::unlinkIfExists);
+            // a failed start leaves nothing behind: close what it opened, remove what it created, but only while the
+            // name still refers to the queue it created (same device and inode): another process may have removed
+            // and recreated it meanwhile
+            for (Entry entry : entries.values()) {
+                Attached attached = entry.attached;
+                attached.mq().close();
+                if (attached.created() != null) {
+                    try {
+                        removeIfCreated(entry.configured, attached.created());
+                    }
+                    catch (RuntimeException removal) {
+                        ex.addSuppressed(removal);
+                    }
+                }
+                created.remove(entry.configured.name());
+            }
+            // created by the call that failed, before its fstat: its identity is unknown, so it is not removed
+            created.forEach((name) -> logger.warn("Not removing POSIX message queue " + name + " after the failed "
+                    + "start: it was created but its identity (device, inode) could not be read"));
             throw ex;
         }
         this.settings = settings;
@@ -325,20 +339,10 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
                     + "this application did not create it");
             return;
         }
-        QueueStat now;
-        try (PosixMq current = OpenOptions.readOnly().existing().open(name)) {
-            now = current.stat();
+        if (!QueueTrust.unlinkIfSame(name, created)) {
+            logger.warn("Not removing POSIX message queue " + name + " (" + queue.prefix() + "): the queue that now "
+                    + "has that name is not the one this application created (another device or inode)");
         }
-        catch (QueueNotFoundException ex) {
-            return; // already gone
-        }
-        if (!now.isSameQueue(created)) {
-            logger.warn("Not removing POSIX message queue " + name + " (" + queue.prefix() + ".remove-on-shutdown): "
-                    + "the queue that now has that name is not the one this application created (owner "
-                    + QueueTrust.user(now.uid()) + ", mode " + QueueTrust.octal(now.mode()) + ")");
-            return;
-        }
-        PosixMq.unlinkIfExists(name);
     }
 
     /**

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.github.posixmq.OpenOptions;
+import io.github.posixmq.PosixMq;
+import io.github.posixmq.QueueNotFoundException;
 import io.github.posixmq.QueueStat;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +23,8 @@ public final class QueueTrust {
     private static final Path PROC_STATUS = Path.of("/proc/self/status");
 
     private static final Path PASSWD = Path.of("/etc/passwd");
+
+    private static volatile int effectiveUid = -1;
 
     private QueueTrust() {
     }
@@ -51,18 +56,90 @@ public final class QueueTrust {
         return new PosixMqConfigurationException(queue.prefix() + ".shared", "false", reason, action, null);
     }
 
+    /**
+     * Why the queue {@code name}, opened by name rather than configured (a template's ad-hoc destination, a reply
+     * queue named by a requester), must not be used, or null when it may: {@code fstat} on the opened descriptor
+     * ({@code stat}) shows this process's effective user as owner and no permission beyond {@code allowedMode}. The
+     * same rule as for an adopted configured queue ({@link #refusal(PosixMqQueueSettings, QueueStat)}).
+     */
+    public static @Nullable String refusal(String name, QueueStat stat, int allowedMode) {
+        int self = effectiveUid();
+        boolean foreign = stat.uid() != self;
+        boolean wider = stat.grantsBeyond(allowedMode);
+        if (!foreign && !wider) {
+            return null;
+        }
+        return "queue " + name + " is owned by " + user(stat.uid()) + " with mode " + octal(stat.mode())
+                + (foreign ? ", not by this application's user " + user(self) : "")
+                + (wider ? (foreign ? " and" : ", which") + " grants more than " + octal(allowedMode) : "")
+                + "; another user could read its messages or send forged ones";
+    }
+
+    /**
+     * Opens the existing queue {@code name} with {@code options} (which must not create it) and checks it with
+     * {@link #refusal(String, QueueStat, int)} on the opened descriptor, never by a second look-up by name; a refused
+     * queue is closed at once.
+     *
+     * @throws UntrustedQueueException when the queue fails the check
+     * @throws io.github.posixmq.PosixMqException when it cannot be opened
+     */
+    public static PosixMq openTrusted(String name, OpenOptions options,
+            int allowedMode) {
+        PosixMq mq = options.existing().open(name);
+        try {
+            QueueStat stat = mq.stat();
+            String refusal = refusal(mq.name(), stat, allowedMode);
+            if (refusal != null) {
+                throw new UntrustedQueueException(mq.name(), stat, refusal);
+            }
+            return mq;
+        }
+        catch (RuntimeException ex) {
+            mq.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Removes the queue now named {@code name} only when it is still the queue {@code created} identifies (same device
+     * and inode, from {@code fstat} when this application created it); true when it was removed or is gone. Call it
+     * after closing this application's descriptors of the queue.
+     */
+    public static boolean unlinkIfSame(String name, QueueStat created) {
+        QueueStat now;
+        try (PosixMq current = OpenOptions.readOnly().existing().open(name)) {
+            now = current.stat();
+        }
+        catch (QueueNotFoundException ex) {
+            return true;
+        }
+        if (!now.isSameQueue(created)) {
+            return false;
+        }
+        PosixMq.unlinkIfExists(name);
+        return true;
+    }
+
     /** {@code mode} as an octal string with a leading zero, such as {@code 0600}. */
     public static String octal(int mode) {
         return String.format("0%03o", mode);
     }
 
-    /** This process's effective user id (from {@code /proc/self/status}). */
+    /**
+     * This process's effective user id (from {@code /proc/self/status}, read once: checks of queues opened by name run
+     * for every reply, and a JVM does not change its user).
+     */
     public static int effectiveUid() {
-        String uids = status("Uid:");
-        if (uids == null) {
-            throw new IllegalStateException("no Uid line in " + PROC_STATUS);
+        int uid = effectiveUid;
+        if (uid < 0) {
+            String uids = status("Uid:");
+            if (uids == null) {
+                throw new IllegalStateException("no Uid line in " + PROC_STATUS);
+            }
+            uid = Integer.parseInt(uids.split("\\s+")[1]);
+            effectiveUid = uid;
         }
-        return Integer.parseInt(uids.split("\\s+")[1]);
+        return uid;
     }
 
     /** The mode a queue created with {@code mode} gets: without the bits of this process's umask (0 if unknown). */

@@ -6,13 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.posixmq.OpenOptions;
-import io.github.posixmq.PosixMq;
 import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
 import io.github.posixmq.integration.outbound.PosixMqReplyCorrelator;
+import io.github.posixmq.integration.outbound.PosixMqReplyQueue;
 import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 
@@ -25,13 +23,12 @@ import org.springframework.util.Assert;
 /**
  * Request/reply over configured queues in header-mode embedded, as Spring Integration's outbound gateway does it: a
  * fresh correlation id per request, {@code posixmq_replyTo} naming a reply queue created for that request queue
- * (removed by {@link #close()}), one receiving thread per reply queue dispatching replies to concurrent callers.
+ * ({@link PosixMqReplyQueue}: an unguessable name, created exclusively with mode 0600; removed by {@link #close()}),
+ * one receiving thread per reply queue dispatching replies to concurrent callers.
  * {@link PosixMqTemplate#sendAndReceive} delegates here; the request itself is sent through the template, so it takes
  * the template's send timeout, listener and descriptors.
  */
 public final class PosixMqRequestReply implements AutoCloseable {
-
-    private static final AtomicInteger REPLY_QUEUES = new AtomicInteger();
 
     private final PosixMqQueues queues;
 
@@ -118,26 +115,25 @@ public final class PosixMqRequestReply implements AutoCloseable {
     }
 
     /** A reply queue created (and removed on close) for one request queue, with its receiver. */
-    private record ReplyQueue(PosixMq queue, PosixMqReplyCorrelator correlator, PosixMqEmbeddedHeaders headers,
-            String requestQueue) {
+    private record ReplyQueue(PosixMqReplyQueue queue, PosixMqReplyCorrelator correlator,
+            PosixMqEmbeddedHeaders headers, String requestQueue) {
 
+        /**
+         * An unguessable name {@code <queue>.reply-<32 hex digits>}, created exclusively with mode 0600 (a name another
+         * user created first is never adopted), with the request queue's capacity and message size.
+         */
         static ReplyQueue create(PosixMqQueueSettings settings, PosixMqEmbeddedHeaders headers) {
-            String name = settings.name() + ".reply-" + ProcessHandle.current().pid() + "-"
-                    + REPLY_QUEUES.incrementAndGet();
-            PosixMq queue = OpenOptions.readOnly()
-                .createNew()
-                .capacity(settings.capacity())
-                .maxMessageSize(settings.maxMessageSize())
-                .open(name);
+            PosixMqReplyQueue queue = PosixMqReplyQueue.create(settings.name(), settings.capacity(),
+                    settings.maxMessageSize());
             try {
-                PosixMqReplyCorrelator correlator = new PosixMqReplyCorrelator(PosixMqQueueSupplier.of(queue), headers);
+                PosixMqReplyCorrelator correlator = new PosixMqReplyCorrelator(PosixMqQueueSupplier.of(queue.queue()),
+                        headers);
                 correlator.setComponentName("posixmq-template-" + settings.key() + ".replies");
                 correlator.start();
                 return new ReplyQueue(queue, correlator, headers, settings.name());
             }
             catch (RuntimeException ex) {
                 queue.close();
-                PosixMq.unlinkIfExists(name);
                 throw ex;
             }
         }
@@ -148,7 +144,6 @@ public final class PosixMqRequestReply implements AutoCloseable {
             }
             finally {
                 this.queue.close();
-                PosixMq.unlinkIfExists(this.queue.name());
             }
         }
     }

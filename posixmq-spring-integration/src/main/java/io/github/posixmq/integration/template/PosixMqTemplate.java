@@ -1,6 +1,8 @@
 package io.github.posixmq.integration.template;
 
 import io.github.posixmq.integration.runtime.PosixMqQueues;
+import io.github.posixmq.integration.runtime.QueueTrust;
+import io.github.posixmq.integration.runtime.UntrustedQueueException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,7 +35,11 @@ import org.springframework.util.ClassUtils;
 /**
  * Sends to and receives from POSIX message queues, named by their key under {@code posixmq.queues} or by queue name.
  * A destination is looked up as a configured key first, then as a configured queue name; any other name is opened
- * as an existing queue on first use (write-only to send, read-only to receive) and closed by {@link #close()}.
+ * as an existing queue on first use (write-only to send, read-only to receive) and closed by {@link #close()}. Such an
+ * ad-hoc destination passes the same trust check as an adopted configured queue, on the opened descriptor
+ * ({@code fstat}): owned by this application's user with no permission beyond {@link #setDestinationMode the
+ * destination mode} (default {@code 0600}), else an {@link UntrustedQueueException} and nothing is sent or received;
+ * {@link #setSharedDestinations} opts out for queues deliberately shared between users.
  * Configured queues are looked up for each call, so the template follows the registry's recovery of a queue whose
  * name was removed (a send or receive that meets the replaced descriptor is retried on the new one).
  *
@@ -65,6 +71,10 @@ public final class PosixMqTemplate implements AutoCloseable {
     private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
 
     private Charset charset = StandardCharsets.UTF_8;
+
+    private int destinationMode = 0600;
+
+    private boolean sharedDestinations;
 
     private volatile boolean closed;
 
@@ -115,6 +125,23 @@ public final class PosixMqTemplate implements AutoCloseable {
     /** How long a send waits for room in a full queue. */
     public Duration getSendTimeout() {
         return this.sendTimeout;
+    }
+
+    /**
+     * Sets the widest mode an ad-hoc destination (a queue name that is not configured) may have: it must be owned by
+     * this application's user and grant nothing beyond {@code mode}; default {@code 0600}.
+     */
+    public void setDestinationMode(int mode) {
+        Assert.isTrue(mode >= 0 && mode <= 0777, "mode must be between 0 and 0777");
+        this.destinationMode = mode;
+    }
+
+    /**
+     * Sets whether ad-hoc destinations are used whoever owns them and whatever their mode (queues deliberately shared
+     * between users, like {@code shared: true} on a configured queue); default false.
+     */
+    public void setSharedDestinations(boolean shared) {
+        this.sharedDestinations = shared;
     }
 
     /** Sets the charset of {@code String} payloads; default UTF-8. */
@@ -263,8 +290,15 @@ public final class PosixMqTemplate implements AutoCloseable {
             // under the lock that close() takes: no descriptor is opened after close()
             Assert.state(!this.closed, "PosixMqTemplate is closed");
             return PosixMqQueueSupplier.of(this.openedByName.computeIfAbsent((forSending ? "w:" : "r:") + name,
-                    ignored -> (forSending ? OpenOptions.writeOnly() : OpenOptions.readOnly()).open(name)));
+                    ignored -> openByName(name, forSending ? OpenOptions.writeOnly() : OpenOptions.readOnly())));
         }
+    }
+
+    private PosixMq openByName(String name, OpenOptions options) {
+        if (this.sharedDestinations) {
+            return options.existing().open(name);
+        }
+        return QueueTrust.openTrusted(name, options, this.destinationMode);
     }
 
     /**

@@ -9,14 +9,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
+import io.github.posixmq.QueueNotFoundException;
 import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
 import io.github.posixmq.integration.TestQueues;
 import io.github.posixmq.integration.inbound.PosixMqInboundGateway;
 import io.github.posixmq.integration.outbound.PosixMqOutboundGateway;
+import io.github.posixmq.integration.outbound.PosixMqReplyQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +36,7 @@ import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.support.MessageBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -58,7 +62,6 @@ class PosixMqRequestReplyTests {
     @Test
     void eightConcurrentCallersEachGetTheirOwnReply() throws Exception {
         PosixMq requests = queue("requests");
-        PosixMq replies = queue("replies");
         PosixMqOutboundGateway gateway;
         try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext()) {
             context.register(IntegrationConfiguration.class);
@@ -69,10 +72,15 @@ class PosixMqRequestReplyTests {
                 .transform(byte[].class, (bytes) -> new String(bytes, StandardCharsets.UTF_8).toUpperCase(Locale.ROOT))
                 .get());
             context.registerBean("requester", IntegrationFlow.class, () -> IntegrationFlow.from("questions")
-                .handle(PosixMqs.outboundGateway(PosixMqQueueSupplier.of(requests), PosixMqQueueSupplier.of(replies),
-                        headers))
+                .handle(PosixMqs.outboundGateway(PosixMqQueueSupplier.of(requests), headers))
                 .get());
             context.refresh();
+            gateway = context.getBean(PosixMqOutboundGateway.class);
+            // the gateway created its reply queue: an unguessable name for this request queue, mode 0600
+            assertThat(gateway.getReplyQueueName()).matches(Pattern.quote(requests.name() + ".reply-") + "[0-9a-f]{32}");
+            PosixMq replies = PosixMqReplyQueue.held(gateway.getReplyQueueName());
+            assertThat(replies).isNotNull();
+            assertThat(replies.stat().mode()).isEqualTo(0600);
 
             // a reply no caller waits for: logged at WARN and discarded, never handed to a caller
             replies.send(headers.encode("stray".getBytes(StandardCharsets.UTF_8), MessageBuilder.withPayload("")
@@ -106,11 +114,13 @@ class PosixMqRequestReplyTests {
             }
             assertThat(requests.currentMessages()).isZero();
             assertThat(replies.currentMessages()).isZero();
-            gateway = context.getBean(PosixMqOutboundGateway.class);
             assertThat(gateway.isRunning()).isTrue();
         }
-        // closing the context stops the gateway's reply receiver
+        // closing the context stops the gateway's reply receiver and removes its reply queue
         assertThat(gateway.isRunning()).isFalse();
+        assertThat(PosixMqReplyQueue.held(gateway.getReplyQueueName())).isNull();
+        assertThatExceptionOfType(QueueNotFoundException.class)
+            .isThrownBy(() -> OpenOptions.readOnly().existing().open(gateway.getReplyQueueName()));
     }
 
     @Test

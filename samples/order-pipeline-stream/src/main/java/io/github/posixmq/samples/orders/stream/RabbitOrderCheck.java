@@ -32,7 +32,7 @@ import com.rabbitmq.client.Delivery;
  */
 public final class RabbitOrderCheck {
 
-    private static final int INVALID_EVERY = 7;
+    static final int INVALID_EVERY = 7;
 
     private static final Pattern REF = Pattern.compile("#(\\d+)");
 
@@ -144,7 +144,7 @@ public final class RabbitOrderCheck {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] accepted(byte[] order) {
+    static byte[] accepted(byte[] order) {
         String text = new String(order, StandardCharsets.UTF_8);
         return (text.substring(0, text.length() - 1) + ",\"status\":\"ACCEPTED\"}").getBytes(StandardCharsets.UTF_8);
     }

@@ -16,6 +16,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,12 +24,13 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The stream sample end to end: on POSIX queues fed by the C order-producer, the same application on RabbitMQ fed by
- * {@link RabbitOrderCheck}, and the no-code bridge carrying the C producer's orders through RabbitMQ and back. The
+ * {@link RabbitOrderCheck}, on Apache Kafka (an embedded KRaft broker) fed by {@link KafkaOrderCheck}, and the no-code bridge carrying the C producer's orders through RabbitMQ and back. The
  * RabbitMQ tests need the broker at 127.0.0.1:5672 (guest/guest); without it they are skipped, unless
  * POSIXMQ_REQUIRE_RABBITMQ=true (CI), where they fail.
  */
@@ -48,6 +50,8 @@ class OrderPipelineStreamTests {
 
     private final List<String> rabbitExchanges = new ArrayList<>();
 
+    private @Nullable EmbeddedKafkaKraftBroker kafka;
+
     /** Builds the C producer with its Makefile, as a user would. */
     @BeforeAll
     static void buildProducer() throws Exception {
@@ -66,6 +70,9 @@ class OrderPipelineStreamTests {
     void stopAndClean() throws Exception {
         for (int i = this.apps.size() - 1; i >= 0; i--) {
             this.apps.get(i).close();
+        }
+        if (this.kafka != null) {
+            this.kafka.destroy();
         }
         this.names.forEach(PosixMq::unlinkIfExists);
         if (!this.rabbitQueues.isEmpty() && rabbitAnswers()) {
@@ -98,6 +105,24 @@ class OrderPipelineStreamTests {
         rabbitTopology(name);
         start(name, "--spring.profiles.active=rabbit");
         RabbitOrderCheck.Result result = RabbitOrderCheck.run("127.0.0.1", name, ORDERS, 60_000);
+        assertThat(result.ok()).as("%s", result).isTrue();
+        assertThat(result.processed()).isEqualTo(ORDERS - ORDERS / 7);
+        assertThat(result.rejected()).isEqualTo(ORDERS / 7);
+    }
+
+    /**
+     * The kafka profile against a real Kafka broker (KRaft) started in this JVM: the same rules, every order back once,
+     * in the order sent, with its priority carried in the record header {@code priority}.
+     */
+    @Test
+    void onKafkaTheSameApplicationKeepsTheRulesAndTheOrderWithThePriorityInAHeader() throws Exception {
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+        this.kafka = broker;
+        broker.afterPropertiesSet();
+        String name = uniqueName();
+        start(name, "--spring.profiles.active=kafka",
+                "--spring.cloud.stream.kafka.binder.brokers=" + broker.getBrokersAsString());
+        RabbitOrderCheck.Result result = KafkaOrderCheck.run(broker.getBrokersAsString(), name, ORDERS, 120_000);
         assertThat(result.ok()).as("%s", result).isTrue();
         assertThat(result.processed()).isEqualTo(ORDERS - ORDERS / 7);
         assertThat(result.rejected()).isEqualTo(ORDERS / 7);

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,16 +26,26 @@ import io.github.posixmq.PosixMq;
 import io.github.posixmq.boot.PosixMqProperties;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.template.PosixMqTemplate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The stream sample on the posixmq binder and on the RabbitMQ binder, side by side in one run on this machine, plus
- * {@link PosixMqTemplate} against {@link RabbitTemplate} for a one-way send and receive. Each binder runs the packaged
+ * The stream sample on the posixmq binder, the RabbitMQ binder and the Kafka binder, side by side in one run on this
+ * machine, plus {@link PosixMqTemplate} against {@link RabbitTemplate} and a Kafka producer and consumer for a one-way
+ * send and receive. Each binder runs the packaged
  * application as its own process; this driver feeds it and reads the results:
  * <ul>
  * <li>throughput: {@code --orders} orders sent as fast as the pipeline takes them, orders/s from the first send to the
@@ -44,7 +55,9 @@ import org.springframework.util.unit.DataSize;
  * <li>templates: {@code --messages} 64-byte messages sent and received one after the other on one queue; per pair
  * p50, p99 and pairs/s.</li>
  * </ul>
- * Run with {@code benchmarks/stream-binders.sh}. Needs RabbitMQ at 127.0.0.1:5672 (guest/guest).
+ * Run with {@code benchmarks/stream-binders.sh}. Needs RabbitMQ at 127.0.0.1:5672 (guest/guest); Kafka at
+ * {@code --kafka BROKERS}, else a single-node KRaft broker started in this driver's JVM (spring-kafka-test), which
+ * shares the machine's cores with the driver.
  */
 public final class StreamBinderBenchmark {
 
@@ -56,13 +69,15 @@ public final class StreamBinderBenchmark {
 
     private final List<Process> apps = new ArrayList<>();
 
+    private @Nullable EmbeddedKafkaKraftBroker embeddedKafka;
+
     private StreamBinderBenchmark(Map<String, String> options) {
         this.options = options;
     }
 
     /**
      * Runs the benchmark: {@code --app-jar JAR [--orders N] [--warmup N] [--iterations N] [--latency-orders N]
-     * [--messages N] [--out FILE]}.
+     * [--messages N] [--kafka BROKERS] [--out FILE]}.
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new java.util.LinkedHashMap<>();
@@ -71,7 +86,7 @@ public final class StreamBinderBenchmark {
         }
         if (!options.containsKey("--app-jar")) {
             System.err.println("usage: StreamBinderBenchmark --app-jar JAR [--orders N] [--warmup N] [--iterations N] "
-                    + "[--latency-orders N] [--messages N] [--out FILE]");
+                    + "[--latency-orders N] [--messages N] [--kafka BROKERS] [--out FILE]");
             System.exit(2);
         }
         StreamBinderBenchmark benchmark = new StreamBinderBenchmark(options);
@@ -95,7 +110,8 @@ public final class StreamBinderBenchmark {
         int warmup = option("--warmup", 3);
         int messages = option("--messages", 20000);
         StringBuilder table = new StringBuilder();
-        table.append("| what | posixmq | RabbitMQ | posixmq / RabbitMQ |\n| --- | --- | --- | --- |\n");
+        table.append("| what | posixmq | RabbitMQ | Kafka | posixmq / RabbitMQ | posixmq / Kafka |\n"
+                + "| --- | --- | --- | --- | --- | --- |\n");
 
         Pipeline posix = startPosix();
         Result posixThroughput = throughput(posix, orders, warmup, iterations);
@@ -109,26 +125,59 @@ public final class StreamBinderBenchmark {
         rabbit.close();
         stop();
 
+        String brokers = kafkaBrokers();
+        Pipeline kafka = startKafka(brokers);
+        Result kafkaThroughput = throughput(kafka, orders, warmup, iterations);
+        double[] kafkaLatency = latency(kafka, latencyOrders);
+        kafka.close();
+        stop();
+
         row(table, "stream sample: orders/s (" + orders + " orders, median of " + iterations + " runs)",
-                posixThroughput.median(), rabbitThroughput.median(), "%,.0f", true);
+                posixThroughput.median(), rabbitThroughput.median(), kafkaThroughput.median(), "%,.0f", true);
         row(table, "stream sample: latency per order p50, one at a time", posixLatency[0], rabbitLatency[0],
+                kafkaLatency[0], "%,.0f µs", false);
+        row(table, "stream sample: latency per order p99", posixLatency[1], rabbitLatency[1], kafkaLatency[1],
                 "%,.0f µs", false);
-        row(table, "stream sample: latency per order p99", posixLatency[1], rabbitLatency[1], "%,.0f µs", false);
 
         double[] posixTemplate = posixTemplate(messages);
         double[] rabbitTemplate = rabbitTemplate(messages);
-        row(table, "template send + receive 64 B: p50", posixTemplate[0], rabbitTemplate[0], "%,.1f µs", false);
-        row(table, "template send + receive 64 B: p99", posixTemplate[1], rabbitTemplate[1], "%,.1f µs", false);
-        row(table, "template send + receive 64 B: pairs/s", posixTemplate[2], rabbitTemplate[2], "%,.0f", true);
+        double[] kafkaTemplate = kafkaTemplate(brokers, messages);
+        row(table, "template send + receive 64 B: p50", posixTemplate[0], rabbitTemplate[0], kafkaTemplate[0],
+                "%,.1f µs", false);
+        row(table, "template send + receive 64 B: p99", posixTemplate[1], rabbitTemplate[1], kafkaTemplate[1],
+                "%,.1f µs", false);
+        row(table, "template send + receive 64 B: pairs/s", posixTemplate[2], rabbitTemplate[2], kafkaTemplate[2],
+                "%,.0f", true);
+        if (this.embeddedKafka != null) {
+            table.append("\nKafka: a single-node KRaft broker in the benchmark driver's JVM (spring-kafka-test).\n");
+        }
         return table.toString();
     }
 
-    private static void row(StringBuilder table, String what, double posix, double rabbit, String format,
-            boolean higherIsBetter) {
-        double ratio = higherIsBetter ? posix / rabbit : rabbit / posix;
+    private static void row(StringBuilder table, String what, double posix, double rabbit, double kafka,
+            String format, boolean higherIsBetter) {
         table.append("| ").append(what).append(" | ").append(String.format(Locale.ROOT, format, posix)).append(" | ")
             .append(String.format(Locale.ROOT, format, rabbit)).append(" | ")
-            .append(String.format(Locale.ROOT, "%.1fx %s", ratio, higherIsBetter ? "more" : "faster")).append(" |\n");
+            .append(String.format(Locale.ROOT, format, kafka)).append(" | ")
+            .append(ratio(posix, rabbit, higherIsBetter)).append(" | ")
+            .append(ratio(posix, kafka, higherIsBetter)).append(" |\n");
+    }
+
+    private static String ratio(double posix, double other, boolean higherIsBetter) {
+        double ratio = higherIsBetter ? posix / other : other / posix;
+        return String.format(Locale.ROOT, "%.1fx %s", ratio, higherIsBetter ? "more" : "faster");
+    }
+
+    /** {@code --kafka BROKERS}, else a single-node KRaft broker started in this JVM. */
+    private String kafkaBrokers() {
+        String brokers = this.options.get("--kafka");
+        if (brokers != null) {
+            return brokers;
+        }
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.afterPropertiesSet();
+        this.embeddedKafka = broker;
+        return broker.getBrokersAsString();
     }
 
     // ---------------------------------------------------------------- the pipeline on each binder
@@ -231,6 +280,78 @@ public final class StreamBinderBenchmark {
                 connection.close();
             }
         };
+    }
+
+    private Pipeline startKafka(String brokers) throws Exception {
+        String name = this.prefix + "-kafka";
+        startApp("kafka", "--spring.profiles.active=kafka", "--orders.name=" + name,
+                "--spring.cloud.stream.kafka.binder.brokers=" + brokers);
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                brokers, ProducerConfig.LINGER_MS_CONFIG, 0), new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaResults results = new KafkaResults(brokers, name + ".processed");
+        return new Pipeline() {
+
+            @Override
+            public void send(int id, int priority) {
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(name, order(id));
+                record.headers().add("priority", Integer.toString(priority).getBytes(StandardCharsets.US_ASCII));
+                producer.send(record);
+            }
+
+            @Override
+            public int result() throws InterruptedException {
+                byte[] result = results.take(60);
+                return idOf(result);
+            }
+
+            @Override
+            public void close() throws Exception {
+                producer.close();
+                results.close();
+            }
+        };
+    }
+
+    /** A consumer thread reading {@code topic} from its start into a queue. */
+    private static final class KafkaResults implements AutoCloseable {
+
+        private final BlockingQueue<byte[]> results = new LinkedBlockingQueue<>();
+
+        private final Thread thread;
+
+        private volatile boolean running = true;
+
+        KafkaResults(String brokers, String topic) {
+            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                    ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 1), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumer.subscribe(List.of(topic));
+            this.thread = new Thread(() -> {
+                try (consumer) {
+                    while (this.running) {
+                        consumer.poll(Duration.ofMillis(100)).forEach((record) -> this.results.add(record.value()));
+                    }
+                }
+            }, "kafka-results");
+            this.thread.setDaemon(true);
+            this.thread.start();
+        }
+
+        byte[] take(int seconds) throws InterruptedException {
+            byte[] result = this.results.poll(seconds, TimeUnit.SECONDS);
+            if (result == null) {
+                throw new IllegalStateException("no result within " + seconds + " s");
+            }
+            return result;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            this.running = false;
+            this.thread.join(10_000);
+        }
     }
 
     /** Orders/s over {@code iterations} runs of {@code orders} valid orders after {@code warmup} runs. */
@@ -353,6 +474,34 @@ public final class StreamBinderBenchmark {
         }
     }
 
+    /** A Kafka producer sends each message and waits for its acknowledgement, a consumer polls it back. */
+    private double[] kafkaTemplate(String brokers, int messages) throws Exception {
+        String topic = this.prefix + "-template";
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers, ProducerConfig.LINGER_MS_CONFIG, 0),
+                new ByteArraySerializer(), new ByteArraySerializer());
+                KafkaResults results = new KafkaResults(brokers, topic)) {
+            producer.send(new ProducerRecord<>(topic, new byte[PAYLOAD])).get(); // creates the topic
+            results.take(60);
+            byte[] payload = new byte[PAYLOAD];
+            long[] nanos = new long[messages];
+            for (int round = 0; round < 2; round++) {
+                long start = System.nanoTime();
+                for (int i = 0; i < messages; i++) {
+                    long t = System.nanoTime();
+                    producer.send(new ProducerRecord<>(topic, payload)).get();
+                    results.take(10);
+                    nanos[i] = System.nanoTime() - t;
+                }
+                if (round == 1) {
+                    double[] p = percentiles(nanos);
+                    return new double[] { p[0], p[1], messages / ((System.nanoTime() - start) / 1e9) };
+                }
+            }
+            throw new IllegalStateException("unreachable");
+        }
+    }
+
     // ---------------------------------------------------------------- processes
 
     /** Starts the sample jar and waits until it logged that it started. */
@@ -397,6 +546,9 @@ public final class StreamBinderBenchmark {
 
     private void cleanUp() {
         this.apps.forEach(Process::destroyForcibly);
+        if (this.embeddedKafka != null) {
+            this.embeddedKafka.destroy();
+        }
         for (String suffix : List.of("-posix", "-posix.processed", "-posix.rejected", "-posix.dead-letter",
                 "-template")) {
             PosixMq.unlinkIfExists("/" + this.prefix + suffix);
