@@ -51,15 +51,25 @@ public final class PosixMqIntegrationAutoConfiguration {
     @Bean(ADAPTER_FACTORY_BEAN_NAME)
     static PosixMqChannelAdapterFactory posixMqChannelAdapterFactory(PosixMqQueues queues,
             @Qualifier(PosixMqAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME) ObjectProvider<MessageConverter> converter,
-            ObjectProvider<PosixMqOperationListener> listeners) {
-        return new PosixMqChannelAdapterFactory(queues,
+            ObjectProvider<PosixMqOperationListener> listeners, ObjectProvider<PosixMqProperties> properties) {
+        PosixMqChannelAdapterFactory factory = new PosixMqChannelAdapterFactory(queues,
                 CompositePosixMqOperationListener.of(listeners),
                 converter.getIfAvailable(PosixMqTemplate::defaultMessageConverter));
+        PosixMqProperties settings = properties.getIfAvailable();
+        if (settings != null) {
+            factory.setObservationEnabled(settings::observationEnabled);
+        }
+        return factory;
     }
 
     /** The bean name of the inbound channel adapter of {@code posixmq.queues.<key>}. */
     public static String inboundAdapterBeanName(String key) {
         return "posixmq." + key + ".inbound-channel-adapter";
+    }
+
+    /** The bean name of the inbound gateway of {@code posixmq.queues.<key>} ({@code inbound.gateway: true}). */
+    public static String inboundGatewayBeanName(String key) {
+        return "posixmq." + key + ".inbound-gateway";
     }
 
     /** The bean name of the outbound channel adapter endpoint of {@code posixmq.queues.<key>}. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqSelector;
@@ -14,6 +15,8 @@ import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.PosixMqLogText;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
+import io.github.posixmq.integration.observation.PosixMqObservation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -22,6 +25,7 @@ import org.springframework.integration.core.RecoveryCallback;
 import org.springframework.integration.endpoint.MessageProducerSupport;
 import org.springframework.integration.handler.advice.ErrorMessageSendingRecoverer;
 import org.springframework.integration.support.ErrorMessageUtils;
+import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.util.Assert;
 
@@ -57,6 +61,8 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     private final ReceiverThreads threads = new ReceiverThreads();
 
     private int concurrency = 1;
+
+    private boolean observationEnabled;
 
     private @Nullable Executor taskExecutor;
 
@@ -329,7 +335,16 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         int generation = this.threads.newGeneration();
         BooleanSupplier active = () -> isActive() && this.threads.isCurrent(generation);
         PosixMqQueueSupplier deadLetter = this.deadLetterQueue;
-        InboundDelivery delivery = new InboundDelivery(this.mapper, this::sendMessage, this.queue.queueName(),
+        ObservationRegistry observations = this.observationEnabled ? PosixMqObservation.registry(getBeanFactory())
+                : ObservationRegistry.NOOP;
+        String queueName = this.queue.queueName();
+        Consumer<Message<?>> output = observations.isNoop() ? this::sendMessage
+                : (message) -> PosixMqObservation.observeReceived(observations, queueName,
+                        PosixMqObservation.Operation.PROCESS, message.getHeaders(), () -> {
+                            sendMessage(message);
+                            return null;
+                        });
+        InboundDelivery delivery = new InboundDelivery(this.mapper, output, this.queue.queueName(),
                 deadLetter != null ? deadLetter.queueName() : null, this.retryAttempts, this.retryInitialInterval,
                 this.retryMultiplier, this.retryMaxInterval, this.threads, this.recoveryCallback, this::listener,
                 this::errorRecoverer, logger, toString(), () -> this.loggedBytes);
@@ -391,6 +406,15 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     /** The listener told of sends, receives and drops (for the inbound gateway's replies). */
     PosixMqOperationListener operationListener() {
         return listener();
+    }
+
+    /**
+     * Sets whether each message handed to the flow is observed as {@code posixmq.processor} (Micrometer Observation,
+     * OpenTelemetry messaging conventions) with the application context's {@link ObservationRegistry}, continuing the
+     * trace whose context the sender embedded ({@code header-mode: embedded}); default false.
+     */
+    public void setObservationEnabled(boolean observationEnabled) {
+        this.observationEnabled = observationEnabled;
     }
 
     /** Threads receiving now (for tests and monitoring). */

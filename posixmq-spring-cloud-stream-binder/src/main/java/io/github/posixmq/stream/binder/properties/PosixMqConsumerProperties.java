@@ -2,6 +2,8 @@ package io.github.posixmq.stream.binder.properties;
 
 import java.time.Duration;
 
+import io.github.posixmq.integration.runtime.PosixMqQueueProperties;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DataSizeUnit;
