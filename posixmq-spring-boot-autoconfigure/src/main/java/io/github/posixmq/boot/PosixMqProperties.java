@@ -17,6 +17,7 @@ import io.github.posixmq.integration.PosixMqHeaderMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationPropertiesSource;
 
 /**

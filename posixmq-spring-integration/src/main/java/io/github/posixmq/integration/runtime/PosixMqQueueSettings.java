@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 
 import io.github.posixmq.QueueNames;
 import io.github.posixmq.SystemLimits;
+import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqLogText;
 import org.jspecify.annotations.Nullable;
 
@@ -297,6 +298,15 @@ public record PosixMqQueueSettings(String key, String prefix, String name, boole
             }
             int modeBits = parseMode(prefix, this.mode);
             List<String> headers = this.embeddedHeaders != null ? List.copyOf(this.embeddedHeaders) : null;
+            if (headers != null) {
+                for (String header : headers) {
+                    if (PosixMqEmbeddedHeaders.isControlHeader(header)) {
+                        throw new PosixMqConfigurationException(prefix + ".embedded-headers", headers,
+                                PosixMqEmbeddedHeaders.controlHeaderRefusal(header), "Remove " + header + " from "
+                                        + prefix + ".embedded-headers.", null);
+                    }
+                }
+            }
             PosixMqQueueSettings.Inbound in = this.inbound != null ? this.inbound
                     : new PosixMqQueueSettings.Inbound(false, this.key + ".inbound", 1, null, null, null,
                             Duration.ofSeconds(5), new PosixMqQueueSettings.Retry(3, Duration.ofMillis(100), 2,
