@@ -104,6 +104,7 @@ public final class PosixMqMessageChannelBinder extends
                 // without posixmq_priority, the standard priority header (the AMQP priority from a RabbitMQ binding)
                 handler.setPriorityExpressionString("headers['" + IntegrationMessageHeaderAccessor.PRIORITY + "']");
                 handler.setSendTimeout(settings.getSendTimeout());
+                handler.setObservationEnabled(settings.isObservationEnabled());
                 handler.setBeanFactory(getBeanFactory());
                 handler.setComponentName(properties.getBindingName() + "-" + queue.name());
                 handler.afterPropertiesSet();
@@ -123,6 +124,7 @@ public final class PosixMqMessageChannelBinder extends
         RetryTemplate retry = properties.getMaxAttempts() > 1 ? buildRetryTemplate(properties) : null;
         PosixMqConsumerEndpoint endpoint = new PosixMqConsumerEndpoint(queues.queue(), retry);
         endpoint.setConcurrency(properties.getConcurrency());
+        endpoint.setObservationEnabled(properties.getExtension().isObservationEnabled());
         ProvisionedQueue deadLetter = queues.deadLetterQueue();
         if (deadLetter != null) {
             endpoint.setDeadLetterQueue(deadLetter.queues().resolve(deadLetter.key()));
