@@ -98,6 +98,7 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         PosixMqQueueSettings.Retry retry = inbound.retry();
         producer.setRetry(retry.attempts(), retry.initialInterval(), retry.multiplier(), retry.maxInterval());
         producer.setDeadLetterSendTimeout(inbound.deadLetterSendTimeout());
+        producer.setLoggedBytes(inbound.loggedBytes());
         producer.setOperationListener(this.listener);
         producer.setObservationEnabled(this.observed.test(key));
         this.customizers.forEach((customizer) -> customizer.customizeInbound(key, producer));
@@ -134,6 +135,7 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         PosixMqMessageProducer receiver = gateway.getReceiver();
         receiver.setContentType(inbound.contentType());
         receiver.setOperationListener(this.listener);
+        gateway.setObservationEnabled(this.observed.test(key));
         return gateway;
     }
 
