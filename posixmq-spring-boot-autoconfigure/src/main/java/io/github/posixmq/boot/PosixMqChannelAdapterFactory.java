@@ -1,5 +1,6 @@
 package io.github.posixmq.boot;
 
+import java.util.List;
 import java.util.function.Predicate;
 
 import io.github.posixmq.integration.runtime.PosixMqQueues;
@@ -37,6 +38,8 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
 
     private Predicate<String> observed = (key) -> false;
 
+    private List<PosixMqChannelAdapterCustomizer> customizers = List.of();
+
     /** A factory of adapters on {@code queues}, telling {@code listener} of every operation. */
     public PosixMqChannelAdapterFactory(PosixMqQueues queues, PosixMqOperationListener listener,
             MessageConverter messageConverter) {
@@ -52,6 +55,12 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
     public void setObservationEnabled(Predicate<String> keys) {
         Assert.notNull(keys, "keys must not be null");
         this.observed = keys;
+    }
+
+    /** Sets the customizers applied, in this order, to every adapter made. */
+    public void setCustomizers(List<PosixMqChannelAdapterCustomizer> customizers) {
+        Assert.notNull(customizers, "customizers must not be null");
+        this.customizers = List.copyOf(customizers);
     }
 
     /** The bean factory in which the configured channel names are checked. */
@@ -89,8 +98,10 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         PosixMqQueueSettings.Retry retry = inbound.retry();
         producer.setRetry(retry.attempts(), retry.initialInterval(), retry.multiplier(), retry.maxInterval());
         producer.setDeadLetterSendTimeout(inbound.deadLetterSendTimeout());
+        producer.setLoggedBytes(inbound.loggedBytes());
         producer.setOperationListener(this.listener);
         producer.setObservationEnabled(this.observed.test(key));
+        this.customizers.forEach((customizer) -> customizer.customizeInbound(key, producer));
         return producer;
     }
 
@@ -124,6 +135,7 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         PosixMqMessageProducer receiver = gateway.getReceiver();
         receiver.setContentType(inbound.contentType());
         receiver.setOperationListener(this.listener);
+        gateway.setObservationEnabled(this.observed.test(key));
         return gateway;
     }
 
@@ -147,6 +159,7 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         }
         handler.setOperationListener(this.listener);
         handler.setObservationEnabled(this.observed.test(key));
+        this.customizers.forEach((customizer) -> customizer.customizeOutbound(key, handler));
         return handler;
     }
 

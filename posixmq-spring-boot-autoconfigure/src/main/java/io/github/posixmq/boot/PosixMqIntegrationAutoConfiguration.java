@@ -46,12 +46,14 @@ public final class PosixMqIntegrationAutoConfiguration {
     /**
      * Makes the adapters from the registry's settings. Uses the {@link MessageConverter} bean named
      * {@value PosixMqAutoConfiguration#MESSAGE_CONVERTER_BEAN_NAME} if there is one, and tells every
-     * {@link PosixMqOperationListener} bean of the adapters' operations.
+     * {@link PosixMqOperationListener} bean of the adapters' operations; applies every
+     * {@link PosixMqChannelAdapterCustomizer} bean, in order, to each adapter it makes.
      */
     @Bean(ADAPTER_FACTORY_BEAN_NAME)
     static PosixMqChannelAdapterFactory posixMqChannelAdapterFactory(PosixMqQueues queues,
             @Qualifier(PosixMqAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME) ObjectProvider<MessageConverter> converter,
-            ObjectProvider<PosixMqOperationListener> listeners, ObjectProvider<PosixMqProperties> properties) {
+            ObjectProvider<PosixMqOperationListener> listeners, ObjectProvider<PosixMqProperties> properties,
+            ObjectProvider<PosixMqChannelAdapterCustomizer> customizers) {
         PosixMqChannelAdapterFactory factory = new PosixMqChannelAdapterFactory(queues,
                 CompositePosixMqOperationListener.of(listeners),
                 converter.getIfAvailable(PosixMqTemplate::defaultMessageConverter));
@@ -59,6 +61,7 @@ public final class PosixMqIntegrationAutoConfiguration {
         if (settings != null) {
             factory.setObservationEnabled(settings::observationEnabled);
         }
+        factory.setCustomizers(customizers.orderedStream().toList());
         return factory;
     }
 

@@ -2,9 +2,11 @@ package io.github.posixmq.integration.inbound;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import io.github.posixmq.integration.PosixMqLogText;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import org.jspecify.annotations.Nullable;
 
@@ -52,11 +54,13 @@ final class InboundDelivery {
 
     private final String owner;
 
+    private final IntSupplier loggedBytes;
+
     InboundDelivery(PosixMqInboundMessageMapper mapper, Consumer<Message<?>> output, String queueName,
             @Nullable String deadLetterQueueName, int attempts, Duration initialInterval, double multiplier,
             Duration maxInterval, ReceiverThreads threads, @Nullable RecoveryCallback<?> recoveryCallback,
             Supplier<PosixMqOperationListener> listener, Supplier<@Nullable ErrorMessageSendingRecoverer> errors,
-            LogAccessor logger, String owner) {
+            LogAccessor logger, String owner, IntSupplier loggedBytes) {
         this.mapper = mapper;
         this.output = output;
         this.queueName = queueName;
@@ -71,6 +75,7 @@ final class InboundDelivery {
         this.errors = errors;
         this.logger = logger;
         this.owner = owner;
+        this.loggedBytes = loggedBytes;
     }
 
     /** Maps {@code received} and sends it to the output channel; a failure is recovered and routed as an error. */
@@ -111,38 +116,57 @@ final class InboundDelivery {
         AttributeAccessor context = ErrorMessageUtils.getAttributeAccessor(message, message);
         context.setAttribute(PosixMqDeadLetterRecoverer.RECEIVED_MESSAGE, received);
         RecoveryCallback<?> callback = this.recoveryCallback;
+        // one line per failed message, peer text escaped; the stack trace at DEBUG
+        String what = "a message from queue " + PosixMqLogText.escape(this.queueName) + " (priority "
+                + received.priority() + ", " + received.bytes().length + " bytes)";
+        String outcome;
         if (callback != null) {
+            Object result;
             try {
-                callback.recover(context, error);
+                result = callback.recover(context, error);
             }
             catch (RuntimeException ex) {
-                this.logger.error(ex, () -> "The recovery callback of " + this.owner + " failed for: " + error);
+                result = null;
+                this.logger.error("The recovery callback of " + this.owner + " failed (" + PosixMqLogText.cause(ex)
+                        + ") for " + what + " that failed with " + PosixMqLogText.cause(error));
+                this.logger.debug(ex, "Stack trace of the recovery callback's failure above");
             }
+            String deadLetter = this.deadLetterQueueName;
+            // a drop or a put-back has its own line already
+            outcome = result == PosixMqDeadLetterRecoverer.Outcome.DROPPED
+                    || result == PosixMqDeadLetterRecoverer.Outcome.PUT_BACK ? null
+                            : result == PosixMqDeadLetterRecoverer.Outcome.DEAD_LETTERED && deadLetter != null
+                                    ? "it went to dead-letter queue " + PosixMqLogText.escape(deadLetter)
+                                    : "the recovery callback " + callback + " took it";
         }
         else {
             DroppedMessages.drop(this.listener.get(), this.queueName, received, "its flow failed " + this.attempts
-                    + " time(s) and " + this.owner + " has no dead-letter queue", error);
+                    + " time(s) and " + this.owner + " has no dead-letter queue", error, this.loggedBytes.getAsInt());
+            outcome = null;
         }
         ErrorMessageSendingRecoverer errorSender;
         try {
             errorSender = this.errors.get();
         }
         catch (RuntimeException ex) {
-            this.logger.error(ex, () -> "Cannot resolve the error channel of " + this.owner + "; the failure was: "
-                    + error);
+            this.logger.error("Cannot resolve the error channel of " + this.owner + " (" + PosixMqLogText.cause(ex)
+                    + "); " + what + " failed with " + PosixMqLogText.cause(error));
             return;
         }
         if (errorSender == null) {
-            String deadLetter = this.deadLetterQueueName;
-            this.logger.error(error, () -> "Failed to handle a message from queue " + this.queueName
-                    + (deadLetter != null ? "; it was sent to dead-letter queue " + deadLetter : ""));
+            if (outcome != null) {
+                this.logger.warn("Failed to handle " + what + ": " + PosixMqLogText.cause(error) + "; " + outcome);
+                this.logger.debug(error, "Stack trace of the failure above");
+            }
             return;
         }
         try {
             errorSender.recover(context, error);
         }
         catch (RuntimeException ex) {
-            this.logger.error(ex, () -> "The error channel of " + this.owner + " failed to take the error: " + error);
+            this.logger.error("The error channel of " + this.owner + " failed to take the error ("
+                    + PosixMqLogText.cause(ex) + ") of " + what + ": " + PosixMqLogText.cause(error));
+            this.logger.debug(ex, "Stack trace of the error channel's failure above");
         }
     }
 }
