@@ -48,7 +48,7 @@ if [[ $(id -u) == 0 ]] && command -v unshare >/dev/null; then
     isolate=(unshare --ipc)
 fi
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap '[[ -n ${KEEP:-} ]] || rm -rf "$work"' EXIT
 
 run_one() {
     local n=$1 port=$2 props="$work/extra-$1.properties" log="$work/app-$1.log"

@@ -67,7 +67,9 @@ final class SelectorLoop implements Runnable {
     void start() {
         this.alive = true;
         Thread thread = new Thread(this, this.name + (this.restarts > 0 ? "-r" + this.restarts : ""));
-        thread.setDaemon(true);
+        // not a daemon, as the receiving threads of dedicated mode: an application without a web server (a stream
+        // binder consumer) keeps running on its receivers until the context closes, which closes the dispatcher
+        thread.setDaemon(false);
         thread.start();
     }
 
