@@ -86,6 +86,7 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         producer.setDeadLetterSendTimeout(inbound.deadLetterSendTimeout());
         producer.setOperationListener(this.listener);
         producer.setDedicatedThreads(this.dedicatedThreads);
+        producer.setJournalDirectory(inbound.journalDirectory());
         return producer;
     }
 

@@ -244,6 +244,8 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
         }
         if (priority >= 0) {
             buffer.flip();
+            // at once, on the receiving thread: an in-flight journal marks its slot here (its crash window ends)
+            this.receiver.buffers().received(this.queueName, permit.index, buffer, priority);
             tell(System.nanoTime() - start, null);
         }
         return priority;
@@ -411,7 +413,6 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
         private void deliver(int priority) {
             PosixMqReceiveBuffers buffers = QueueDispatch.this.receiver.buffers();
             String name = QueueDispatch.this.queueName;
-            buffers.received(name, this.index, this.buffer, priority);
             try {
                 QueueDispatch.this.receiver.deliver(this.buffer, priority);
             }

@@ -1,6 +1,7 @@
 package io.github.posixmq.integration.runtime;
 
 import java.nio.charset.Charset;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -53,11 +54,12 @@ public record PosixMqQueueSettings(String key, String prefix, String name, boole
      * @param allowedReplyNames the reply queue name patterns an inbound gateway on the queue allows besides the
      *        default ones
      * @param replySendTimeout how long an inbound gateway on the queue waits for room in a full reply queue
+     * @param journalDirectory the directory of the in-flight journal, or null for none
      */
     public record Inbound(boolean enabled, String channel, int concurrency, @Nullable Charset charset,
             @Nullable String errorChannel, @Nullable String deadLetterQueue, Duration deadLetterSendTimeout,
             Retry retry, @Nullable String contentType, @Nullable List<String> embeddedHeaders,
-            List<String> allowedReplyNames, Duration replySendTimeout) {
+            List<String> allowedReplyNames, Duration replySendTimeout, @Nullable Path journalDirectory) {
     }
 
     /**
