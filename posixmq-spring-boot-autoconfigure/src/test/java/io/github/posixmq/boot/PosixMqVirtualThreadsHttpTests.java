@@ -10,10 +10,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
+import io.github.posixmq.integration.dsl.PosixMqs;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.template.PosixMqTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -27,10 +32,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,14 +45,17 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A web application with {@code spring.threads.virtual.enabled=true}: {@link #WAITING} requests wait in
- * {@link PosixMqTemplate#receive} on an empty queue, each on its own virtual request thread, while another endpoint
- * still answers; then one message per request releases them all. Without posixmq's poller the first requests (as many
- * as there are cores) pin every carrier and the application answers nothing until they time out.
+ * {@link PosixMqTemplate#receive} on an empty queue (or in {@link PosixMqTemplate#sendAndReceive} for a reply an
+ * inbound gateway holds back), each on its own virtual request thread, while another endpoint still answers; then one
+ * message per request (or the gateway) releases them all. Without posixmq's poller the first requests (as many as
+ * there are cores) pin every carrier and the application answers nothing until they time out.
  */
 @EnabledForJreRange(min = JRE.JAVA_21, disabledReason = "virtual threads need Java 21 or later")
 @SpringBootTest(classes = PosixMqVirtualThreadsHttpTests.App.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "spring.threads.virtual.enabled=true", "posixmq.queues.inbox.capacity=4",
-                "posixmq.queues.inbox.max-message-size=64", "posixmq.queues.inbox.remove-on-shutdown=true" })
+                "posixmq.queues.inbox.max-message-size=64", "posixmq.queues.inbox.remove-on-shutdown=true",
+                "posixmq.queues.requests.capacity=10", "posixmq.queues.requests.max-message-size=1024",
+                "posixmq.queues.requests.header-mode=embedded", "posixmq.queues.requests.remove-on-shutdown=true" })
 @DirtiesContext
 class PosixMqVirtualThreadsHttpTests {
 
@@ -57,6 +67,8 @@ class PosixMqVirtualThreadsHttpTests {
     private static final TestQueues QUEUES = new TestQueues();
 
     private static final String INBOX = QUEUES.name("inbox");
+
+    private static final String REQUESTS = QUEUES.name("requests");
 
     private final HttpClient http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
@@ -72,9 +84,13 @@ class PosixMqVirtualThreadsHttpTests {
     @Autowired
     private Waiting waiting;
 
+    @Autowired
+    private Gate gate;
+
     @DynamicPropertySource
     static void queueName(DynamicPropertyRegistry registry) {
         registry.add("posixmq.queues.inbox.name", () -> INBOX);
+        registry.add("posixmq.queues.requests.name", () -> REQUESTS);
     }
 
     @AfterAll
@@ -118,6 +134,33 @@ class PosixMqVirtualThreadsHttpTests {
         assertThat(answered).isEqualTo(sent);
     }
 
+    @Test
+    void requestsWaitingInSendAndReceiveLeaveTheApplicationAnswering() throws Exception {
+        // the replier holds the first request until the gate opens: the next ones fill the request queue (capacity
+        // 10) and the rest wait for room, all for longer than the default send timeout of 5 s on a slow machine
+        this.template.setSendTimeout(Duration.ofSeconds(90));
+        List<CompletableFuture<HttpResponse<String>>> asks = new ArrayList<>();
+        for (int i = 0; i < WAITING; i++) {
+            asks.add(this.http.sendAsync(request("/ask?n=" + i, Duration.ofSeconds(90)),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(this.waiting.count.get())
+            .as("requests inside template.sendAndReceive").isEqualTo(WAITING));
+
+        HttpResponse<String> ping = this.http.send(request("/ping", PROMPTLY),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(ping.body()).isEqualTo("pong");
+
+        this.gate.open.countDown();
+        for (int i = 0; i < WAITING; i++) {
+            HttpResponse<String> response = asks.get(i).get(90, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            String[] parts = response.body().split(" ", 2);
+            assertThat(parts[0]).isEqualTo("ASK-" + i);
+            assertThat(parts[1]).as("the request thread").startsWith("VirtualThread[");
+        }
+    }
+
     private HttpRequest request(String path, Duration timeout) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path)).timeout(timeout).build();
     }
@@ -129,9 +172,45 @@ class PosixMqVirtualThreadsHttpTests {
 
     }
 
+    /** Holds the replier back until the test opens it. */
+    static final class Gate {
+
+        final CountDownLatch open = new CountDownLatch(1);
+
+        void pass() {
+            try {
+                if (!this.open.await(90, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the gate was never opened");
+                }
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ex);
+            }
+        }
+
+    }
+
     @SpringBootConfiguration
     @EnableAutoConfiguration
     static class App {
+
+        @Bean
+        Gate gate() {
+            return new Gate();
+        }
+
+        /** Replies with the request in upper case, once the gate is open. */
+        @Bean
+        IntegrationFlow replier(PosixMqQueues queues, Gate gate) {
+            return IntegrationFlow.from(PosixMqs.inboundGateway(queues.resolve("requests"),
+                    new PosixMqEmbeddedHeaders()))
+                .transform(byte[].class, (bytes) -> {
+                    gate.pass();
+                    return new String(bytes, StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
+                })
+                .get();
+        }
 
         @Bean
         Waiting waiting() {
@@ -164,6 +243,19 @@ class PosixMqVirtualThreadsHttpTests {
             try {
                 String text = this.template.receiveString("inbox", Duration.ofSeconds(60)).orElse("timeout");
                 return text + " " + Thread.currentThread();
+            }
+            finally {
+                this.waiting.count.decrementAndGet();
+            }
+        }
+
+        /** Asks the replier; answers "reply thread". */
+        @GetMapping("/ask")
+        String ask(@RequestParam("n") int n) {
+            this.waiting.count.incrementAndGet();
+            try {
+                return this.template.sendAndReceive("requests", "ask-" + n, Duration.ofSeconds(90)) + " "
+                        + Thread.currentThread();
             }
             finally {
                 this.waiting.count.decrementAndGet();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
@@ -35,6 +36,8 @@ final class ReplyDestinations {
 
     private final List<String> allowedPatterns;
 
+    private final Pattern replyQueueNames;
+
     ReplyDestinations(String requestQueue, @Nullable String deadLetterQueue, Set<String> applicationQueues,
             List<String> allowedPatterns) {
         this.requestQueue = requestQueue;
@@ -44,6 +47,7 @@ final class ReplyDestinations {
         }
         this.ownQueues.addAll(applicationQueues);
         this.allowedPatterns = List.copyOf(allowedPatterns);
+        this.replyQueueNames = PosixMqReplyQueue.pattern(requestQueue);
     }
 
     /** Why a reply must not go to {@code replyTo}, or null when the name is allowed (the queue is checked on open). */
@@ -55,7 +59,7 @@ final class ReplyDestinations {
         if (this.ownQueues.contains(name)) {
             return "posixmq_replyTo " + quote(name) + " names one of this application's own queues";
         }
-        if (PosixMqReplyQueue.isReplyQueueNameFor(this.requestQueue, name)) {
+        if (this.replyQueueNames.matcher(name).matches()) {
             return null;
         }
         for (String pattern : this.allowedPatterns) {

@@ -139,8 +139,8 @@ public final class PosixMqReplyQueue implements AutoCloseable {
         return pattern(requestQueueName).matcher(name).matches();
     }
 
-    /** The regular expression of the reply queue names for {@code requestQueueName}. */
-    static Pattern pattern(String requestQueueName) {
+    /** The regular expression of the reply queue names {@link #create} makes for {@code requestQueueName}. */
+    public static Pattern pattern(String requestQueueName) {
         return Pattern.compile(Pattern.quote(QueueNames.normalize(requestQueueName) + INFIX) + "[0-9a-f]{"
                 + RANDOM_DIGITS + "}");
     }

@@ -24,6 +24,8 @@ public final class QueueTrust {
 
     private static final Path PASSWD = Path.of("/etc/passwd");
 
+    private static volatile int effectiveUid = -1;
+
     private QueueTrust() {
     }
 
@@ -123,13 +125,21 @@ public final class QueueTrust {
         return String.format("0%03o", mode);
     }
 
-    /** This process's effective user id (from {@code /proc/self/status}). */
+    /**
+     * This process's effective user id (from {@code /proc/self/status}, read once: checks of queues opened by name run
+     * for every reply, and a JVM does not change its user).
+     */
     public static int effectiveUid() {
-        String uids = status("Uid:");
-        if (uids == null) {
-            throw new IllegalStateException("no Uid line in " + PROC_STATUS);
+        int uid = effectiveUid;
+        if (uid < 0) {
+            String uids = status("Uid:");
+            if (uids == null) {
+                throw new IllegalStateException("no Uid line in " + PROC_STATUS);
+            }
+            uid = Integer.parseInt(uids.split("\\s+")[1]);
+            effectiveUid = uid;
         }
-        return Integer.parseInt(uids.split("\\s+")[1]);
+        return uid;
     }
 
     /** The mode a queue created with {@code mode} gets: without the bits of this process's umask (0 if unknown). */
