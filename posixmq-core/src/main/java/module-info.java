@@ -11,6 +11,6 @@ module io.github.posixmq {
 
     exports io.github.posixmq;
 
-    // JNA calls the mq_notify callback (Notifications.SigevFunction) reflectively
-    opens io.github.posixmq to com.sun.jna;
+    // JNA calls the mq_notify callback (JnaLinuxBinding.SigevFunction) reflectively
+    opens io.github.posixmq.internal to com.sun.jna;
 }

@@ -7,18 +7,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.sun.jna.Callback;
-import com.sun.jna.CallbackReference;
-import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
+import io.github.posixmq.internal.Bindings;
 import io.github.posixmq.internal.Linux;
 import io.github.posixmq.internal.MqBinding;
+import io.github.posixmq.internal.NativeMemory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code mq_notify} with {@code SIGEV_THREAD}: the C library calls one process-wide JNA callback on a thread of its
- * own, passing the registration's id as the {@code sigval}; the callback looks the id up, hands the user's callback to
- * the single daemon thread {@code posixmq-notify} and returns at once.
+ * {@code mq_notify} with {@code SIGEV_THREAD}: the C library calls one process-wide native callback (an FFM upcall stub
+ * or a JNA callback, from {@link MqBinding#sigevThreadFunction}) on a thread of its own, passing the registration's id
+ * as the {@code sigval}; the callback looks the id up, hands the user's callback to the single daemon thread
+ * {@code posixmq-notify} and returns at once.
  *
  * <p>The native callback is created once and never freed, so a notification already under way when its registration
  * is cancelled finds no id and does nothing, instead of calling freed code. A registration's Java callback is let go
@@ -34,20 +33,13 @@ final class Notifications {
     private static final AtomicLong IDS = new AtomicLong();
 
     private static final class Native {
-        /** The one callback the C library calls; a static field keeps it (and its native trampoline) alive. */
-        static final SigevFunction FUNCTION = Notifications::fired;
-        static final long FUNCTION_POINTER = Pointer.nativeValue(CallbackReference.getFunctionPointer(FUNCTION));
+        /** The one function the C library calls, created once per process and never freed. */
+        static final long FUNCTION_POINTER = Bindings.instance().sigevThreadFunction(Notifications::fired);
         static final ExecutorService EXECUTOR = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "posixmq-notify");
             thread.setDaemon(true);
             return thread;
         });
-    }
-
-    /** {@code void (*sigev_notify_function)(union sigval)}. */
-    public interface SigevFunction extends Callback {
-        /** Called by the C library's notification thread with the registration's id. */
-        void invoke(long sigval);
     }
 
     private record Registration(String queue, Runnable callback) {
@@ -59,7 +51,7 @@ final class Notifications {
     /** This queue's registration id, 0 when none. */
     private long current;
     /** The {@code struct sigevent} passed to {@code mq_notify}, allocated on first use and reused. */
-    private @Nullable Memory sigevent;
+    private @Nullable NativeMemory sigevent;
 
     Notifications(String name, MqBinding binding, long handle) {
         this.name = name;
@@ -70,18 +62,17 @@ final class Notifications {
     synchronized void register(Runnable callback) {
         long id = IDS.incrementAndGet();
         REGISTERED.put(id, new Registration(name, callback));
-        Memory sigevent = this.sigevent;
+        NativeMemory sigevent = this.sigevent;
         if (sigevent == null) {
-            sigevent = new Memory(Linux.SIGEVENT_SIZE);
-            sigevent.clear();
+            sigevent = binding.allocate(Linux.SIGEVENT_SIZE);
             this.sigevent = sigevent;
         }
-        sigevent.setLong(0, id); // sigev_value
-        sigevent.setInt(12, Linux.SIGEV_THREAD); // sigev_notify
-        sigevent.setLong(16, Native.FUNCTION_POINTER); // sigev_notify_function
+        sigevent.view().putLong(0, id); // sigev_value
+        sigevent.view().putInt(12, Linux.SIGEV_THREAD); // sigev_notify
+        sigevent.view().putLong(16, Native.FUNCTION_POINTER); // sigev_notify_function
         int result;
         try {
-            result = binding.mqNotify(handle, Pointer.nativeValue(sigevent));
+            result = binding.mqNotify(handle, sigevent.address());
         }
         finally {
             // mq_notify reads the struct through a raw address: it must not be freed before the call returns
@@ -135,19 +126,28 @@ final class Notifications {
         return false;
     }
 
+    /** Called by the C library's notification thread with the registration's id; must not throw. */
     private static void fired(long id) {
         Registration registration = REGISTERED.remove(id);
         if (registration == null) {
             return; // unregistered or closed while the notification was under way
         }
-        Native.EXECUTOR.execute(() -> {
-            try {
-                registration.callback().run();
-            }
-            catch (RuntimeException | Error ex) {
-                LOG.log(System.Logger.Level.WARNING, "notification callback for queue " + registration.queue()
-                        + " failed", ex);
-            }
-        });
+        try {
+            Native.EXECUTOR.execute(() -> run(registration));
+        }
+        catch (RuntimeException | Error ex) {
+            LOG.log(System.Logger.Level.WARNING, "notification for queue " + registration.queue()
+                    + " could not be handed to its callback", ex);
+        }
+    }
+
+    private static void run(Registration registration) {
+        try {
+            registration.callback().run();
+        }
+        catch (RuntimeException | Error ex) {
+            LOG.log(System.Logger.Level.WARNING, "notification callback for queue " + registration.queue()
+                    + " failed", ex);
+        }
     }
 }

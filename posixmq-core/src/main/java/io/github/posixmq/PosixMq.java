@@ -2,6 +2,7 @@ package io.github.posixmq;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import io.github.posixmq.internal.Bindings;
+import io.github.posixmq.internal.Cleanup;
 import io.github.posixmq.internal.Linux;
 import io.github.posixmq.internal.MqBinding;
 import io.github.posixmq.internal.Scratch;
@@ -69,12 +71,8 @@ public final class PosixMq implements AutoCloseable {
     static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 2;
 
     private static final System.Logger LOG = System.getLogger(PosixMq.class.getName());
-    /** Closes queues and selectors that were never closed, on one daemon thread. */
-    static final Cleaner CLEANER = Cleaner.create(runnable -> {
-        Thread thread = new Thread(runnable, "posixmq-cleaner");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Closes queues and selectors that were never closed, on one daemon thread (shared with native memory). */
+    static final Cleaner CLEANER = Cleanup.CLEANER;
 
     private final MqBinding binding;
     private final String name;
@@ -893,7 +891,9 @@ public final class PosixMq implements AutoCloseable {
         try {
             String link;
             try {
-                link = Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd))).toString();
+                // the link's bytes, not its toString(), which the locale's charset decodes (ASCII under LANG=C)
+                link = new String(RawPaths.bytes(Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd)))),
+                        StandardCharsets.UTF_8);
             }
             catch (IOException | RuntimeException ex) {
                 throw new UnsupportedOperationException("cannot tell whether queue " + name + " was unlinked: /proc/self/fd/"

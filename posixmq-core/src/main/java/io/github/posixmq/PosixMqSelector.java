@@ -9,12 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Platform;
-import com.sun.jna.Pointer;
 import io.github.posixmq.internal.Bindings;
 import io.github.posixmq.internal.Linux;
 import io.github.posixmq.internal.MqBinding;
+import io.github.posixmq.internal.NativeMemory;
 import io.github.posixmq.internal.Scratch;
 import org.jspecify.annotations.Nullable;
 
@@ -51,7 +49,8 @@ public final class PosixMqSelector implements AutoCloseable {
 
     private static final int MAX_EVENTS = 64;
     private static final long FOREVER = -1;
-    private static final boolean PACKED = Platform.isIntel();
+    /** {@code struct epoll_event} is packed on x86-64 only. */
+    private static final boolean PACKED = Linux.X86_64;
     private static final int EVENT_SIZE = PACKED ? 12 : 16;
     private static final int DATA_OFFSET = PACKED ? 4 : 8;
 
@@ -70,11 +69,13 @@ public final class PosixMqSelector implements AutoCloseable {
     private final ReentrantLock selectLock = new ReentrantLock();
     /** The virtual threads parked in select, created when the first one waits. */
     private volatile @Nullable PollWaiters pollWaiters;
-    private final Memory events = new Memory((long) EVENT_SIZE * MAX_EVENTS);
-    private final Memory control = new Memory(16);
+    private final NativeMemory events;
+    private final NativeMemory control;
 
     private PosixMqSelector(MqBinding binding) {
         this.binding = binding;
+        this.events = binding.allocate((long) EVENT_SIZE * MAX_EVENTS);
+        this.control = binding.allocate(16);
         int ep = binding.epollCreate1(Linux.EPOLL_CLOEXEC);
         if (ep < 0) {
             throw Errors.noDescriptor("cannot create an epoll instance", binding.lastErrno(), null);
@@ -207,7 +208,7 @@ public final class PosixMqSelector implements AutoCloseable {
                     if (virtual && waitMillis != 0) {
                         // a virtual thread looks without waiting and, when nothing is ready, parks on the poller
                         // until the epoll descriptor is readable (wakeup() and close() make it so), then looks again
-                        count = binding.epollWait(epfd, Pointer.nativeValue(events), MAX_EVENTS, 0);
+                        count = binding.epollWait(epfd, events.address(), MAX_EVENTS, 0);
                         if (count == 0) {
                             PollWaiters waiters = pollWaiters();
                             int parked = waiters == null ? PollWaiters.UNAVAILABLE
@@ -220,7 +221,7 @@ public final class PosixMqSelector implements AutoCloseable {
                         }
                     }
                     else {
-                        count = binding.epollWait(epfd, Pointer.nativeValue(events), MAX_EVENTS, waitMillis);
+                        count = binding.epollWait(epfd, events.address(), MAX_EVENTS, waitMillis);
                     }
                     if (count < 0) {
                         int errno = binding.lastErrno();
@@ -234,9 +235,9 @@ public final class PosixMqSelector implements AutoCloseable {
                     }
                     List<Key> ready = new ArrayList<>(count);
                     for (int i = 0; i < count; i++) {
-                        long offset = (long) i * EVENT_SIZE;
-                        int flags = events.getInt(offset);
-                        long id = events.getLong(offset + DATA_OFFSET);
+                        int offset = i * EVENT_SIZE;
+                        int flags = events.view().getInt(offset);
+                        long id = events.view().getLong(offset + DATA_OFFSET);
                         if (id == 0) {
                             drainWakeup();
                             continue;
@@ -344,9 +345,9 @@ public final class PosixMqSelector implements AutoCloseable {
     }
 
     private int ctl(int op, int fd, int epollEvents, long id) {
-        control.setInt(0, epollEvents);
-        control.setLong(DATA_OFFSET, id);
-        return binding.epollCtl(epfd, op, fd, Pointer.nativeValue(control));
+        control.view().putInt(0, epollEvents);
+        control.view().putLong(DATA_OFFSET, id);
+        return binding.epollCtl(epfd, op, fd, control.address());
     }
 
     /** Milliseconds until {@code deadline}, rounded up, at most {@link Integer#MAX_VALUE}; 0 once it passed. */

@@ -29,6 +29,12 @@ public record SystemLimits(long msgMax, long msgsizeMax, long msgDefault, long m
     /** A limit that could not be read. */
     public static final long UNKNOWN = -2;
 
+    /** The kernel's {@code HARD_MSGMAX}: no queue holds more messages, whatever {@code msg_max} says. */
+    public static final long HARD_MSGMAX = Linux.HARD_MSGMAX;
+
+    /** The kernel's {@code HARD_MSGSIZEMAX} (16 MiB): no queue takes larger messages, whatever {@code msgsize_max} says. */
+    public static final long HARD_MSGSIZEMAX = Linux.HARD_MSGSIZEMAX;
+
     /** The directory the kernel publishes the limits in. */
     public static final String PROC_DIR = "/proc/sys/fs/mqueue";
 

@@ -88,7 +88,8 @@ final class VirtualThreadPoller {
             return null;
         }
         VirtualThreadPoller poller = new VirtualThreadPoller(binding, ep);
-        Thread thread = new Thread(poller::run, "posixmq-poller");
+        // started by the first virtual thread that waits: inherit none of its inheritable thread locals
+        Thread thread = new Thread(null, poller::run, "posixmq-poller", 0, false);
         thread.setDaemon(true);
         thread.setContextClassLoader(null);
         thread.start();

@@ -59,6 +59,22 @@ class BindingSelectionTest {
         assertThat(notEnabled.value("BINDING ")).as("%s", notEnabled).isEqualTo("jna");
         assertThat(notEnabled.outcome("open")).as("%s", notEnabled).isEqualTo("OK");
         assertThat(notEnabled.stderr()).as("no FFM linking without native access").doesNotContain("Linker");
+
+        // one INFO line at start-up names the binding and, when it is not FFM, why
+        assertThat(enabled.stderr().lines().filter(line -> line.contains("posixmq uses the"))).singleElement()
+                .asString().contains("posixmq uses the FFM binding on Java " + Runtime.version()).doesNotContain("not chosen");
+        assertThat(notEnabled.stderr().lines().filter(line -> line.contains("posixmq uses the"))).singleElement()
+                .asString().contains("posixmq uses the JNA binding on Java " + Runtime.version()
+                        + "; FFM not chosen: native access is not enabled for posixmq",
+                        "Enable-Native-Access: ALL-UNNAMED");
+        assertThat(enabled.stderr()).contains("INFO");
+    }
+
+    @Test
+    void theStartUpLineNamesAForcedBinding() {
+        ChildJvm.Result result = child(List.of("-D" + Bindings.PROPERTY + "=jna"));
+        assertThat(result.stderr()).contains("posixmq uses the JNA binding on Java " + Runtime.version()
+                + " (posixmq.binding=jna)");
     }
 
     @Test

@@ -69,7 +69,7 @@ public final class LeftoverQueues {
                 return;
             }
             for (Path entry : entries(mqueueDir)) {
-                lines.add(URLEncoder.encode(entry.getFileName().toString(), StandardCharsets.UTF_8));
+                lines.add(URLEncoder.encode(rawName(entry), StandardCharsets.ISO_8859_1));
             }
             Files.write(file, lines);
         }
@@ -110,11 +110,11 @@ public final class LeftoverQueues {
             }
             Set<String> existing = new HashSet<>();
             for (String line : before) {
-                existing.add(URLDecoder.decode(line, StandardCharsets.UTF_8));
+                existing.add(URLDecoder.decode(line, StandardCharsets.ISO_8859_1));
             }
             List<String> left = new ArrayList<>();
             for (Path entry : entries(mqueueDir)) {
-                String name = entry.getFileName().toString();
+                String name = rawName(entry);
                 if (!existing.contains(name) && ownedBy(entry, uid)) {
                     left.add(name);
                 }
@@ -128,7 +128,7 @@ public final class LeftoverQueues {
                     + "; every test must remove the queues it creates:");
             StringBuilder remove = new StringBuilder("rm --");
             for (String name : left) {
-                String path = mqueueDir.resolve(name).toString();
+                byte[] path = (rawPath(mqueueDir) + "/" + name).getBytes(StandardCharsets.ISO_8859_1);
                 err.println("  " + shellWord(path));
                 remove.append(' ').append(shellWord(path));
             }
@@ -148,6 +148,25 @@ public final class LeftoverQueues {
         catch (NoSuchFileException ex) {
             return false;
         }
+    }
+
+    /**
+     * The bytes of {@code entry}'s file name, one char per byte (ISO-8859-1), whatever the locale: not
+     * {@code getFileName().toString()}, which the JDK decodes with {@code sun.jnu.encoding} (ASCII under
+     * {@code LANG=C}, turning {@code é} into {@code ??}); a path's {@code file:} URI percent-encodes its own bytes.
+     */
+    static String rawName(Path entry) {
+        String path = rawPath(entry);
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /** The bytes of the absolute {@code path}, one char per byte, without a trailing slash. */
+    private static String rawPath(Path path) {
+        String raw = path.toAbsolutePath().toUri().getRawPath();
+        if (raw.length() > 1 && raw.endsWith("/")) {
+            raw = raw.substring(0, raw.length() - 1);
+        }
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.ISO_8859_1);
     }
 
     private static List<Path> entries(Path dir) throws IOException {
@@ -189,7 +208,12 @@ public final class LeftoverQueues {
      * every byte that is not printable ASCII, so control characters in a name cannot act on the terminal.
      */
     static String shellWord(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return shellWord(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@link #shellWord(String)} of a name's bytes. */
+    static String shellWord(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
         boolean plain = true;
         for (byte b : bytes) {
             plain &= b >= 0x20 && b < 0x7f;

@@ -46,12 +46,43 @@ public final class Bindings {
         return Holder.CHOICE.failure;
     }
 
-    /** The chosen binding (null on failure), its name and the failure sentence. */
-    record Choice(@Nullable MqBinding binding, String name, @Nullable String failure) {
+    /**
+     * The chosen binding (null on failure), its name, the failure sentence, and why FFM was not chosen (null when it
+     * was, or when {@value #PROPERTY} chose).
+     */
+    record Choice(@Nullable MqBinding binding, String name, @Nullable String failure, @Nullable String whyNotFfm) {
+
+        Choice(@Nullable MqBinding binding, String name, @Nullable String failure) {
+            this(binding, name, failure, null);
+        }
+
+        /** The one start-up line: the binding and, when it is not FFM, why. */
+        String describe(@Nullable String property) {
+            String line = "posixmq uses the " + name.toUpperCase(Locale.ROOT) + " binding on Java " + Runtime.version();
+            if (failure != null) {
+                return "posixmq has no usable native binding: " + failure;
+            }
+            if (property != null && !property.isBlank() && !property.trim().equalsIgnoreCase("auto")) {
+                return line + " (" + PROPERTY + "=" + property.trim() + ")";
+            }
+            if (whyNotFfm != null) {
+                return line + "; FFM not chosen: " + whyNotFfm;
+            }
+            return line;
+        }
     }
 
     private static final class Holder {
-        static final Choice CHOICE = choose(System.getProperty(PROPERTY));
+        static final Choice CHOICE = announce(System.getProperty(PROPERTY));
+
+        private static Choice announce(@Nullable String property) {
+            Choice choice = choose(property);
+            // once per JVM, where the binding is chosen: which one runs is no surprise (a JAVA_HOME of 25 while
+            // java on the PATH is 17 runs JNA)
+            System.getLogger("io.github.posixmq").log(choice.failure == null ? System.Logger.Level.INFO
+                    : System.Logger.Level.WARNING, choice.describe(property));
+            return choice;
+        }
     }
 
     /** The choice {@code property} (the value of {@value #PROPERTY}, may be null) leads to in this JVM. */
@@ -64,7 +95,8 @@ public final class Bindings {
                 if (ffm.failure == null) {
                     return new Choice(ffm.binding, FFM, null);
                 }
-                return jna();
+                Choice jna = jna();
+                return new Choice(jna.binding, jna.name, jna.failure, ffm.failure);
             }
             case JNA -> {
                 return jna();
@@ -83,8 +115,17 @@ public final class Bindings {
     }
 
     private static Choice jna() {
-        String failure = JnaLinuxBinding.unsupportedReason();
-        return new Choice(failure == null ? JnaLinuxBinding.instance() : null, JNA, failure);
+        try {
+            String failure = JnaLinuxBinding.unsupportedReason();
+            return new Choice(failure == null ? JnaLinuxBinding.instance() : null, JNA, failure);
+        }
+        catch (LinkageError ex) {
+            // JNA excluded from the class path: fine on Java 22+ with native access (FFM), not here
+            return new Choice(null, JNA, "posixmq needs JNA (net.java.dev.jna:jna) here, but it is not on the class "
+                    + "path (" + ex + ")" + (Runtime.version().feature() >= 22 ? "; add JNA, or enable native access "
+                    + "for posixmq (--enable-native-access=ALL-UNNAMED) to use the FFM binding, which needs no JNA."
+                    : "; add JNA (Java 17-21 have no FFM binding)."));
+        }
     }
 
     /** The FFM binding, looked up by name: its class exists only in {@code META-INF/versions/22}. */
@@ -110,7 +151,9 @@ public final class Bindings {
                 MethodHandle enabled = lookup.findStatic(type, "isNativeAccessEnabled",
                         MethodType.methodType(boolean.class));
                 if (onlyIfEnabled && !(boolean) enabled.invoke()) {
-                    return new Ffm(null, "native access is not enabled for posixmq.");
+                    return new Ffm(null, "native access is not enabled for posixmq (java "
+                            + "--enable-native-access=ALL-UNNAMED, or io.github.posixmq on the module path; in an "
+                            + "executable jar's manifest: Enable-Native-Access: ALL-UNNAMED).");
                 }
                 MethodHandle reason = lookup.findStatic(type, "unsupportedReason", MethodType.methodType(String.class));
                 String failure = (String) reason.invoke();

@@ -1,8 +1,17 @@
 package io.github.posixmq.internal;
 
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
+
+import com.sun.jna.Callback;
+import com.sun.jna.CallbackReference;
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +25,9 @@ public final class JnaLinuxBinding implements MqBinding {
 
     /** Set once while loading when libc has no {@code fstat} symbol. */
     private static volatile boolean legacyFstat;
+
+    /** The callbacks handed out as C function pointers: JNA frees a callback's trampoline once it is unreachable. */
+    private static final List<SigevFunction> CALLBACKS = new CopyOnWriteArrayList<>();
 
     private JnaLinuxBinding() {
     }
@@ -36,23 +48,9 @@ public final class JnaLinuxBinding implements MqBinding {
         return Holder.FAILURE;
     }
 
-    /**
-     * Why a platform cannot use this binding (one sentence), or null when it can: Linux on x86-64, aarch64 or
-     * riscv64 ({@code arch} as JNA's {@code Platform.ARCH} names it), whose constants {@link Linux} holds.
-     */
+    /** {@link Linux#platformProblem}, kept here for the tests of this binding. */
     static @Nullable String platformProblem(String os, boolean linux, int pointerSize, String arch) {
-        if (!linux) {
-            return "POSIX message queues need Linux, but this JVM runs on " + os
-                    + "; posixmq cannot be used on this system.";
-        }
-        if (pointerSize != 8) {
-            return "posixmq supports 64-bit Linux only, but this JVM is 32-bit (" + os + ").";
-        }
-        if (!Linux.ARCHITECTURES.contains(arch)) {
-            return "posixmq supports Linux on x86-64, aarch64 and riscv64 only, but this JVM runs on " + arch + " ("
-                    + os + "), whose system call constants differ.";
-        }
-        return null;
+        return Linux.platformProblem(os, linux, pointerSize, arch);
     }
 
     /** Loads lazily, once; any failure is kept as one sentence for every later call. */
@@ -289,5 +287,45 @@ public final class JnaLinuxBinding implements MqBinding {
     @Override
     public int getrlimit(int resource, long rlimitAddress) {
         return Libc.getrlimit(resource, rlimitAddress);
+    }
+
+    @Override
+    public NativeMemory allocate(long size) {
+        Memory memory = new Memory(size);
+        memory.clear();
+        return new JnaMemory(memory);
+    }
+
+    @Override
+    public long directBufferAddress(ByteBuffer direct) {
+        return Pointer.nativeValue(Native.getDirectBufferPointer(direct));
+    }
+
+    @Override
+    public long sigevThreadFunction(LongConsumer target) {
+        SigevFunction function = target::accept;
+        CALLBACKS.add(function); // never released: a notification under way may still call it
+        return Pointer.nativeValue(CallbackReference.getFunctionPointer(function));
+    }
+
+    /** {@code void (*sigev_notify_function)(union sigval)}; public, for JNA's reflection. */
+    public interface SigevFunction extends Callback {
+        /** Called by the C library's notification thread with the registration's {@code sigval}. */
+        void invoke(long sigval);
+    }
+
+    /** JNA {@link Memory}: freed by {@link #free()} or by JNA's cleaner once unreachable. */
+    private static final class JnaMemory extends NativeMemory {
+        private final Memory memory;
+
+        JnaMemory(Memory memory) {
+            super(Pointer.nativeValue(memory), memory.size(), memory.getByteBuffer(0, memory.size()));
+            this.memory = memory;
+        }
+
+        @Override
+        public void free() {
+            memory.close();
+        }
     }
 }

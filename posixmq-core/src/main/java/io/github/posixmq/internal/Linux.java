@@ -1,5 +1,10 @@
 package io.github.posixmq.internal;
 
+import java.util.List;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+
 /**
  * Linux constants for the three architectures posixmq accepts: x86-64 and the generic ABI of aarch64 and riscv64
  * (the flag and errno values below differ on alpha, mips, parisc and sparc). Only {@code struct stat} differs
@@ -11,9 +16,48 @@ public final class Linux {
     }
 
     /** JNA's names ({@code Platform.ARCH}) of the architectures whose constants this class holds. */
-    public static final java.util.List<String> ARCHITECTURES = java.util.List.of("x86-64", "aarch64", "riscv64");
+    public static final List<String> ARCHITECTURES = List.of("x86-64", "aarch64", "riscv64");
 
-    private static final boolean X86_64 = "x86-64".equals(com.sun.jna.Platform.ARCH);
+    /** This JVM's architecture under JNA's name ({@code x86-64}, {@code aarch64}, ...), read without loading JNA. */
+    public static final String ARCH = arch(System.getProperty("os.arch", ""));
+
+    /** Whether this JVM runs on x86-64 (where {@code struct epoll_event} is packed and {@code struct stat} differs). */
+    public static final boolean X86_64 = "x86-64".equals(ARCH);
+
+    /** Whether this JVM runs on Linux, by {@code os.name} (as JNA's {@code Platform.isLinux()} decides). */
+    public static boolean isLinux() {
+        return System.getProperty("os.name", "").startsWith("Linux");
+    }
+
+    /** JNA's canonical name for an {@code os.arch} value, for the architectures that matter here. */
+    static String arch(String osArch) {
+        String arch = osArch.toLowerCase(Locale.ROOT).trim();
+        return switch (arch) {
+            case "x86_64", "amd64" -> "x86-64";
+            case "i386", "i686" -> "x86";
+            case "arm64" -> "aarch64";
+            default -> arch;
+        };
+    }
+
+    /**
+     * Why a platform cannot use posixmq (one sentence), or null when it can: 64-bit Linux on x86-64, aarch64 or
+     * riscv64 ({@code arch} as JNA's {@code Platform.ARCH} names it), whose constants this class holds.
+     */
+    public static @Nullable String platformProblem(String os, boolean linux, int pointerSize, String arch) {
+        if (!linux) {
+            return "POSIX message queues need Linux, but this JVM runs on " + os
+                    + "; posixmq cannot be used on this system.";
+        }
+        if (pointerSize != 8) {
+            return "posixmq supports 64-bit Linux only, but this JVM is 32-bit (" + os + ").";
+        }
+        if (!ARCHITECTURES.contains(arch)) {
+            return "posixmq supports Linux on x86-64, aarch64 and riscv64 only, but this JVM runs on " + arch + " ("
+                    + os + "), whose system call constants differ.";
+        }
+        return null;
+    }
 
     /** {@code sizeof(struct stat)}: 144 on x86-64, 128 in the generic ABI (aarch64, riscv64). */
     public static final int STAT_SIZE = X86_64 ? 144 : 128;

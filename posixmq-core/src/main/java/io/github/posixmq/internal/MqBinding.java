@@ -1,10 +1,15 @@
 package io.github.posixmq.internal;
 
+import java.nio.ByteBuffer;
+import java.util.function.LongConsumer;
+
 /**
  * The small native surface the public API is built on: the {@code mq_*} calls plus the descriptor, poll and
  * epoll calls needed to wait on queues. Every method returns the raw C result; on failure the caller reads
  * {@link #lastErrno()}. Pointers are native addresses ({@code long}); queue handles are {@code long} so that a
- * platform whose {@code mqd_t} is a pointer can be bound without touching the public API.
+ * platform whose {@code mqd_t} is a pointer can be bound without touching the public API. Native memory, the
+ * addresses of direct buffers and the {@code mq_notify} callback come from here too, so that a binding needs no other
+ * native library (the FFM binding loads no JNA class).
  */
 public interface MqBinding {
 
@@ -79,4 +84,18 @@ public interface MqBinding {
 
     /** {@code getrlimit(resource, rlim)}. */
     int getrlimit(int resource, long rlimitAddress);
+
+    /** Allocates {@code size} bytes of zeroed native memory, 16-byte aligned. */
+    NativeMemory allocate(long size);
+
+    /** The native address of a direct buffer's first byte (index 0, whatever its position). */
+    long directBufferAddress(ByteBuffer direct);
+
+    /**
+     * The address of a C function {@code void f(union sigval)}, for {@code sigev_notify_function}, that calls
+     * {@code target} with the {@code sigval} on the thread the C library starts for it. Created once per call of this
+     * method and never freed (a notification under way may still call it): call it once per process. {@code target}
+     * must not throw.
+     */
+    long sigevThreadFunction(LongConsumer target);
 }

@@ -5,26 +5,22 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Per-thread native memory reused by every call on that thread, so the send and receive paths allocate nothing
  * once warm: small fixed slots ({@code mq_attr}, {@code timespec}, two {@code pollfd}s, the priority, an 8-byte
- * word, a {@code struct stat}) and a message buffer. The slots are read and written through a direct
- * {@link ByteBuffer} view of the block (JIT intrinsics), not through JNA's {@code Pointer} accessors, each of which
- * is a JNI call.
+ * word, a {@code struct stat}) and a message buffer. The memory comes from the binding in use
+ * ({@link MqBinding#allocate(long)}: an arena on FFM, JNA's {@code Memory} on JNA) and is read and written through a
+ * direct {@link ByteBuffer} view of the block (JIT intrinsics), never through a JNI call.
  *
  * <p>Memory is bounded: a platform thread keeps a message buffer of at most {@link #RETAINED_LIMIT} bytes; larger
  * buffers, and every message buffer of a virtual thread, are borrowed for one call from a small process-wide pool
  * ({@link #POOL_SLOTS} buffers, {@link #POOL_LIMIT} bytes at most) and given back. A thread's scratch memory is
- * unreachable once the thread ends and is freed by JNA's cleaner.
+ * unreachable once the thread ends and is then freed by the binding's cleaner.
  */
 public final class Scratch {
 
@@ -49,20 +45,22 @@ public final class Scratch {
     /** Direct buffers whose address is cached: a send and a receive buffer per thread hit, with room to spare. */
     private static final int DIRECT_SLOTS = 4;
 
+    private static final MqBinding BINDING = Bindings.instance();
+
     /** A zero {@code struct timespec}: as an absolute deadline it passed long ago, so timed calls never wait. */
-    private static final Memory EXPIRED = zeroed(16);
+    private static final NativeMemory EXPIRED = BINDING.allocate(16);
 
     /** {@link #EXPIRED}'s address, for {@code mq_timedsend}/{@code mq_timedreceive} that must return at once. */
-    public static final long EXPIRED_DEADLINE = Pointer.nativeValue(EXPIRED);
+    public static final long EXPIRED_DEADLINE = EXPIRED.address();
 
     private static final @Nullable MethodHandle IS_VIRTUAL = isVirtualHandle();
 
     private static final AtomicReferenceArray<Block> POOL = new AtomicReferenceArray<>(POOL_SLOTS);
     private static final AtomicLong POOLED_BYTES = new AtomicLong();
 
-    private final Memory fixed = zeroed(SIZE);
-    private final long base = Pointer.nativeValue(fixed);
-    private final ByteBuffer view = fixed.getByteBuffer(0, SIZE).order(ByteOrder.nativeOrder());
+    private final NativeMemory fixed = BINDING.allocate(SIZE);
+    private final long base = fixed.address();
+    private final ByteBuffer view = fixed.view();
     private final boolean virtual = isVirtual(Thread.currentThread());
 
     /** The buffer this thread keeps (at most {@link #RETAINED_LIMIT} bytes), or null. */
@@ -189,7 +187,7 @@ public final class Scratch {
             block = retained;
             if (block == null || block.capacity < capacity) {
                 if (block != null) {
-                    block.memory.close();
+                    block.memory.free();
                 }
                 block = new Block(Math.max(capacity, 64));
                 retained = block;
@@ -233,7 +231,8 @@ public final class Scratch {
 
     /**
      * Native address of a direct buffer's first byte, cached for the last few buffers used on this thread: a miss
-     * costs a JNI call and two small objects, so a thread alternating between a send and a receive buffer must hit.
+     * costs a binding call and a few small objects, so a thread alternating between a send and a receive buffer must
+     * hit.
      */
     public long directAddress(ByteBuffer direct) {
         for (int i = 0; i < DIRECT_SLOTS; i++) {
@@ -242,7 +241,7 @@ public final class Scratch {
                 return directAddresses[i];
             }
         }
-        long address = Pointer.nativeValue(Native.getDirectBufferPointer(direct));
+        long address = BINDING.directBufferAddress(direct);
         int slot = nextDirectSlot;
         nextDirectSlot = (slot + 1) % DIRECT_SLOTS;
         directBuffers[slot] = new WeakReference<>(direct);
@@ -276,19 +275,13 @@ public final class Scratch {
                 Block pooled = POOL.get(i);
                 if (pooled != null && pooled.capacity < block.capacity && POOL.compareAndSet(i, pooled, block)) {
                     POOLED_BYTES.addAndGet(-pooled.capacity);
-                    pooled.memory.close();
+                    pooled.memory.free();
                     return;
                 }
             }
         }
         POOLED_BYTES.addAndGet(-block.capacity);
-        block.memory.close();
-    }
-
-    private static Memory zeroed(long size) {
-        Memory memory = new Memory(size);
-        memory.clear();
-        return memory;
+        block.memory.free();
     }
 
     private static @Nullable MethodHandle isVirtualHandle() {
@@ -316,16 +309,16 @@ public final class Scratch {
 
     /** A native message buffer, its address and a view of it. */
     private static final class Block {
-        final Memory memory;
+        final NativeMemory memory;
         final long address;
         final long capacity;
         final ByteBuffer view;
 
         Block(long capacity) {
-            this.memory = new Memory(capacity);
-            this.address = Pointer.nativeValue(memory);
+            this.memory = BINDING.allocate(capacity);
+            this.address = memory.address();
             this.capacity = capacity;
-            this.view = memory.getByteBuffer(0, capacity);
+            this.view = memory.view();
         }
     }
 }

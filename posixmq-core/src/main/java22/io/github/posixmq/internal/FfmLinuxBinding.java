@@ -9,17 +9,20 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
 import java.util.Optional;
-
-import com.sun.jna.Platform;
+import java.util.function.LongConsumer;
 
 /**
  * {@link MqBinding} for 64-bit Linux on the JDK's Foreign Function &amp; Memory API (Java 22+), shipped in
  * {@code META-INF/versions/22} of the posixmq-core jar. Every downcall handle is created once ({@code static final},
  * so the JIT inlines the call); pointers travel as {@code long} addresses (same ABI class as {@code long} on x86_64
  * and aarch64), and {@code errno} is captured by the linker ({@code Linker.Option.captureCallState("errno")}) into a
- * per-thread segment, so a call allocates nothing.
+ * per-thread segment, so a call allocates nothing. Native memory comes from arenas and the {@code mq_notify} callback
+ * is an upcall stub: this binding loads no JNA class.
  */
 public final class FfmLinuxBinding implements MqBinding {
 
@@ -54,8 +57,8 @@ public final class FfmLinuxBinding implements MqBinding {
         private static String probe() {
             String os = System.getProperty("os.name") + " " + System.getProperty("os.arch");
             // the same platforms as the JNA binding: the constants in Linux are theirs
-            String problem = JnaLinuxBinding.platformProblem(os, Platform.isLinux(),
-                    (int) ValueLayout.ADDRESS.byteSize(), Platform.ARCH);
+            String problem = Linux.platformProblem(os, Linux.isLinux(), (int) ValueLayout.ADDRESS.byteSize(),
+                    Linux.ARCH);
             if (problem != null) {
                 return problem;
             }
@@ -132,7 +135,7 @@ public final class FfmLinuxBinding implements MqBinding {
         static final MethodHandle FSTAT = LIBC.find("fstat").isPresent()
                 ? libc("fstat", FunctionDescriptor.of(INT, INT, PTR))
                 : MethodHandles.insertArguments(libc("__fxstat", FunctionDescriptor.of(INT, INT, INT, PTR)), 1,
-                        "amd64".equals(System.getProperty("os.arch")) ? 1 : 0); // _STAT_VER: x86-64 1, generic 0
+                        Linux.X86_64 ? 1 : 0); // _STAT_VER: x86-64 1, generic 0
         static final MethodHandle GETRLIMIT = libc("getrlimit", FunctionDescriptor.of(INT, INT, PTR));
 
         private static SymbolLookup librt() {
@@ -409,6 +412,73 @@ public final class FfmLinuxBinding implements MqBinding {
         }
         catch (Throwable ex) {
             throw rethrow(ex);
+        }
+    }
+
+    @Override
+    public NativeMemory allocate(long size) {
+        return new ArenaMemory(size);
+    }
+
+    @Override
+    public long directBufferAddress(ByteBuffer direct) {
+        // the segment of a buffer starts at its position
+        return MemorySegment.ofBuffer(direct).address() - direct.position();
+    }
+
+    @Override
+    public long sigevThreadFunction(LongConsumer target) {
+        try {
+            MethodHandle handle = MethodHandles.lookup().findStatic(FfmLinuxBinding.class, "callSafely",
+                    MethodType.methodType(void.class, LongConsumer.class, long.class)).bindTo(target);
+            // the global arena: never freed, as a notification under way may still call it
+            return Linker.nativeLinker().upcallStub(handle, FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG),
+                    Arena.global()).address();
+        }
+        catch (ReflectiveOperationException ex) {
+            throw new IllegalStateException("cannot create the mq_notify callback", ex);
+        }
+    }
+
+    /** An exception thrown out of an upcall would end the JVM: report it instead. */
+    private static void callSafely(LongConsumer target, long sigval) {
+        try {
+            target.accept(sigval);
+        }
+        catch (Throwable ex) {
+            Thread thread = Thread.currentThread();
+            try {
+                thread.getUncaughtExceptionHandler().uncaughtException(thread, ex);
+            }
+            catch (Throwable ignored) {
+                // nothing may leave an upcall
+            }
+        }
+    }
+
+    /**
+     * Memory of a shared arena of its own, closed by {@link #free()} or, if never freed, by the cleaner once
+     * unreachable. Its view is a plain direct buffer over the segment.
+     */
+    private static final class ArenaMemory extends NativeMemory {
+        private final Cleaner.Cleanable cleanable;
+
+        ArenaMemory(long size) {
+            this(Arena.ofShared(), size);
+        }
+
+        private ArenaMemory(Arena arena, long size) {
+            this(arena, arena.allocate(size, 16));
+        }
+
+        private ArenaMemory(Arena arena, MemorySegment segment) {
+            super(segment.address(), segment.byteSize(), segment.asByteBuffer());
+            this.cleanable = Cleanup.CLEANER.register(this, arena::close);
+        }
+
+        @Override
+        public void free() {
+            cleanable.clean();
         }
     }
 

@@ -7,6 +7,8 @@ import io.github.posixmq.PosixMq;
 import io.github.posixmq.integration.CompositePosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqOperationListener;
 
+import io.micrometer.observation.ObservationRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -35,14 +37,15 @@ public final class PosixMqAutoConfiguration {
     public static final String MESSAGE_CONVERTER_BEAN_NAME = "posixMqMessageConverter";
 
     /**
-     * The registry of configured queues, opened at start-up and closed at shutdown. A property under
+     * The registry of configured queues, opened when the bean is initialized ({@link PosixMqQueues#open()}, before
+     * any bean that uses it gets it) and closed at shutdown: the bean method itself does no I/O. A property under
      * {@code posixmq.queues.<key>} that no setting has fails start-up.
      */
-    @Bean
+    @Bean(initMethod = "open")
     @ConditionalOnMissingBean
     public PosixMqQueues posixMqQueues(PosixMqProperties properties, Environment environment) {
         PosixMqUnknownProperties.check(environment);
-        PosixMqQueues queues = new PosixMqQueues(properties.settings());
+        PosixMqQueues queues = PosixMqQueues.unopened(properties.settings());
         queues.removeCreatedUnlessStarted();
         return queues;
     }
@@ -66,16 +69,19 @@ public final class PosixMqAutoConfiguration {
 
     /**
      * The template. Uses the {@link MessageConverter} bean named {@value #MESSAGE_CONVERTER_BEAN_NAME} if there is
-     * one, and tells every {@link PosixMqOperationListener} bean of its sends and receives.
+     * one, and tells every {@link PosixMqOperationListener} bean of its sends and receives; observes the sends to
+     * queues with {@code observation-enabled} in the {@link ObservationRegistry} bean.
      */
     @Bean
     @ConditionalOnMissingBean
     public PosixMqTemplate posixMqTemplate(PosixMqQueues queues,
             @Qualifier(MESSAGE_CONVERTER_BEAN_NAME) ObjectProvider<MessageConverter> messageConverter,
-            ObjectProvider<PosixMqOperationListener> listeners) {
+            ObjectProvider<PosixMqOperationListener> listeners, PosixMqProperties properties,
+            ObjectProvider<ObservationRegistry> observations) {
         PosixMqTemplate template = new PosixMqTemplate(queues);
         messageConverter.ifAvailable(template::setMessageConverter);
         template.setOperationListener(CompositePosixMqOperationListener.of(listeners));
+        template.setObservation(observations.getIfUnique(() -> ObservationRegistry.NOOP), properties::observationEnabled);
         return template;
     }
 }

@@ -1,10 +1,14 @@
 package io.github.posixmq.boot;
 
+import java.util.function.Predicate;
+
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqOperationListener;
+import io.github.posixmq.integration.dsl.PosixMqs;
+import io.github.posixmq.integration.inbound.PosixMqInboundGateway;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import io.github.posixmq.integration.outbound.PosixMqMessageHandler;
 
@@ -32,6 +36,7 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
     private @Nullable BeanFactory beanFactory;
 
     private boolean dedicatedThreads;
+    private Predicate<String> observed = (key) -> false;
 
     /** A factory of adapters on {@code queues}, telling {@code listener} of every operation. */
     public PosixMqChannelAdapterFactory(PosixMqQueues queues, PosixMqOperationListener listener,
@@ -47,6 +52,12 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
     /** Makes the inbound adapters receive on threads of their own ({@code posixmq.dispatch.dedicated-threads}). */
     public void setDedicatedThreads(boolean dedicatedThreads) {
         this.dedicatedThreads = dedicatedThreads;
+    }
+
+    /** Sets which keys' adapters observe their operations (Micrometer Observation); none unless set. */
+    public void setObservationEnabled(Predicate<String> keys) {
+        Assert.notNull(keys, "keys must not be null");
+        this.observed = keys;
     }
 
     /** The bean factory in which the configured channel names are checked. */
@@ -87,7 +98,41 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         producer.setOperationListener(this.listener);
         producer.setDedicatedThreads(this.dedicatedThreads);
         producer.setJournalDirectory(inbound.journalDirectory());
+        producer.setObservationEnabled(this.observed.test(key));
         return producer;
+    }
+
+    /**
+     * The inbound gateway of the queue configured under {@code key} ({@code inbound.gateway: true}): requests go to
+     * the inbound channel, the handler's return value (converted with the message converter, its contentType embedded)
+     * to the requester's reply queue. Receives with the inbound settings (concurrency, retries, dead-letter queue).
+     *
+     * @throws PosixMqConfigurationException when the channel names a bean that is not a channel, or the queue is not
+     *         in header-mode embedded
+     */
+    public PosixMqInboundGateway inboundGateway(String key) {
+        PosixMqQueueSettings.Inbound inbound = this.queues.info(key).inbound();
+        String prefix = this.queues.prefix(key);
+        checkChannel(prefix + ".inbound.channel", inbound.channel());
+        if (inbound.embeddedHeaders() == null) {
+            throw new PosixMqConfigurationException(prefix + ".inbound.gateway", true, "a gateway answers through the "
+                    + "requester's reply queue named in an embedded header, and queue " + this.queues.queueName(key)
+                    + " is in header-mode raw", "Set " + prefix + ".header-mode=embedded (on the requester too).",
+                    null);
+        }
+        // the same gateway as PosixMqs.inboundGateway (retries, dead-letter queue, allowed reply names, reply send
+        // timeout, the application's queues refused as reply destinations), wired to the configured channels
+        PosixMqInboundGateway gateway = PosixMqs.inboundGateway(this.queues, key);
+        gateway.setRequestChannelName(inbound.channel());
+        gateway.setMessageConverter(this.messageConverter);
+        if (inbound.errorChannel() != null) {
+            checkChannel(prefix + ".inbound.error-channel", inbound.errorChannel());
+            gateway.setErrorChannelName(inbound.errorChannel());
+        }
+        PosixMqMessageProducer receiver = gateway.getReceiver();
+        receiver.setContentType(inbound.contentType());
+        receiver.setOperationListener(this.listener);
+        return gateway;
     }
 
     /**
@@ -109,6 +154,7 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
             handler.setEmbeddedHeaders(new PosixMqEmbeddedHeaders(outbound.embeddedHeaders()));
         }
         handler.setOperationListener(this.listener);
+        handler.setObservationEnabled(this.observed.test(key));
         return handler;
     }
 

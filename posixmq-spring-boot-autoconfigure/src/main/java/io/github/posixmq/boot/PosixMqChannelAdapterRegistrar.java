@@ -4,6 +4,7 @@ import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.runtime.PosixMqSettings;
 import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
+import io.github.posixmq.integration.inbound.PosixMqInboundGateway;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import io.github.posixmq.integration.outbound.PosixMqMessageHandler;
 import org.jspecify.annotations.Nullable;
@@ -47,18 +48,22 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
 
     @Override
     public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) throws BeansException {
+        PosixMqProperties properties = Binder.get(this.environment)
+            .bind("posixmq", PosixMqProperties.class)
+            .orElseGet(PosixMqProperties::new);
         PosixMqSettings settings;
         try {
-            settings = Binder.get(this.environment)
-                .bind("posixmq", PosixMqProperties.class)
-                .orElseGet(PosixMqProperties::new)
-                .settings();
+            settings = properties.settings();
         }
         catch (PosixMqConfigurationException ex) {
             return; // the registry fails start-up with this exception, where the failure analyzer explains it
         }
         for (PosixMqQueueSettings queue : settings.queues().values()) {
-            if (queue.inbound().enabled()) {
+            PosixMqProperties.Queue configured = properties.getQueues().get(queue.key());
+            if (queue.inbound().enabled() && configured != null && configured.getInbound().isGateway()) {
+                registerInboundGateway(registry, queue.key(), queue.inbound().channel());
+            }
+            else if (queue.inbound().enabled()) {
                 registerInbound(registry, queue.key(), queue.inbound().channel());
             }
             if (queue.outbound().enabled()) {
@@ -74,6 +79,15 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
         }
         registerChannelIfMissing(registry, channel);
         registry.registerBeanDefinition(name, fromFactory(PosixMqMessageProducer.class, "inboundAdapter", key));
+    }
+
+    private void registerInboundGateway(BeanDefinitionRegistry registry, String key, String channel) {
+        String name = PosixMqIntegrationAutoConfiguration.inboundGatewayBeanName(key);
+        if (inUse(registry, name)) {
+            return;
+        }
+        registerChannelIfMissing(registry, channel);
+        registry.registerBeanDefinition(name, fromFactory(PosixMqInboundGateway.class, "inboundGateway", key));
     }
 
     private void registerOutbound(BeanDefinitionRegistry registry, String key, String channel) {

@@ -58,11 +58,15 @@ public final class PosixMqIntegrationAutoConfiguration {
     @Bean(ADAPTER_FACTORY_BEAN_NAME)
     static PosixMqChannelAdapterFactory posixMqChannelAdapterFactory(PosixMqQueues queues,
             @Qualifier(PosixMqAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME) ObjectProvider<MessageConverter> converter,
-            ObjectProvider<PosixMqOperationListener> listeners, PosixMqProperties properties) {
+            ObjectProvider<PosixMqOperationListener> listeners, ObjectProvider<PosixMqProperties> properties) {
         PosixMqChannelAdapterFactory factory = new PosixMqChannelAdapterFactory(queues,
                 CompositePosixMqOperationListener.of(listeners),
                 converter.getIfAvailable(PosixMqTemplate::defaultMessageConverter));
-        factory.setDedicatedThreads(properties.getDispatch().isDedicatedThreads());
+        PosixMqProperties settings = properties.getIfAvailable();
+        if (settings != null) {
+            factory.setObservationEnabled(settings::observationEnabled);
+            factory.setDedicatedThreads(settings.getDispatch().isDedicatedThreads());
+        }
         return factory;
     }
 
@@ -74,8 +78,10 @@ public final class PosixMqIntegrationAutoConfiguration {
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    static PosixMqDispatcher posixMqDispatcher(PosixMqProperties properties, Environment environment) {
-        PosixMqDispatchSettings settings = properties.getDispatch().settings();
+    static PosixMqDispatcher posixMqDispatcher(ObjectProvider<PosixMqProperties> properties, Environment environment) {
+        PosixMqProperties configured = properties.getIfAvailable();
+        PosixMqDispatchSettings settings = configured != null ? configured.getDispatch().settings()
+                : PosixMqDispatchSettings.DEFAULTS;
         Executor workers = null;
         if (environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false)) {
             SimpleAsyncTaskExecutor virtual = new SimpleAsyncTaskExecutor("posixmq-worker-");
@@ -88,6 +94,11 @@ public final class PosixMqIntegrationAutoConfiguration {
     /** The bean name of the inbound channel adapter of {@code posixmq.queues.<key>}. */
     public static String inboundAdapterBeanName(String key) {
         return "posixmq." + key + ".inbound-channel-adapter";
+    }
+
+    /** The bean name of the inbound gateway of {@code posixmq.queues.<key>} ({@code inbound.gateway: true}). */
+    public static String inboundGatewayBeanName(String key) {
+        return "posixmq." + key + ".inbound-gateway";
     }
 
     /** The bean name of the outbound channel adapter endpoint of {@code posixmq.queues.<key>}. */

@@ -2,6 +2,7 @@ package io.github.posixmq.boot;
 
 import org.springframework.util.Assert;
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
+import io.github.posixmq.integration.runtime.PosixMqQueueProperties;
 import io.github.posixmq.integration.runtime.PosixMqSettings;
 import io.github.posixmq.integration.dispatch.PosixMqDispatchSettings;
 import java.nio.charset.Charset;
@@ -18,9 +19,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.ConfigurationPropertiesSource;
-import org.springframework.boot.convert.DataSizeUnit;
-import org.springframework.util.unit.DataSize;
-import org.springframework.util.unit.DataUnit;
 
 /**
  * Configuration of the POSIX message queues an application uses ({@code posixmq.*}).
@@ -123,6 +121,13 @@ public final class PosixMqProperties {
         }
     }
 
+    /**
+     * Whether the adapters, gateways and template observe their sends and processing (Micrometer Observation, spans
+     * with the trace context carried in embedded headers), for every queue that does not set its own
+     * observation-enabled.
+     */
+    private boolean observationEnabled;
+
     /** The queues, by key. */
     public Map<String, Queue> getQueues() {
         return this.queues;
@@ -131,6 +136,23 @@ public final class PosixMqProperties {
     /** The recovery settings. */
     public Recovery getRecovery() {
         return this.recovery;
+    }
+
+    /** Whether queues without their own observation-enabled are observed. */
+    public boolean isObservationEnabled() {
+        return this.observationEnabled;
+    }
+
+    /** Sets whether queues without their own observation-enabled are observed. */
+    public void setObservationEnabled(boolean observationEnabled) {
+        this.observationEnabled = observationEnabled;
+    }
+
+    /** Whether the queue configured under {@code key} is observed: its own setting, else the global default. */
+    public boolean observationEnabled(String key) {
+        Queue queue = this.queues.get(key);
+        Boolean own = (queue != null) ? queue.getObservationEnabled() : null;
+        return (own != null) ? own : this.observationEnabled;
     }
 
     /**
@@ -170,44 +192,18 @@ public final class PosixMqProperties {
     }
 
     /**
-     * One queue: how to open or create it, and its optional inbound and outbound channel adapters. Its metadata (what
-     * each {@code posixmq.queues.<key>.*} property does and its default) is generated into
+     * One queue: how to open or create it (the runtime's {@link PosixMqQueueProperties}, shared with the binder), its
+     * name and header mode, and its optional inbound and outbound channel adapters. Its metadata (what each
+     * {@code posixmq.queues.<key>.*} property does and its default) is generated into
      * {@code META-INF/spring/configuration-metadata/} by {@link ConfigurationPropertiesSource}, as Spring Boot's
-     * {@code spring-configuration-metadata.json} does not descend into map values.
+     * {@code spring-configuration-metadata.json} does not descend into map values; the inherited properties' metadata
+     * comes from the runtime's hand-written one.
      */
     @ConfigurationPropertiesSource
-    public static final class Queue {
+    public static final class Queue extends PosixMqQueueProperties {
 
         /** Queue name, such as "/orders"; a missing leading "/" is added. Default: "/" followed by the key. */
         private @Nullable String name;
-
-        /**
-         * Whether to create the queue when it does not exist; when false, a missing queue fails start-up. Default:
-         * true.
-         */
-        private boolean create = true;
-
-        /**
-         * Capacity in messages of a created queue, up to /proc/sys/fs/mqueue/msg_max. Default: the system's
-         * /proc/sys/fs/mqueue/msg_default. An existing queue keeps its own.
-         */
-        private @Nullable Long capacity;
-
-        /**
-         * Largest message of a created queue, up to /proc/sys/fs/mqueue/msgsize_max; plain numbers are bytes. Default:
-         * the system's /proc/sys/fs/mqueue/msgsize_default. An existing queue keeps its own.
-         */
-        @DataSizeUnit(DataUnit.BYTES)
-        private @Nullable DataSize maxMessageSize;
-
-        /** Permission bits of a created queue, as an octal string (the umask applies). Default: "0600", owner only. */
-        private String mode = "0600";
-
-        /**
-         * Whether to remove the queue name (mq_unlink) when the application shuts down; only a queue this application
-         * created (same device and inode) is removed. Default: false.
-         */
-        private boolean removeOnShutdown;
 
         /**
          * What crosses the queue besides the payload and priority, both ways: "raw" (only the bytes, what C, Python
@@ -225,16 +221,26 @@ public final class PosixMqProperties {
         private List<String> embeddedHeaders = new ArrayList<>(PosixMqEmbeddedHeaders.DEFAULT_HEADER_NAMES);
 
         /**
-         * Whether to adopt an existing queue owned by another user or granting permissions beyond "mode" (a queue
-         * deliberately shared between users). When false, such a queue fails start-up and recovery refuses it.
+         * Whether this queue's adapters, gateways and template sends are observed (posixmq.sender and
+         * posixmq.processor observations, the trace context carried in embedded headers); unset: posixmq.observation-enabled.
          */
-        private boolean shared;
+        private @Nullable Boolean observationEnabled;
 
         /** Message-driven channel adapter: queue to channel. */
         private final Inbound inbound = new Inbound();
 
         /** Outbound channel adapter: channel to queue. */
         private final Outbound outbound = new Outbound();
+
+        /** Whether this queue is observed, or null for the global default. */
+        public @Nullable Boolean getObservationEnabled() {
+            return this.observationEnabled;
+        }
+
+        /** Sets whether this queue is observed (null: the global default). */
+        public void setObservationEnabled(@Nullable Boolean observationEnabled) {
+            this.observationEnabled = observationEnabled;
+        }
 
         /** Queue name, or null for "/" + key. */
         public @Nullable String getName() {
@@ -244,66 +250,6 @@ public final class PosixMqProperties {
         /** Sets the queue name. */
         public void setName(@Nullable String name) {
             this.name = name;
-        }
-
-        /** Whether to create the queue when it does not exist. */
-        public boolean isCreate() {
-            return this.create;
-        }
-
-        /** Sets whether to create the queue when it does not exist. */
-        public void setCreate(boolean create) {
-            this.create = create;
-        }
-
-        /** Capacity of a created queue, or null for the system default. */
-        public @Nullable Long getCapacity() {
-            return this.capacity;
-        }
-
-        /** Sets the capacity of a created queue. */
-        public void setCapacity(@Nullable Long capacity) {
-            this.capacity = capacity;
-        }
-
-        /** Largest message of a created queue, or null for the system default. */
-        public @Nullable DataSize getMaxMessageSize() {
-            return this.maxMessageSize;
-        }
-
-        /** Sets the largest message of a created queue. */
-        public void setMaxMessageSize(@Nullable DataSize maxMessageSize) {
-            this.maxMessageSize = maxMessageSize;
-        }
-
-        /** Permission bits of a created queue (octal string). */
-        public String getMode() {
-            return this.mode;
-        }
-
-        /** Sets the permission bits of a created queue (octal string such as "0660"). */
-        public void setMode(String mode) {
-            this.mode = mode;
-        }
-
-        /** Whether to remove the queue name on shutdown. */
-        public boolean isRemoveOnShutdown() {
-            return this.removeOnShutdown;
-        }
-
-        /** Sets whether to remove the queue name on shutdown. */
-        public void setRemoveOnShutdown(boolean removeOnShutdown) {
-            this.removeOnShutdown = removeOnShutdown;
-        }
-
-        /** Whether an existing queue of another user, or with a wider mode, is adopted. */
-        public boolean isShared() {
-            return this.shared;
-        }
-
-        /** Sets whether an existing queue of another user, or with a wider mode, is adopted. */
-        public void setShared(boolean shared) {
-            this.shared = shared;
         }
 
         /** The header mode: raw or embedded. */
@@ -348,6 +294,15 @@ public final class PosixMqProperties {
          * the key followed by ".inbound" when the adapter is enabled without a channel.
          */
         private @Nullable String channel;
+
+        /**
+         * Whether the queue receives requests and answers them (an inbound gateway): the channel's handler gets each
+         * request (converted by its contentType, so a POJO parameter works) and its return value is sent to the
+         * requester's reply queue (posixmq_replyTo) with the request's correlation id. Needs header-mode embedded.
+         * Requests come from PosixMqTemplate.sendAndReceive / convertSendAndReceive or an outbound gateway. Default:
+         * false (an inbound channel adapter, no replies).
+         */
+        private boolean gateway;
 
         /** Threads receiving from the queue. Default: 1. */
         private int concurrency = 1;
@@ -403,6 +358,13 @@ public final class PosixMqProperties {
          */
         private Duration replySendTimeout = Duration.ofSeconds(1);
 
+        /**
+         * Whether an inbound gateway on this queue replies to a reply queue owned by another user or granting more
+         * than 0600 (request/reply between users on purpose); the reply name rules still apply. Default: false (such
+         * a reply goes to the dead-letter queue).
+         */
+        private boolean sharedReplyQueues;
+
         /** Whether the adapter is enabled, or null for "when a channel is set". */
         public @Nullable Boolean getEnabled() {
             return this.enabled;
@@ -421,6 +383,16 @@ public final class PosixMqProperties {
         /** Sets the output channel name. */
         public void setChannel(@Nullable String channel) {
             this.channel = channel;
+        }
+
+        /** Whether the queue answers requests (an inbound gateway). */
+        public boolean isGateway() {
+            return this.gateway;
+        }
+
+        /** Sets whether the queue answers requests (an inbound gateway). */
+        public void setGateway(boolean gateway) {
+            this.gateway = gateway;
         }
 
         /** Threads receiving from the queue. */
@@ -521,6 +493,16 @@ public final class PosixMqProperties {
         /** Sets how long a reply waits for room in a full reply queue. */
         public void setReplySendTimeout(Duration replySendTimeout) {
             this.replySendTimeout = replySendTimeout;
+        }
+
+        /** Whether reply queues of other users or with a wider mode are used. */
+        public boolean isSharedReplyQueues() {
+            return this.sharedReplyQueues;
+        }
+
+        /** Sets whether reply queues of other users or with a wider mode are used. */
+        public void setSharedReplyQueues(boolean sharedReplyQueues) {
+            this.sharedReplyQueues = sharedReplyQueues;
         }
     }
 

@@ -10,11 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import io.github.posixmq.PosixMq;
-import io.github.posixmq.QueueNames;
-import io.github.posixmq.SystemLimits;
 import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqHeaderMode;
 import org.jspecify.annotations.Nullable;
@@ -24,7 +21,6 @@ import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.util.MimeTypeUtils;
 import org.springframework.util.StringUtils;
-import org.springframework.util.unit.DataSize;
 
 /**
  * Checks {@link PosixMqProperties} before any queue is opened and resolves them into {@link PosixMqSettings}; every
@@ -35,10 +31,6 @@ final class PosixMqPropertiesValidator {
     private static final String BYTES = "bytes";
 
     private static final String STRING = "string";
-
-    private static final Pattern OCTAL_MODE = Pattern.compile("0[0-7]{1,3}");
-
-    private static final Pattern DECIMAL = Pattern.compile("[1-9][0-9]{0,8}");
 
     /** The longest duration that fits a {@code long} of nanoseconds, about 292 years. */
     private static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
@@ -96,70 +88,23 @@ final class PosixMqPropertiesValidator {
     }
 
     private static String name(String root, String key, PosixMqProperties.Queue queue) {
-        if (!StringUtils.hasText(key)) {
-            throw new PosixMqConfigurationException(root, key, "a queue key is empty",
-                    "Give every entry under " + root + " a non-empty key.", null);
-        }
-        String prefix = prefix(root, key);
-        String configured = queue.getName() != null ? queue.getName() : "/" + key;
-        try {
-            return QueueNames.normalize(configured);
-        }
-        catch (IllegalArgumentException ex) {
-            throw new PosixMqConfigurationException(prefix + ".name", configured, String.valueOf(ex.getMessage()),
-                    "Set " + prefix + ".name to a single-component name of 1 to " + QueueNames.NAME_MAX
-                            + " bytes such as /orders (no further '/', not '.' or '..').", ex);
-        }
+        return PosixMqQueueSettings.builder(key).root(root).name(queue.getName()).resolvedName();
     }
 
-    private static int parseMode(String prefix, @Nullable String mode) {
-        String trimmed = mode != null ? mode.trim() : null;
-        if (trimmed != null && OCTAL_MODE.matcher(trimmed).matches()) {
-            return Integer.parseInt(trimmed, 8);
-        }
-        if (trimmed != null && DECIMAL.matcher(trimmed).matches()) {
-            int number = Integer.parseInt(trimmed);
-            String hint = number <= 0777 ? " (YAML reads an unquoted 0" + Integer.toOctalString(number) + " as the "
-                    + "number " + number + ")" : "";
-            throw new PosixMqConfigurationException(prefix + ".mode", mode, "a mode is an octal string with a leading "
-                    + "zero, not a number" + hint, "Quote it in YAML, such as mode: \"0600\" (owner only) or mode: "
-                            + "\"0660\" (owner and group).", null);
-        }
-        throw new PosixMqConfigurationException(prefix + ".mode", mode, "not an octal permission mode",
-                "Set " + prefix + ".mode to octal permission bits between 0000 and 0777, with the leading zero, "
-                        + "such as '0600' (owner only) or '0660' (owner and group); quote it in YAML.", null);
-    }
-
+    /**
+     * The queue's settings: what it shares with the binder (create, capacity, max-message-size, mode,
+     * remove-on-shutdown, shared) validated by the runtime's builder, then the adapters' settings.
+     */
     private static PosixMqQueueSettings resolve(String root, String key, String name, PosixMqProperties.Queue queue,
             Map<String, String> names) {
         String prefix = prefix(root, key);
-        long capacity = 0;
-        if (queue.getCapacity() != null) {
-            capacity = queue.getCapacity();
-            if (capacity < 1) {
-                long limit = SystemLimits.read().msgMax();
-                throw new PosixMqConfigurationException(prefix + ".capacity", capacity, "the capacity must be at "
-                        + "least 1", "Set " + prefix + ".capacity between 1 and " + SystemLimits.path("msg_max")
-                                + " (" + (limit > 0 ? limit : "unknown") + "), or remove it for the system default.",
-                        null);
-            }
-        }
-        long maxMessageSize = 0;
-        DataSize size = queue.getMaxMessageSize();
-        if (size != null) {
-            maxMessageSize = size.toBytes();
-            if (maxMessageSize < 1) {
-                throw new PosixMqConfigurationException(prefix + ".max-message-size", size, "the max message "
-                        + "size must be at least 1 byte", "Set " + prefix + ".max-message-size between 1 and "
-                                + SystemLimits.path("msgsize_max") + ", or remove it for the system default.",
-                        null);
-            }
-        }
-        int mode = parseMode(prefix, queue.getMode());
-        return new PosixMqQueueSettings(key, prefix, name, queue.isCreate(), mode, capacity, maxMessageSize,
-                queue.isRemoveOnShutdown(), queue.isShared(),
-                inbound(root, key, queue.getInbound(), names, embedded(prefix, queue)),
-                outbound(prefix, key, queue.getOutbound(), embedded(prefix, queue)));
+        PosixMqQueueSettings.Builder builder = PosixMqQueueSettings.builder(key).root(root).name(name).properties(queue);
+        builder.build(); // the queue's own settings first, as before the adapters'
+        List<String> embedded = embedded(prefix, queue);
+        return builder.embeddedHeaders(embedded)
+            .inbound(inbound(root, key, queue.getInbound(), names, embedded))
+            .outbound(outbound(prefix, key, queue.getOutbound(), embedded))
+            .build();
     }
 
     /** The headers of header-mode embedded, or null for raw. */
@@ -253,7 +198,8 @@ final class PosixMqPropertiesValidator {
         return new PosixMqQueueSettings.Inbound(enabled, channel, inbound.getConcurrency(),
                 type.equals(STRING) ? inbound.getCharset() : null, inbound.getErrorChannel(), deadLetterKey,
                 deadLetterTimeout, retry(prefix + ".retry", inbound.getRetry()), contentType, embeddedHeaders,
-                List.copyOf(allowedReplyNames), replySendTimeout, journal(prefix + ".journal", inbound.getJournal()));
+                List.copyOf(allowedReplyNames), replySendTimeout, inbound.isSharedReplyQueues(),
+                journal(prefix + ".journal", inbound.getJournal()));
     }
 
     private static @Nullable Path journal(String prefix, PosixMqProperties.Journal journal) {

@@ -87,6 +87,41 @@ public class ConfigurationMetadataTests {
         assertThat(undescribed).isEmpty();
     }
 
+    /**
+     * IDEs read {@code META-INF/spring-configuration-metadata.json}, not the value type's file: every per-queue
+     * property is there too as {@code posixmq.queues.*.<name>} (hand-written in
+     * {@code additional-spring-configuration-metadata.json}) with the same type, description and default, and
+     * {@code header-mode} and {@code inbound.payload-type} have value hints.
+     */
+    @Test
+    void everyPerQueuePropertyIsInTheIdeMetadataWithTheSameDescriptionAndDefault() throws IOException {
+        Metadata metadata = Metadata.load();
+        Map<String, Object> queue = metadata.valueTypeMetadata("posixmq.queues");
+        List<String> problems = new ArrayList<>();
+        Set<String> expected = new TreeSet<>();
+        for (Map<String, Object> property : Metadata.list(queue, "properties")) {
+            String name = "posixmq.queues.*." + property.get("name");
+            expected.add(name);
+            Map<String, Object> ide = metadata.properties.get(name);
+            if (ide == null) {
+                problems.add(name + ": missing (add it to additional-spring-configuration-metadata.json: the entry of the "
+                        + "value type's metadata, target/classes/META-INF/spring/configuration-metadata, named " + name + ")");
+                continue;
+            }
+            for (String field : List.of("type", "description", "defaultValue")) {
+                if (!String.valueOf(property.get(field)).equals(String.valueOf(ide.get(field)))) {
+                    problems.add(name + ": " + field + " is " + ide.get(field) + ", not " + property.get(field));
+                }
+            }
+        }
+        metadata.properties.keySet().stream().filter(n -> n.startsWith("posixmq.queues.*.") && !expected.contains(n))
+            .forEach(n -> problems.add(n + ": no such per-queue property"));
+        assertThat(problems).as("posixmq.queues.*.* in spring-configuration-metadata.json").isEmpty();
+        assertThat(metadata.hints).containsKeys("posixmq.queues.*.header-mode", "posixmq.queues.*.inbound.payload-type");
+        assertThat(metadata.hints.get("posixmq.queues.*.header-mode")).contains("raw", "embedded");
+        assertThat(metadata.hints.get("posixmq.queues.*.inbound.payload-type")).contains("bytes", "string");
+    }
+
     private List<String> check(Metadata metadata, String documented) throws IOException {
         Map<String, Object> property = metadata.properties.get(documented);
         if (property == null && metadata.groups.contains(documented)) {
@@ -234,6 +269,9 @@ public class ConfigurationMetadataTests {
 
         private final Set<String> groups = new TreeSet<>();
 
+        /** Hint name to its values, as text. */
+        private final Map<String, String> hints = new LinkedHashMap<>();
+
         static Metadata load() throws IOException {
             Metadata metadata = new Metadata();
             Enumeration<URL> files = Metadata.class.getClassLoader()
@@ -246,6 +284,9 @@ public class ConfigurationMetadataTests {
                 }
                 for (Map<String, Object> group : list(json, "groups")) {
                     metadata.groups.add((String) group.get("name"));
+                }
+                for (Map<String, Object> hint : list(json, "hints")) {
+                    metadata.hints.put((String) hint.get("name"), String.valueOf(hint.get("values")));
                 }
                 ours |= metadata.properties.containsKey("posixmq.queues");
             }

@@ -10,6 +10,7 @@ import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.SystemLimits;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -67,9 +68,20 @@ class PosixMqFailureAnalyzerTests {
             assertThat(ex.property()).isEqualTo("posixmq.queues." + key + ".capacity");
             assertThat(ex.value()).isEqualTo("100000");
             assertThat(ex.reason()).contains("/proc/sys/fs/mqueue/msg_max (" + SystemLimits.read().msgMax() + ")");
+            // the kernel refuses msg_max above HARD_MSGMAX: no sysctl is advised
             assertThat(ex.action()).contains("at most " + SystemLimits.read().msgMax())
-                .contains("sysctl fs.mqueue.msg_max=100000");
+                .contains("no sysctl helps", "hard limit 65536 (HARD_MSGMAX)")
+                .doesNotContain("sysctl fs.mqueue");
         });
+    }
+
+    @Test
+    void capacityAboveTheSysctlButWithinTheHardLimitAdvisesTheSysctl() {
+        long msgMax = SystemLimits.read().msgMax();
+        Assumptions.assumeTrue(msgMax > 0 && msgMax < SystemLimits.HARD_MSGMAX, "msg_max is below HARD_MSGMAX here");
+        String key = this.queues.key("more");
+        assertFailure(TestQueues.properties(key, "capacity=" + (msgMax + 1), "max-message-size=16"),
+                ex -> assertThat(ex.action()).contains("sysctl fs.mqueue.msg_max=" + (msgMax + 1) + "; at most 65536"));
     }
 
     @Test
@@ -79,6 +91,21 @@ class PosixMqFailureAnalyzerTests {
             assertThat(ex.property()).isEqualTo("posixmq.queues." + key + ".max-message-size");
             assertThat(ex.reason()).contains("/proc/sys/fs/mqueue/msgsize_max");
         });
+    }
+
+    @Test
+    void maxMessageSizeAboveTheKernelsHardLimitAdvisesNoImpossibleSysctl() {
+        String key = this.queues.key("hard");
+        // 20 MB: above HARD_MSGSIZEMAX (16 MiB), which fs.mqueue.msgsize_max cannot exceed
+        assertFailure(TestQueues.properties(key, "capacity=1", "max-message-size=20MB"), ex -> {
+            assertThat(ex.property()).isEqualTo("posixmq.queues." + key + ".max-message-size");
+            assertThat(ex.action()).contains("no sysctl helps", "hard limit 16777216 (HARD_MSGSIZEMAX)")
+                .doesNotContain("sysctl fs.mqueue.msgsize_max=20971520");
+        });
+        long msgsizeMax = SystemLimits.read().msgsizeMax();
+        Assumptions.assumeTrue(msgsizeMax > 0 && msgsizeMax < 1024 * 1024, "msgsize_max is below 1 MiB here");
+        assertFailure(TestQueues.properties(key, "capacity=1", "max-message-size=1MB"), ex -> assertThat(ex.action())
+            .contains("sysctl fs.mqueue.msgsize_max=1048576; at most 16777216"));
     }
 
     @Test

@@ -13,7 +13,7 @@ import io.github.posixmq.PosixMq;
 import io.github.posixmq.boot.actuate.PosixMqEndpoint;
 import io.github.posixmq.boot.actuate.PosixMqHealthContributorAutoConfiguration;
 import io.github.posixmq.boot.metrics.PosixMqMetricsAutoConfiguration;
-import io.github.posixmq.boot.metrics.PosixMqQueueMetrics;
+import io.github.posixmq.integration.metrics.PosixMqQueueMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;

@@ -22,7 +22,7 @@ import io.github.posixmq.Message;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueNotFoundException;
-import io.github.posixmq.boot.metrics.PosixMqQueueMetrics;
+import io.github.posixmq.integration.metrics.PosixMqQueueMetrics;
 import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import io.micrometer.core.instrument.Gauge;

@@ -1,5 +1,9 @@
 package io.github.posixmq.containers;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import io.github.posixmq.PosixMq;
@@ -27,9 +31,32 @@ final class DockerEngine implements ExecutionCondition, BeforeAllCallback {
         if (required()) {
             return ConditionEvaluationResult.enabled(REQUIRE_VARIABLE + "=true: the missing engine fails the tests");
         }
-        return ConditionEvaluationResult.disabled("Container tests skipped: " + problem.get()
+        String reason = "Container tests skipped: " + problem.get()
                 + ". Start Docker (integration-tests/containers/ci-docker.sh start) to run them; "
-                + REQUIRE_VARIABLE + "=true makes a missing engine a failure.");
+                + REQUIRE_VARIABLE + "=true makes a missing engine a failure.";
+        announce(reason);
+        return ConditionEvaluationResult.disabled(reason);
+    }
+
+    private static boolean announced;
+
+    /**
+     * The one console line of a skipped run: written to the test JVM's own standard error, which the build prints
+     * as it is (System.err itself goes to the test report file), once per JVM.
+     */
+    private static synchronized void announce(String reason) {
+        if (announced) {
+            return;
+        }
+        announced = true;
+        try {
+            FileOutputStream err = new FileOutputStream(FileDescriptor.err);
+            err.write(("[posixmq containers] " + reason + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
+            err.flush();
+        }
+        catch (IOException ex) {
+            // no console: the reason is in the test report
+        }
     }
 
     @Override

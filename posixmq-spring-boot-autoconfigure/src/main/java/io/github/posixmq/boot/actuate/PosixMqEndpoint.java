@@ -52,10 +52,11 @@ public final class PosixMqEndpoint {
         try {
             Attributes attributes = PosixMqQueueProbe.check(this.queues, key);
             return new QueueDescriptor(key, name, attributes.currentMessages(), attributes.capacity(),
-                    attributes.maxMessageSize(), null);
+                    attributes.maxMessageSize(), this.queues.attributeMismatch(key).orElse(null), null);
         }
         catch (RuntimeException ex) {
-            return new QueueDescriptor(key, name, null, null, null, ex.getClass().getName() + ": " + ex.getMessage());
+            return new QueueDescriptor(key, name, null, null, null, this.queues.attributeMismatch(key).orElse(null),
+                    ex.getClass().getName() + ": " + ex.getMessage());
         }
     }
 
@@ -79,9 +80,12 @@ public final class PosixMqEndpoint {
      * @param currentMessages messages in the queue now, or null on error
      * @param capacity the most messages the queue holds, or null on error
      * @param maxMessageSize the largest message in bytes, or null on error
+     * @param attributeMismatch how the queue, which already existed, differs from its configuration (capacity, max
+     *     message size, mode; fixed when a queue is created), or null when it matches
      * @param error why the queue could not be opened or read (class and message), or null
      */
     public record QueueDescriptor(String key, String name, @Nullable Long currentMessages, @Nullable Long capacity,
-            @Nullable Long maxMessageSize, @Nullable String error) implements OperationResponseBody {
+            @Nullable Long maxMessageSize, @Nullable String attributeMismatch, @Nullable String error)
+            implements OperationResponseBody {
     }
 }

@@ -104,6 +104,8 @@ public final class PosixMqQueueHealthIndicator implements HealthIndicator {
         if (this.fullThreshold != null) {
             builder.withDetail("fullThreshold", this.fullThreshold);
         }
+        // an existing queue created with other attributes works, but not as configured: shown, status unchanged
+        this.queues.attributeMismatch(this.key).ifPresent(mismatch -> builder.withDetail("attributeMismatch", mismatch));
         return builder.build();
     }
 

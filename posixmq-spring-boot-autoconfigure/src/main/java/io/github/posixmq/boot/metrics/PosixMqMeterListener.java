@@ -1,5 +1,6 @@
 package io.github.posixmq.boot.metrics;
 
+import io.github.posixmq.integration.metrics.PosixMqQueueMetrics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,5 +1,6 @@
 package io.github.posixmq.boot.metrics;
 
+import io.github.posixmq.integration.metrics.PosixMqQueueMetrics;
 import io.github.posixmq.boot.PosixMqAutoConfiguration;
 import io.github.posixmq.boot.PosixMqIntegrationAutoConfiguration;
 import io.github.posixmq.boot.actuate.PosixMqHealthContributorAutoConfiguration;

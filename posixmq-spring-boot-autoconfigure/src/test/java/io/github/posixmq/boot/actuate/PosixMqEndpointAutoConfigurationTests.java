@@ -1,5 +1,6 @@
 package io.github.posixmq.boot.actuate;
 
+import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.SystemLimits;
 import io.github.posixmq.boot.PosixMqAutoConfiguration;
@@ -44,8 +45,8 @@ class PosixMqEndpointAutoConfigurationTests {
                 assertThat(all.queues()).containsOnlyKeys("orders", "audit");
                 assertThat(all.queues().keySet()).containsExactly("orders", "audit");
                 assertThat(all.queues().get("orders"))
-                    .isEqualTo(new QueueDescriptor("orders", orders, 0L, 4L, 128L, null));
-                assertThat(all.queues().get("audit")).isEqualTo(new QueueDescriptor("audit", audit, 1L, 2L, 64L, null));
+                    .isEqualTo(new QueueDescriptor("orders", orders, 0L, 4L, 128L, null, null));
+                assertThat(all.queues().get("audit")).isEqualTo(new QueueDescriptor("audit", audit, 1L, 2L, 64L, null, null));
                 SystemLimits now = SystemLimits.read();
                 assertThat(all.limits().msgMax()).isEqualTo(now.msgMax()).isPositive();
                 assertThat(all.binding()).isEqualTo(SystemLimits.binding()).isIn("ffm", "jna");
@@ -65,9 +66,22 @@ class PosixMqEndpointAutoConfigurationTests {
         this.runner.withPropertyValues(TestQueueNames.queue("orders", orders, 4, 128)).run((context) -> {
                     PosixMqEndpoint endpoint = context.getBean(PosixMqEndpoint.class);
                     assertThat(endpoint.queue("orders"))
-                        .isEqualTo(new QueueDescriptor("orders", orders, 0L, 4L, 128L, null));
+                        .isEqualTo(new QueueDescriptor("orders", orders, 0L, 4L, 128L, null, null));
                     assertThat(endpoint.queue("nope")).isNull();
                 });
+    }
+
+    @Test
+    void showsHowAnExistingQueueDiffersFromItsConfiguration() {
+        String orders = this.names.next("orders");
+        OpenOptions.readWrite().createNew().capacity(2).maxMessageSize(64).open(orders).close();
+        this.runner.withPropertyValues(TestQueueNames.queue("orders", orders, 4, 128)).run((context) -> {
+            QueueDescriptor queue = context.getBean(PosixMqEndpoint.class).queue("orders");
+            assertThat(queue).isNotNull();
+            assertThat(queue.capacity()).isEqualTo(2L);
+            assertThat(queue.attributeMismatch()).contains(orders, "already existed with capacity 2",
+                    "not the configured 4, 128", "remove it (mq_unlink) to apply the settings");
+        });
     }
 
     @Test

@@ -69,7 +69,24 @@ class PosixMqHealthContributorAutoConfigurationTests {
                         .doesNotContainKey("fullThreshold");
                     assertThat(health(context, "audit").getDetails()).containsEntry("queue", audit)
                         .containsEntry("capacity", 2L);
+                    assertThat(health.getDetails()).doesNotContainKey("attributeMismatch");
                 });
+    }
+
+    @Test
+    void anExistingQueueWithOtherAttributesStaysUpAndShowsTheMismatch() {
+        String orders = this.names.next("orders");
+        // created beforehand by "another program" with capacity 2 and 64-byte messages; configured 4 x 128
+        OpenOptions.readWrite().createNew().capacity(2).maxMessageSize(64).open(orders).close();
+        withQueue(orders).run((context) -> {
+            Health health = health(context, "orders");
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("capacity", 2L);
+            assertThat((String) health.getDetails().get("attributeMismatch")).contains(orders,
+                    "already existed with capacity 2, max message size 64", "not the configured 4, 128");
+            assertThat(context.getBean(PosixMqQueues.class).attributeMismatch("orders"))
+                .hasValue((String) health.getDetails().get("attributeMismatch"));
+        });
     }
 
     @Test

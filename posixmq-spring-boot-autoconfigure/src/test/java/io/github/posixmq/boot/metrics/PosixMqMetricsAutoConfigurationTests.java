@@ -1,5 +1,6 @@
 package io.github.posixmq.boot.metrics;
 
+import io.github.posixmq.integration.metrics.PosixMqQueueMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

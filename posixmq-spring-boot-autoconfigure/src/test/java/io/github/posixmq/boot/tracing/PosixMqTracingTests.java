@@ -88,14 +88,63 @@ class PosixMqTracingTests {
             });
     }
 
+    /**
+     * Observation without wiring: only {@code posixmq.observation-enabled} in the producer JVM and
+     * {@code posixmq.queues.<key>.observation-enabled} in the consumer JVM, no observation patterns. The outbound
+     * adapter's {@code send /queue} span injects the trace context into the embedded headers; the consumer JVM's
+     * {@code process /queue} span is its child, with OpenTelemetry's messaging attributes.
+     */
+    @Test
+    void withOnlyTheObservationPropertyTheConsumerSpanIsAChildOfTheProducerSpan() {
+        String key = this.queues.key("observed");
+        String name = "/" + key;
+        InMemoryTracing tracing = new InMemoryTracing();
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(IntegrationAutoConfiguration.class,
+                    PosixMqAutoConfiguration.class, PosixMqIntegrationAutoConfiguration.class))
+            .withBean(ObservationRegistry.class, tracing::registry)
+            .withPropertyValues(queueProperties(key, name))
+            .withPropertyValues("posixmq.queues." + key + ".outbound.channel=toOrders", "posixmq.observation-enabled=true")
+            .run((context) -> {
+                assertThat(context).hasNotFailed();
+                MessageChannel toOrders = context.getBean("toOrders", MessageChannel.class);
+                Observation.createNotStarted("order.placed", tracing.registry())
+                    .observe(() -> toOrders
+                        .send(MessageBuilder.withPayload("order 43".getBytes(StandardCharsets.UTF_8)).build()));
+
+                List<SpanData> sent = tracing.finishedSpans();
+                SpanData placed = sent.stream().filter((span) -> span.getName().equals("order.placed")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no span order.placed in " + sent));
+                SpanData send = sent.stream().filter((span) -> span.getName().equals("send " + name)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no span 'send " + name + "' in " + sent));
+                assertThat(send.getParentSpanId()).isEqualTo(placed.getSpanId());
+                assertThat(send.getKind()).isEqualTo(io.opentelemetry.api.trace.SpanKind.PRODUCER);
+                assertThat(send.getAttributes().asMap()).extractingFromEntries((entry) -> entry.getKey().getKey() + "="
+                        + entry.getValue()).contains("messaging.system=posixmq", "messaging.destination.name=" + name,
+                                "messaging.operation.type=send");
+
+                String output = runReceiver(key, name, "property");
+                assertThat(output).contains("PAYLOAD order 43");
+                List<String[]> received = output.lines().filter((line) -> line.startsWith("SPAN "))
+                    .map((line) -> line.split(" ", 4)).toList();
+                String[] process = received.stream().filter((span) -> span[3].equals("process " + name)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no span 'process " + name + "' in the consumer JVM: "
+                            + output));
+                assertThat(process[1]).as(output).isEqualTo(placed.getTraceId());
+                assertThat(process[2]).as("the consumer span's parent is the producer's send span: %s", output)
+                    .isEqualTo(send.getSpanId());
+            });
+    }
+
     /** Runs {@link TracingReceiver} in a new JVM on the test class path; returns its output. */
-    private static String runReceiver(String key, String name) throws IOException, InterruptedException {
+    private static String runReceiver(String key, String name, String... mode) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
             .toString(), "-cp", System.getProperty("java.class.path")));
         if (Runtime.version().feature() >= 22) {
             command.add("--enable-native-access=ALL-UNNAMED");
         }
         command.addAll(List.of(TracingReceiver.class.getName(), key, name));
+        command.addAll(List.of(mode));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -17,7 +17,9 @@ import org.springframework.messaging.Message;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The consumer JVM of {@link PosixMqTracingTests}: {@code <queue key> <queue name>} receives one message through
+ * The consumer JVM of {@link PosixMqTracingTests}: {@code <queue key> <queue name> [property]} receives one message
+ * (observed by Spring Integration's observation patterns, or with {@code property} by
+ * {@code posixmq.queues.<key>.observation-enabled} alone) through
  * the inbound adapter of an embedded-mode queue with tracing on, prints {@code PAYLOAD <text>} and, for each span it
  * recorded, {@code SPAN <trace id> <parent span id> <name>}.
  */
@@ -37,7 +39,9 @@ public final class TracingReceiver {
             .withBean("received", QueueChannel.class)
             .withPropertyValues(PosixMqTracingTests.queueProperties(key, args[1]))
             .withPropertyValues("posixmq.queues." + key + ".inbound.channel=received",
-                    "spring.integration.management.observation-patterns=posixmq.*")
+                    // Spring Integration's observation of the adapter, or only posixmq's own property
+                    (args.length > 2 && args[2].equals("property")) ? "posixmq.queues." + key + ".observation-enabled=true"
+                            : "spring.integration.management.observation-patterns=posixmq.*")
             .run((context) -> {
                 if (context.getStartupFailure() != null) {
                     throw new IllegalStateException(context.getStartupFailure());

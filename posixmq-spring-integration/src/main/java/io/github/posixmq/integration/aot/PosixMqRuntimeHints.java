@@ -34,7 +34,7 @@ public final class PosixMqRuntimeHints implements RuntimeHintsRegistrar {
             "java.lang.reflect.Method", "java.lang.Class");
 
     /** The callback interface of {@code mq_notify} notifications. */
-    static final String NOTIFY_CALLBACK = "io.github.posixmq.Notifications$SigevFunction";
+    static final String NOTIFY_CALLBACK = "io.github.posixmq.internal.JnaLinuxBinding$SigevFunction";
 
     @Override
     public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {

@@ -105,7 +105,8 @@ public final class PosixMqs {
     /**
      * An inbound gateway receiving requests from the queue configured under {@code key} in {@code queues}, with that
      * queue's settings: its embedded headers (header-mode embedded is required), and from its inbound settings the
-     * concurrency, charset, dead-letter queue and send timeout, retries, allowed reply names and reply send timeout.
+     * concurrency, charset, dead-letter queue and send timeout, retries, allowed reply names, reply send timeout and
+     * shared reply queues.
      * Every queue of {@code queues} is refused as a reply destination. Do not also enable the queue's inbound channel
      * adapter ({@code inbound.channel}): both would receive the requests.
      *
@@ -135,6 +136,7 @@ public final class PosixMqs {
         }
         gateway.setAllowedReplyNames(inbound.allowedReplyNames());
         gateway.setReplySendTimeout(inbound.replySendTimeout());
+        gateway.setSharedReplyQueues(inbound.sharedReplyQueues());
         gateway.setApplicationQueueNames(queues.infos().stream().map(PosixMqQueueSettings::name).toList());
         return gateway;
     }

@@ -76,6 +76,8 @@ public class PosixMqInboundGateway extends MessagingGatewaySupport {
 
     private Set<String> applicationQueueNames = Set.of();
 
+    private boolean sharedReplyQueues;
+
     private volatile @Nullable ReplyDestinations destinations;
 
     private final AtomicLong failedReplies = new AtomicLong();
@@ -156,6 +158,16 @@ public class PosixMqInboundGateway extends MessagingGatewaySupport {
         Set<String> names = new LinkedHashSet<>();
         queueNames.forEach((name) -> names.add(QueueNames.normalize(name)));
         this.applicationQueueNames = Set.copyOf(names);
+        this.destinations = null;
+    }
+
+    /**
+     * Sets whether a reply queue of another user, or granting more than {@code 0600}, is used (request/reply between
+     * users on purpose, like {@code shared: true} on a configured queue); the name rules still apply. Default false:
+     * such a reply is refused and dead-lettered.
+     */
+    public void setSharedReplyQueues(boolean shared) {
+        this.sharedReplyQueues = shared;
         this.destinations = null;
     }
 
@@ -249,7 +261,7 @@ public class PosixMqInboundGateway extends MessagingGatewaySupport {
             PosixMqQueueSupplier deadLetter = this.receiver.deadLetterQueueSupplier();
             destinations = new ReplyDestinations(this.receiver.getQueue().name(),
                     deadLetter != null ? deadLetter.queueName() : null, this.applicationQueueNames,
-                    this.allowedReplyNames);
+                    this.allowedReplyNames, this.sharedReplyQueues);
             this.destinations = destinations;
         }
         return destinations;

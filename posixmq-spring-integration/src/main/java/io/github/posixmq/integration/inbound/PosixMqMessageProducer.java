@@ -4,6 +4,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqSelector;
@@ -14,6 +15,8 @@ import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
 import io.github.posixmq.integration.dispatch.PosixMqDispatcher;
 import io.github.posixmq.integration.dispatch.PosixMqReceiveBuffers;
+import io.github.posixmq.integration.observation.PosixMqObservation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -24,6 +27,7 @@ import org.springframework.integration.core.RecoveryCallback;
 import org.springframework.integration.endpoint.MessageProducerSupport;
 import org.springframework.integration.handler.advice.ErrorMessageSendingRecoverer;
 import org.springframework.integration.support.ErrorMessageUtils;
+import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.util.Assert;
 
@@ -69,6 +73,8 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     private PosixMqReceiveBuffers receiveBuffers = PosixMqReceiveBuffers.DIRECT;
 
     private int concurrency = 1;
+
+    private boolean observationEnabled;
 
     private @Nullable Executor taskExecutor;
 
@@ -364,18 +370,27 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
             this.taskExecutor = executor;
         }
         PosixMqQueueSupplier deadLetter = this.deadLetterQueue;
-        InboundPolicy policy = new InboundPolicy(this.queue.queueName(),
+        ObservationRegistry observations = this.observationEnabled ? PosixMqObservation.registry(getBeanFactory())
+                : ObservationRegistry.NOOP;
+        String queueName = this.queue.queueName();
+        Consumer<Message<?>> output = observations.isNoop() ? this::sendMessage
+                : (message) -> PosixMqObservation.observeReceived(observations, queueName,
+                        PosixMqObservation.Operation.PROCESS, message.getHeaders(), () -> {
+                            sendMessage(message);
+                            return null;
+                        });
+        InboundPolicy policy = new InboundPolicy(queueName,
                 deadLetter != null ? deadLetter.queueName() : null, new InboundPolicy.Retry(this.retryAttempts,
                         this.retryInitialInterval, this.retryMultiplier, this.retryMaxInterval),
                 this.recoveryCallback, this::listener, this::errorRecoverer, toString());
         PosixMqReceiveBuffers buffers = this.receiveBuffers;
         if (this.journalDirectory != null) {
             buffers = journal(this.journalDirectory);
-            ((InboundJournal) buffers).redeliver(new InboundDelivery(this.mapper, this::sendMessage, policy,
+            ((InboundJournal) buffers).redeliver(new InboundDelivery(this.mapper, output, policy,
                     this.receivers.threads(), logger), this::isActive);
         }
         this.receivers.start(this.concurrency, this.dedicatedThreads ? null : this.dispatcher, buffers,
-                executor, this::isActive, (active) -> new InboundDelivery(this.mapper, this::sendMessage, policy,
+                executor, this::isActive, (active) -> new InboundDelivery(this.mapper, output, policy,
                         this.receivers.threads(), logger),
                 toString(), threadPrefix());
     }
@@ -436,6 +451,15 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     /** The listener told of sends, receives and drops (for the inbound gateway's replies). */
     PosixMqOperationListener operationListener() {
         return listener();
+    }
+
+    /**
+     * Sets whether each message handed to the flow is observed as {@code posixmq.processor} (Micrometer Observation,
+     * OpenTelemetry messaging conventions) with the application context's {@link ObservationRegistry}, continuing the
+     * trace whose context the sender embedded ({@code header-mode: embedded}); default false.
+     */
+    public void setObservationEnabled(boolean observationEnabled) {
+        this.observationEnabled = observationEnabled;
     }
 
     /**

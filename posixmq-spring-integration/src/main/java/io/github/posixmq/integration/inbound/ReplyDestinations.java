@@ -38,8 +38,11 @@ final class ReplyDestinations {
 
     private final Pattern replyQueueNames;
 
+    private final boolean shared;
+
     ReplyDestinations(String requestQueue, @Nullable String deadLetterQueue, Set<String> applicationQueues,
-            List<String> allowedPatterns) {
+            List<String> allowedPatterns, boolean shared) {
+        this.shared = shared;
         this.requestQueue = requestQueue;
         this.ownQueues.add(requestQueue);
         if (deadLetterQueue != null) {
@@ -84,7 +87,8 @@ final class ReplyDestinations {
         }
         PosixMq queue;
         try {
-            queue = QueueTrust.openTrusted(name, OpenOptions.writeOnly(), PosixMqReplyQueue.MODE);
+            queue = this.shared ? OpenOptions.writeOnly().existing().open(name)
+                    : QueueTrust.openTrusted(name, OpenOptions.writeOnly(), PosixMqReplyQueue.MODE);
         }
         catch (UntrustedQueueException ex) {
             return "reply queue " + quote(name) + " is not trusted: it is owned by " + QueueTrust.user(ex.stat().uid())

@@ -11,6 +11,8 @@ import io.github.posixmq.integration.CompositePosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
+import io.github.posixmq.integration.observation.PosixMqObservation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.expression.Expression;
@@ -18,6 +20,7 @@ import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.integration.expression.ExpressionUtils;
 import org.springframework.integration.handler.AbstractMessageHandler;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.util.Assert;
@@ -42,6 +45,10 @@ public class PosixMqMessageHandler extends AbstractMessageHandler {
     private Duration sendTimeout = Duration.ofSeconds(5);
 
     private @Nullable PosixMqOperationListener listener;
+
+    private boolean observationEnabled;
+
+    private @Nullable ObservationRegistry observations;
 
     /** Creates a handler sending to {@code queue}, which must be open for sending and stays owned by the caller. */
     public PosixMqMessageHandler(PosixMq queue) {
@@ -113,6 +120,15 @@ public class PosixMqMessageHandler extends AbstractMessageHandler {
         this.listener = listener;
     }
 
+    /**
+     * Sets whether each send is observed as {@code posixmq.sender} (Micrometer Observation, OpenTelemetry messaging
+     * conventions) with the application context's {@link ObservationRegistry}, the trace context added to the
+     * message's headers (embedded with {@code header-mode: embedded}); default false.
+     */
+    public void setObservationEnabled(boolean observationEnabled) {
+        this.observationEnabled = observationEnabled;
+    }
+
     @Override
     public String getComponentType() {
         return "posixmq:outbound-channel-adapter";
@@ -125,10 +141,20 @@ public class PosixMqMessageHandler extends AbstractMessageHandler {
         if (this.listener == null) {
             this.listener = CompositePosixMqOperationListener.ofBeans(getBeanFactory());
         }
+        if (this.observationEnabled) {
+            this.observations = PosixMqObservation.registry(getBeanFactory());
+        }
     }
 
     @Override
     protected void handleMessageInternal(Message<?> message) {
+        PosixMqObservation.observeSend(this.observations, this.queue.queueName(), (headers) -> {
+            send(headers.isEmpty() ? message : MessageBuilder.fromMessage(message).copyHeaders(headers).build());
+            return null;
+        });
+    }
+
+    private void send(Message<?> message) {
         io.github.posixmq.Message mapped = this.mapper.fromMessage(message);
         PosixMqOperationListener listener = this.listener != null ? this.listener : PosixMqOperationListener.NOOP;
         try {

@@ -20,6 +20,7 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.util.Assert;
 
 /**
@@ -90,10 +91,11 @@ public final class PosixMqOutboundMessageMapper implements OutboundMessageMapper
     /** The bytes and priority to send for {@code message}: its headers first in header-mode embedded. */
     @Override
     public io.github.posixmq.Message fromMessage(Message<?> message) {
-        byte[] bytes = toBytes(message);
+        Message<byte[]> encoded = encoded(message);
         PosixMqEmbeddedHeaders embedded = this.embeddedHeaders;
-        return new io.github.posixmq.Message(priorityOf(message),
-                embedded != null ? embedded.encode(bytes, message.getHeaders()) : bytes);
+        // header-mode embedded: the headers of the converted message, so the contentType the converter chose travels
+        return new io.github.posixmq.Message(priorityOf(message), embedded != null
+                ? embedded.encode(encoded.getPayload(), encoded.getHeaders()) : encoded.getPayload());
     }
 
     /**
@@ -102,22 +104,28 @@ public final class PosixMqOutboundMessageMapper implements OutboundMessageMapper
      * @throws MessageConversionException when the payload is not bytes or text and the converter does not make it so
      */
     public byte[] toBytes(Message<?> message) {
+        return encoded(message).getPayload();
+    }
+
+    /** {@code message} with its payload as the bytes to send, and the converter's headers when it converted. */
+    @SuppressWarnings("unchecked")
+    private Message<byte[]> encoded(Message<?> message) {
         Object payload = message.getPayload();
-        if (payload instanceof byte[] bytes) {
-            return bytes;
+        if (payload instanceof byte[]) {
+            return (Message<byte[]>) message;
         }
         if (payload instanceof String text) {
-            return text.getBytes(this.charset);
+            return MessageBuilder.createMessage(text.getBytes(this.charset), message.getHeaders());
         }
         MessageConverter converter = this.messageConverter;
         if (converter != null) {
             Message<?> converted = converter.toMessage(payload, message.getHeaders());
             Object body = converted != null ? converted.getPayload() : null;
             if (body instanceof byte[] bytes) {
-                return bytes;
+                return MessageBuilder.createMessage(bytes, converted.getHeaders());
             }
             if (body instanceof String text) {
-                return text.getBytes(this.charset);
+                return MessageBuilder.createMessage(text.getBytes(this.charset), converted.getHeaders());
             }
         }
         throw new MessageConversionException(message, "cannot send a " + payload.getClass().getName() + " payload to "

@@ -56,6 +56,13 @@ public final class PosixMqReplyCorrelator implements Lifecycle {
         this.receiver = new PosixMqMessageProducer(replyQueue);
         this.receiver.setEmbeddedHeaders(embeddedHeaders);
         this.receiver.setRetry(1, Duration.ZERO, 1, Duration.ZERO);
+        // a reply that cannot be handed over is this correlator's to report (one line, not the inbound adapter's
+        // start-up warning about a missing dead-letter queue, which a reply queue never has)
+        this.receiver.setRecoveryCallback((context, cause) -> {
+            logger.warn("A reply on queue " + replyQueueName() + " could not be handed to its caller and is "
+                    + "discarded: " + cause.getMessage());
+            return null;
+        });
         this.receiver.setOutputChannel(new FixedSubscriberChannel(this::dispatch));
     }
 

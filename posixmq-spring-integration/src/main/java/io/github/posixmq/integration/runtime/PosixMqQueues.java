@@ -3,7 +3,6 @@ package io.github.posixmq.integration.runtime;
 import io.github.posixmq.integration.template.PosixMqTemplate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,9 +23,10 @@ import org.springframework.util.Assert;
 
 /**
  * The queues configured under {@code posixmq.queues}, open and ready, by key (like Spring Boot's {@code SslBundles}).
- * Every queue is opened read-write when the registry is created, so a queue that cannot be opened fails start-up
- * with a {@link PosixMqConfigurationException} (and removes the queues it created); {@link #close()} closes the
- * descriptors and removes the queues configured with {@code remove-on-shutdown: true}.
+ * Every queue is opened read-write by {@link #open()} (at once by the constructor; at bean initialization for
+ * {@link #unopened}), so a queue that cannot be opened fails start-up with a {@link PosixMqConfigurationException}
+ * (and removes the queues it created); {@link #close()} closes them and removes those configured
+ * {@code remove-on-shutdown: true}.
  *
  * <pre>{@code
  * queues.get("orders").send(bytes, 1);
@@ -48,7 +48,9 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
 
     private final Map<String, Entry> entries;
 
-    private final boolean recoveryEnabled;
+    private volatile boolean recoveryEnabled;
+
+    private volatile boolean opened;
 
     /** Held by a recovery step and by {@link #close()}: they never overlap. */
     private final Object lock = new Object();
@@ -64,83 +66,81 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
      * @throws PosixMqConfigurationException naming the property at fault when a queue cannot be opened
      */
     public PosixMqQueues(PosixMqSettings settings) {
+        this(settings, true);
+    }
+
+    private PosixMqQueues(PosixMqSettings settings, boolean open) {
         Assert.notNull(settings, "settings must not be null");
         Map<String, Entry> entries = new LinkedHashMap<>();
-        List<String> created = new ArrayList<>();
-        try {
-            for (PosixMqQueueSettings queue : settings.queues().values()) {
-                PosixMqQueueOpener.Opened opened;
-                try {
-                    opened = PosixMqQueueOpener.open(queue, created);
-                }
-                catch (PosixMqException ex) {
-                    throw PosixMqQueueOpener.failure(queue, ex);
-                }
-                entries.put(queue.key(), new Entry(queue, opened));
-            }
-            checkDeadLetterSizes(entries);
-        }
-        catch (RuntimeException ex) {
-            // a failed start leaves nothing behind: close what it opened, remove what it created, but only while the
-            // name still refers to the queue it created (same device and inode): another process may have removed
-            // and recreated it meanwhile
-            for (Entry entry : entries.values()) {
-                Attached attached = entry.attached;
-                attached.mq().close();
-                if (attached.created() != null) {
-                    try {
-                        removeIfCreated(entry.configured, attached.created());
-                    }
-                    catch (RuntimeException removal) {
-                        ex.addSuppressed(removal);
-                    }
-                }
-                created.remove(entry.configured.name());
-            }
-            // created by the call that failed, before its fstat: its identity is unknown, so it is not removed
-            created.forEach((name) -> logger.warn("Not removing POSIX message queue " + name + " after the failed "
-                    + "start: it was created but its identity (device, inode) could not be read"));
-            throw ex;
-        }
+        settings.queues().values().forEach((queue) -> entries.put(queue.key(), new Entry(queue)));
         this.settings = settings;
         this.entries = Collections.unmodifiableMap(entries);
-        this.recoveryEnabled = settings.recoveryEnabled() && canTellRemovedQueues(entries.values());
-    }
-
-    /** Whether /proc/self/fd shows which queues were removed (checked on the first queue); recovery depends on it. */
-    private static boolean canTellRemovedQueues(Collection<Entry> entries) {
-        if (entries.isEmpty()) {
-            return true;
-        }
-        PosixMq mq = entries.iterator().next().attached.mq();
-        try {
-            mq.isUnlinked();
-            return true;
-        }
-        catch (UnsupportedOperationException ex) {
-            logger.warn("Cannot tell whether POSIX message queue " + mq.name() + " is removed while in use: "
-                    + ex.getMessage() + "; posixmq.recovery is off, so a queue removed (mq_unlink) while the "
-                    + "application runs needs a restart");
-            return false;
+        this.recoveryEnabled = settings.recoveryEnabled();
+        if (open) {
+            open();
         }
     }
 
-    /** A dead-letter queue must take every message of the queue it serves. */
-    private static void checkDeadLetterSizes(Map<String, Entry> entries) {
-        for (Entry entry : entries.values()) {
-            PosixMqQueueSettings queue = entry.attached.info();
-            String deadLetter = queue.inbound().deadLetterQueue();
-            PosixMqQueueSettings target = deadLetter != null ? entries.get(deadLetter).attached.info() : null;
-            if (target != null && target.maxMessageSize() < queue.maxMessageSize()) {
-                throw new PosixMqConfigurationException(queue.prefix() + ".inbound.dead-letter-queue",
-                        entry.configured.inbound().deadLetterQueue(), "its max message size " + target.maxMessageSize()
-                                + " is smaller than the " + queue.maxMessageSize() + " bytes of " + queue.name()
-                                + ", so a large failed message could not be kept",
-                        "Set " + target.prefix() + ".max-message-size to at least " + queue.maxMessageSize()
-                                + " (and recreate that queue if it exists).",
-                        null);
+    /**
+     * A registry of the queues of {@code settings} that opens none of them until {@link #open()} (no I/O here): what
+     * a bean method returns, leaving the opening to the bean's initialization ({@link PosixMqRuntime}, the Spring
+     * Boot auto-configuration). Until then only the configured settings can be read ({@link #info}, {@link #resolve}).
+     */
+    public static PosixMqQueues unopened(PosixMqSettings settings) {
+        return new PosixMqQueues(settings, false);
+    }
+
+    /**
+     * Opens (creating where configured) every queue, unless done already; a queue that cannot be opened fails with a
+     * {@link PosixMqConfigurationException} and leaves nothing behind (what was opened is closed, what was created
+     * removed).
+     *
+     * @throws PosixMqConfigurationException naming the property at fault when a queue cannot be opened
+     */
+    public void open() {
+        synchronized (this.lock) {
+            Assert.state(!this.closed, "PosixMqQueues is closed");
+            if (this.opened) {
+                return;
             }
+            List<String> created = new ArrayList<>();
+            try {
+                for (Entry entry : this.entries.values()) {
+                    PosixMqQueueSettings queue = entry.configured;
+                    PosixMqQueueOpener.Opened opened;
+                    try {
+                        opened = PosixMqQueueOpener.open(queue, created);
+                    }
+                    catch (PosixMqException ex) {
+                        throw PosixMqQueueOpener.failure(queue, ex);
+                    }
+                    entry.attached = Attached.of(queue, opened);
+                }
+                Map<String, PosixMqQueueSettings> infos = new LinkedHashMap<>();
+                this.entries.forEach((key, entry) -> infos.put(key, entry.info()));
+                PosixMqQueueOpener.checkDeadLetterSizes(infos);
+            }
+            catch (RuntimeException ex) {
+                // a failed start leaves nothing behind (see PosixMqQueueOpener.undo)
+                for (Entry entry : this.entries.values()) {
+                    Attached attached = entry.attached;
+                    entry.attached = null;
+                    if (attached != null) {
+                        PosixMqQueueOpener.undo(entry.configured, attached.mq(), attached.created(), created, ex);
+                    }
+                }
+                PosixMqQueueOpener.warnUnidentified(created);
+                throw ex;
+            }
+            this.recoveryEnabled = this.settings.recoveryEnabled()
+                    && PosixMqQueueOpener.canTellRemovedQueues(this.entries.values().stream().map((e) -> e.attached().mq()).toList());
+            this.opened = true;
         }
+    }
+
+    /** Whether {@link #open()} opened the queues. */
+    public boolean isOpen() {
+        return this.opened && !this.closed;
     }
 
     /**
@@ -152,7 +152,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
      * @throws IllegalArgumentException when no queue has that key (the message lists the keys)
      */
     public PosixMq get(String key) {
-        return entry(key).attached.mq();
+        return entry(key).attached().mq();
     }
 
     /**
@@ -163,7 +163,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
      */
     @Override
     public PosixMqQueueSupplier resolve(String key) {
-        return new RegistryQueueSupplier(this, entry(key).configured);
+        return new Supplier(this, entry(key).configured);
     }
 
     /** The configured keys, in configuration order. */
@@ -181,14 +181,17 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
         return entry(key).configured.name();
     }
 
-    /** The resolved settings of the queue configured under {@code key}, with the open queue's actual attributes. */
+    /**
+     * The resolved settings of the queue configured under {@code key}, with the open queue's actual attributes (the
+     * configured ones until {@link #open()}).
+     */
     public PosixMqQueueSettings info(String key) {
-        return entry(key).attached.info();
+        return entry(key).info();
     }
 
     /** The resolved settings of every queue, in configuration order. */
     public List<PosixMqQueueSettings> infos() {
-        return this.entries.values().stream().map((entry) -> entry.attached.info()).toList();
+        return this.entries.values().stream().map(Entry::info).toList();
     }
 
     /** All resolved settings, as configured (capacity and size 0 = system default). */
@@ -207,6 +210,14 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
      */
     public Optional<String> detachedReason(String key) {
         return Optional.ofNullable(entry(key).detachedReason);
+    }
+
+    /**
+     * How the queue configured under {@code key} differs from its configuration when it already existed with other
+     * attributes (capacity, max message size, mode; logged as a WARN when opened); empty when it matches.
+     */
+    public Optional<String> attributeMismatch(String key) {
+        return Optional.ofNullable(entry(key).attached.mismatch());
     }
 
     /** Whether the queues are watched for a removed name and recovered ({@code posixmq.recovery.enabled}). */
@@ -268,7 +279,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
      */
     PosixMq switchTo(String key, PosixMqQueueOpener.Opened fresh) {
         Entry entry = entry(key);
-        PosixMq old = entry.attached.mq();
+        PosixMq old = entry.attached().mq();
         entry.attached = Attached.of(entry.configured, fresh);
         entry.detachedReason = null;
         return old;
@@ -305,14 +316,17 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
             for (Entry entry : this.entries.values()) {
                 try {
                     Attached attached = entry.attached;
+                    if (attached == null) {
+                        continue; // never opened
+                    }
                     attached.mq().close();
                     if (this.startPending) {
                         if (attached.created() != null) {
-                            removeIfCreated(entry.configured, attached.created());
+                            PosixMqQueueOpener.removeIfCreated(entry.configured, attached.created());
                         }
                     }
                     else if (entry.configured.removeOnShutdown()) {
-                        removeIfCreated(entry.configured, attached.created());
+                        PosixMqQueueOpener.removeIfCreated(entry.configured, attached.created());
                     }
                 }
                 catch (RuntimeException ex) {
@@ -329,35 +343,19 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
     }
 
     /**
-     * Removes the queue now named as {@code queue} configures when it is the one this application created (same
-     * device and inode as {@code created}); logs why not otherwise.
-     */
-    private static void removeIfCreated(PosixMqQueueSettings queue, @Nullable QueueStat created) {
-        String name = queue.name();
-        if (created == null) {
-            logger.info("Not removing POSIX message queue " + name + " (" + queue.prefix() + ".remove-on-shutdown): "
-                    + "this application did not create it");
-            return;
-        }
-        if (!QueueTrust.unlinkIfSame(name, created)) {
-            logger.warn("Not removing POSIX message queue " + name + " (" + queue.prefix() + "): the queue that now "
-                    + "has that name is not the one this application created (another device or inode)");
-        }
-    }
-
-    /**
      * The queue one configured key is attached to, replaced as a whole by recovery.
      *
      * @param mq the open descriptor
      * @param info the settings with the queue's actual attributes
      * @param created the identity of the queue when this application created it, else null
      */
-    private record Attached(PosixMq mq, PosixMqQueueSettings info, @Nullable QueueStat created) {
+    private record Attached(PosixMq mq, PosixMqQueueSettings info, @Nullable QueueStat created,
+            @Nullable String mismatch) {
 
         static Attached of(PosixMqQueueSettings configured, PosixMqQueueOpener.Opened opened) {
             PosixMq mq = opened.mq();
             return new Attached(mq, configured.withActual(mq.capacity(), mq.maxMessageSize()),
-                    opened.created() ? opened.stat() : null);
+                    opened.created() ? opened.stat() : null, opened.mismatch());
         }
     }
 
@@ -366,13 +364,52 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
 
         final PosixMqQueueSettings configured;
 
-        volatile Attached attached;
+        /** The open queue; null until {@link PosixMqQueues#open()}. */
+        volatile @Nullable Attached attached;
 
         volatile @Nullable String detachedReason;
 
-        Entry(PosixMqQueueSettings configured, PosixMqQueueOpener.Opened opened) {
+        Entry(PosixMqQueueSettings configured) {
             this.configured = configured;
-            this.attached = Attached.of(configured, opened);
+        }
+
+        Attached attached() {
+            Attached attached = this.attached;
+            if (attached == null) {
+                throw new IllegalStateException("POSIX message queue " + this.configured.name() + " ("
+                        + this.configured.prefix() + ") is not open yet: the registry opens its queues when its bean "
+                        + "is initialized (PosixMqQueues.open())");
+            }
+            return attached;
+        }
+
+        PosixMqQueueSettings info() {
+            Attached attached = this.attached;
+            return attached != null ? attached.info() : this.configured;
+        }
+    }
+
+    /** The queue configured under one key, looked up at each use so that it follows recovery. */
+    private record Supplier(PosixMqQueues queues, String key, String name, String prefix)
+            implements PosixMqQueueSupplier {
+
+        Supplier(PosixMqQueues queues, PosixMqQueueSettings queue) {
+            this(queues, queue.key(), queue.name(), queue.prefix());
+        }
+
+        @Override
+        public PosixMq get() {
+            return this.queues.get(this.key);
+        }
+
+        @Override
+        public String queueName() {
+            return this.name;
+        }
+
+        @Override
+        public String toString() {
+            return "PosixMqQueueSupplier[" + this.name + ", " + this.prefix + "]";
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +29,10 @@ import org.springframework.util.Assert;
  * closes the old one, and has a {@link RemovedQueueMover} move the messages still in the removed queue into the new
  * one (priorities kept; what does not fit yet follows as room frees up).
  *
+ * <p>One recovery checks any number of registries on ONE thread: the application's registry, and those that
+ * {@link #register join} it (the binder's, one per provisioned queue). The messages of removed queues are forwarded
+ * on a small executor shared by the whole process (see {@link RemovedQueueMover}).
+ *
  * <p>A {@link SmartLifecycle}: nothing runs before {@link #start()}; {@link #stop()} ends the checks and moves what
  * still fits, after the channel adapters (a later phase) have stopped. Does nothing when
  * {@link PosixMqQueues#isRecoveryEnabled()} is false.
@@ -39,56 +44,103 @@ public final class PosixMqRecovery implements SmartLifecycle {
 
     private static final Log logger = LogFactory.getLog(PosixMqRecovery.class);
 
-    private final PosixMqQueues queues;
-
     private final Duration interval;
 
-    private final Map<String, QueueState> states = new LinkedHashMap<>();
+    /** The registries checked, each with the state of its queues. */
+    private final List<Registered> registries = new CopyOnWriteArrayList<>();
+
+    private final Object monitor = new Object();
+
+    private boolean running;
 
     private @Nullable ScheduledThreadPoolExecutor checker;
 
-    /** Recovery of the queues of {@code queues}; starts checking on {@link #start()}. */
+    /** Recovery of the queues of {@code queues}, checked every {@code posixmq.recovery.check-interval}; starts checking on {@link #start()}. */
     public PosixMqRecovery(PosixMqQueues queues) {
+        this(queues.settings().recoveryCheckInterval());
+        register(queues);
+    }
+
+    /**
+     * Recovery of the registries {@link #register registered} with it, all checked by one thread every
+     * {@code interval} (the binder's registries join the application's recovery this way).
+     */
+    public PosixMqRecovery(Duration interval) {
+        Assert.notNull(interval, "interval must not be null");
+        Assert.isTrue(!interval.isNegative() && !interval.isZero(), "interval must be positive");
+        this.interval = interval;
+    }
+
+    /** Checks the queues of {@code queues} too, from the next check on (starting the checking thread if running). */
+    public void register(PosixMqQueues queues) {
         Assert.notNull(queues, "queues must not be null");
-        this.queues = queues;
-        this.interval = queues.recoveryCheckInterval();
+        Map<String, QueueState> states = new LinkedHashMap<>();
         for (String key : queues.keys()) {
-            this.states.put(key, new QueueState(queues.settings().queues().get(key), queues.resolve(key)));
+            states.put(key, new QueueState(queues.settings().queues().get(key), queues.resolve(key)));
+        }
+        synchronized (this.monitor) {
+            this.registries.add(new Registered(queues, states));
+            if (this.running) {
+                startChecker();
+            }
+        }
+    }
+
+    /** Stops checking the queues of {@code queues}: moves what still fits out of their removed queues and closes them. */
+    public void unregister(PosixMqQueues queues) {
+        for (Registered registered : this.registries) {
+            if (registered.queues() == queues) {
+                this.registries.remove(registered);
+                closeMovers(registered);
+            }
         }
     }
 
     @Override
     public void start() {
-        synchronized (this.states) {
-            if (this.checker != null || !this.queues.isRecoveryEnabled() || this.states.isEmpty()) {
-                return;
-            }
-            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-                Thread thread = new Thread(runnable, "posixmq-recovery");
-                thread.setDaemon(true);
-                return thread;
-            });
-            long nanos = this.interval.toNanos();
-            executor.scheduleWithFixedDelay(this::check, nanos, nanos, TimeUnit.NANOSECONDS);
-            this.checker = executor;
+        synchronized (this.monitor) {
+            this.running = true;
+            startChecker();
         }
+    }
+
+    /** Starts the one checking thread when some registry has recovery enabled; under the monitor. */
+    private void startChecker() {
+        if (this.checker != null
+                || this.registries.stream().noneMatch((r) -> r.queues().isRecoveryEnabled() && !r.states().isEmpty())) {
+            return;
+        }
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+            Thread thread = new Thread(runnable, "posixmq-recovery");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long nanos = this.interval.toNanos();
+        executor.scheduleWithFixedDelay(this::check, nanos, nanos, TimeUnit.NANOSECONDS);
+        this.checker = executor;
     }
 
     /** Ends the checks, moves what still fits out of removed queues and closes them; messages left are logged. */
     @Override
     public void stop() {
         ScheduledThreadPoolExecutor executor;
-        synchronized (this.states) {
+        synchronized (this.monitor) {
+            this.running = false;
             executor = this.checker;
             this.checker = null;
         }
         if (executor != null) {
             executor.shutdown();
         }
-        synchronized (this.queues.lock()) {
-            this.states.forEach((key, state) -> {
+        this.registries.forEach(this::closeMovers);
+    }
+
+    private void closeMovers(Registered registered) {
+        PosixMqQueues queues = registered.queues();
+        synchronized (queues.lock()) {
+            registered.states().forEach((key, state) -> {
                 if (state.mover.hasWork()) {
-                    state.mover.close(this.queues.get(key));
+                    state.mover.close(queues.get(key));
                 }
             });
         }
@@ -96,7 +148,7 @@ public final class PosixMqRecovery implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        synchronized (this.states) {
+        synchronized (this.monitor) {
             return this.checker != null;
         }
     }
@@ -106,37 +158,48 @@ public final class PosixMqRecovery implements SmartLifecycle {
         return PHASE;
     }
 
-    /** One recovery check of every queue; run by the checking thread every check interval. */
+    /** One recovery check of every queue of every registry; run by the checking thread every check interval. */
     public void check() {
-        synchronized (this.queues.lock()) {
-            if (this.queues.isClosed() || !this.queues.isRecoveryEnabled()) {
-                return;
-            }
-            for (QueueState state : this.states.values()) {
-                try {
-                    check(state);
+        for (Registered registered : this.registries) {
+            PosixMqQueues queues = registered.queues();
+            synchronized (queues.lock()) {
+                if (queues.isClosed() || !queues.isRecoveryEnabled()) {
+                    continue;
                 }
-                catch (RuntimeException ex) {
-                    failed(state, "check", ex);
+                for (QueueState state : registered.states().values()) {
+                    try {
+                        check(queues, state);
+                    }
+                    catch (RuntimeException ex) {
+                        failed(queues, state, "check", ex);
+                    }
                 }
             }
         }
     }
 
-    private void check(QueueState state) {
+    /** How many removed queues are held open (for their messages) now, over all registries. */
+    int heldRemovedQueues() {
+        return this.registries.stream()
+            .flatMap((registered) -> registered.states().values().stream())
+            .mapToInt((state) -> state.mover.heldQueues())
+            .sum();
+    }
+
+    private void check(PosixMqQueues queues, QueueState state) {
         String key = state.queue.key();
-        if (this.queues.detachedReason(key).isEmpty() && PosixMqQueues.isRemoved(this.queues.get(key))) {
-            detach(state);
+        if (queues.detachedReason(key).isEmpty() && PosixMqQueues.isRemoved(queues.get(key))) {
+            detach(queues, state);
         }
-        if (this.queues.detachedReason(key).isPresent()) {
-            reattach(state);
+        if (queues.detachedReason(key).isPresent()) {
+            reattach(queues, state);
         }
         if (state.mover.hasWork()) {
-            state.mover.move(this.queues.get(key), false);
+            state.mover.move(queues.get(key), false);
         }
     }
 
-    private void detach(QueueState state) {
+    private void detach(PosixMqQueues queues, QueueState state) {
         PosixMqQueueSettings queue = state.queue;
         String prefix = queue.prefix();
         state.detachedBecause = "queue " + queue.name() + " was removed (mq_unlink) while this application held it "
@@ -153,10 +216,10 @@ public final class PosixMqRecovery implements SmartLifecycle {
                                 + "every " + PosixMqSettings.format(this.interval) + "; until then this application "
                                 + "keeps sending to and receiving from the removed queue")
                 + "; the messages in the removed queue will be moved to the new one.");
-        this.queues.setDetachedReason(queue.key(), state.detachedBecause);
+        queues.setDetachedReason(queue.key(), state.detachedBecause);
     }
 
-    private void reattach(QueueState state) {
+    private void reattach(PosixMqQueues queues, QueueState state) {
         PosixMqQueueSettings queue = state.queue;
         List<String> created = new ArrayList<>(1);
         PosixMqQueueOpener.Opened opened;
@@ -164,18 +227,18 @@ public final class PosixMqRecovery implements SmartLifecycle {
             opened = PosixMqQueueOpener.open(queue, created);
         }
         catch (PosixMqConfigurationException ex) {
-            refused(state, ex);
+            refused(queues, state, ex);
             return;
         }
         catch (QueueNotFoundException ex) {
             if (!queue.create()) {
                 return; // still waiting for another program to create it
             }
-            failed(state, "recreate", ex);
+            failed(queues, state, "recreate", ex);
             return;
         }
         catch (PosixMqException ex) {
-            failed(state, queue.create() ? "recreate" : "reopen", ex);
+            failed(queues, state, queue.create() ? "recreate" : "reopen", ex);
             return;
         }
         PosixMq fresh = opened.mq();
@@ -186,14 +249,14 @@ public final class PosixMqRecovery implements SmartLifecycle {
         PosixMq removed;
         try {
             // keeps the removed queue alive after the old descriptor is closed, to move its messages
-            removed = this.queues.get(queue.key()).duplicate();
+            removed = queues.get(queue.key()).duplicate();
         }
         catch (RuntimeException ex) {
             fresh.close();
-            failed(state, "switch", ex);
+            failed(queues, state, "switch", ex);
             return;
         }
-        PosixMq old = this.queues.switchTo(queue.key(), opened);
+        PosixMq old = queues.switchTo(queue.key(), opened);
         state.lastFailure = null;
         // wakes the threads blocked on the old descriptor (QueueClosedException, selectors): they follow get()
         old.close();
@@ -209,11 +272,11 @@ public final class PosixMqRecovery implements SmartLifecycle {
      * The queue that now has the name is not trusted (another owner, or a wider mode): never switches to it; the
      * queue stays detached (health DOWN) with the reason, logged once as an ERROR.
      */
-    private void refused(QueueState state, PosixMqConfigurationException ex) {
+    private void refused(PosixMqQueues queues, QueueState state, PosixMqConfigurationException ex) {
         String key = state.queue.key();
         String because = state.detachedBecause;
         String refusal = "not switching to the queue that now has the name: " + ex.reason() + ". " + ex.action();
-        this.queues.setDetachedReason(key, (because != null ? because + "; " : "") + refusal);
+        queues.setDetachedReason(key, (because != null ? because + "; " : "") + refusal);
         if (!refusal.equals(state.lastFailure)) {
             state.lastFailure = refusal;
             logger.error("POSIX message queue " + state.queue.name() + " (" + state.queue.prefix() + ") was removed "
@@ -222,12 +285,12 @@ public final class PosixMqRecovery implements SmartLifecycle {
     }
 
     /** Logs a failed recovery step once per distinct message, and puts it into the detached reason. */
-    private void failed(QueueState state, String step, RuntimeException ex) {
+    private void failed(PosixMqQueues queues, QueueState state, String step, RuntimeException ex) {
         String failure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
         String key = state.queue.key();
         String because = state.detachedBecause;
-        if (this.queues.detachedReason(key).isPresent() && because != null) {
-            this.queues.setDetachedReason(key, because + "; the last attempt to " + step + " it failed: " + failure);
+        if (queues.detachedReason(key).isPresent() && because != null) {
+            queues.setDetachedReason(key, because + "; the last attempt to " + step + " it failed: " + failure);
         }
         if (!failure.equals(state.lastFailure)) {
             state.lastFailure = failure;
@@ -238,7 +301,11 @@ public final class PosixMqRecovery implements SmartLifecycle {
 
     @Override
     public String toString() {
-        return "PosixMqRecovery" + this.states.keySet();
+        return "PosixMqRecovery" + this.registries.stream().map((r) -> r.queues().keys()).toList();
+    }
+
+    /** A registry checked by this recovery, with the state of each of its queues. */
+    private record Registered(PosixMqQueues queues, Map<String, QueueState> states) {
     }
 
     /** What recovery knows of one queue; the checking thread only (under the registry's lock). */

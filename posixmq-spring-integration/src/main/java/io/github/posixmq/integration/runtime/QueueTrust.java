@@ -3,6 +3,7 @@ package io.github.posixmq.integration.runtime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.List;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueNotFoundException;
+import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueStat;
 import org.jspecify.annotations.Nullable;
 
@@ -177,5 +179,57 @@ public final class QueueTrust {
             // the number alone is still exact
         }
         return "uid " + uid;
+    }
+
+    /**
+     * Whether a descriptor of the queue {@code removed} refers to, other than {@code removed} itself, is open in a
+     * process whose {@code /proc/<pid>/fd} this user can read (same device and inode). Processes of other users are
+     * not visible to an ordinary user: their descriptors are covered by the idle cap of {@link RemovedQueueMover}.
+     */
+    static boolean isHeldElsewhere(PosixMq removed) {
+        QueueStat stat = removed.stat();
+        String link = removed.name() + " (deleted)";
+        long self = ProcessHandle.current().pid();
+        int ownFd = removed.fileDescriptor();
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path process : processes) {
+                boolean own = process.getFileName().toString().equals(Long.toString(self));
+                if (holds(process.resolve("fd"), link, stat, own ? ownFd : -1)) {
+                    return true;
+                }
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            return true; // cannot tell: keep it (the idle cap lets it go)
+        }
+        return false;
+    }
+
+    private static boolean holds(Path fds, String link, QueueStat stat, int skipFd) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(fds)) {
+            for (Path fd : entries) {
+                if (fd.getFileName().toString().equals(Integer.toString(skipFd))) {
+                    continue;
+                }
+                try {
+                    if (!Files.readSymbolicLink(fd).toString().equals(link)) {
+                        continue;
+                    }
+                    Object inode = Files.getAttribute(fd, "unix:ino");
+                    Object device = Files.getAttribute(fd, "unix:dev");
+                    if (inode instanceof Long ino && ino == stat.inode() && device instanceof Long dev
+                            && dev == stat.device()) {
+                        return true;
+                    }
+                }
+                catch (IOException | RuntimeException ex) {
+                    // gone meanwhile, or not readable
+                }
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            // a process that ended, or of another user
+        }
+        return false;
     }
 }

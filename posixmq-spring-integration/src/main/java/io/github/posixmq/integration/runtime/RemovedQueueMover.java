@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
@@ -17,18 +19,61 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Moves the messages of the removed queues of one configured queue into the queue that now has its name, with their
- * priorities, while that queue has room: at each recovery check, and (with a target supplier) continuously on a
- * forwarding thread per removed queue, so a producer that still sends into the removed queue is not slowed down to
- * one check interval. A removed queue is held open on a duplicate of the descriptor that
- * recovery closed; what does not fit yet is kept for the next {@link #move}. Used by {@link PosixMqRecovery} only,
- * under the registry's lock.
+ * priorities, while that queue has room: at each recovery check, and (with a target supplier) as a forwarding task
+ * on one executor shared by the whole process (at most {@value #FORWARD_THREADS} threads; a task is a short,
+ * non-blocking step that reschedules itself), so a producer that still sends into the removed queue is not slowed
+ * down to one check interval. A removed queue is held open on a duplicate of the descriptor that recovery closed;
+ * what does not fit yet is kept for the next {@link #move}.
+ *
+ * <p>A removed queue is let go (its duplicate closed, its forwarding task ended) when it is empty and no other
+ * descriptor of it is open in any process this user can see in {@code /proc} (no producer can send into it any
+ * more), or at the latest once it has been empty for {@link #IDLE_CAP} (processes of other users are not visible
+ * to an ordinary user); at most {@link #MAX_HELD} removed queues are held per configured queue (the oldest is let go
+ * after a last move when one more is removed). So a script that keeps removing a queue grows neither threads nor
+ * descriptors without bound. Used by {@link PosixMqRecovery}, under the registry's lock.
  */
 final class RemovedQueueMover {
 
     private static final Log logger = LogFactory.getLog(RemovedQueueMover.class);
 
-    /** How long a forwarder waits for a message or for room before it checks whether to stop. */
-    private static final Duration FORWARD_WAIT = Duration.ofMillis(200);
+    /** The most threads forwarding removed queues, in the whole process. */
+    static final int FORWARD_THREADS = 2;
+
+    /** The most removed queues held open per configured queue. */
+    static final int MAX_HELD = 4;
+
+    /** How long an empty removed queue is held at most, when no check can tell that no process holds it any more. */
+    static final Duration IDLE_CAP = Duration.ofMinutes(10);
+
+    /** How often an empty removed queue is checked for other descriptors in {@code /proc}. */
+    static final Duration HOLDER_CHECK = Duration.ofSeconds(1);
+
+    /** The wait between steps while messages arrive or wait for room. */
+    static final long BUSY_DELAY_MILLIS = 5;
+
+    /** The wait between steps while the removed queue is empty. */
+    static final long IDLE_DELAY_MILLIS = 100;
+
+    private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
+
+    private static final ScheduledThreadPoolExecutor EXECUTOR = executor();
+
+    private static ScheduledThreadPoolExecutor executor() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(FORWARD_THREADS, (runnable) -> {
+            Thread thread = new Thread(runnable, "posixmq-forward-" + THREAD_NUMBER.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setKeepAliveTime(30, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true); // no thread while no queue is removed
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    /** Runs {@code step} after {@code delayMillis} on the shared executor. */
+    static void schedule(Runnable step, long delayMillis) {
+        EXECUTOR.schedule(step, delayMillis, TimeUnit.MILLISECONDS);
+    }
 
     private final String name;
 
@@ -49,9 +94,9 @@ final class RemovedQueueMover {
     }
 
     /**
-     * A mover for the queue named {@code name} that also forwards, on a thread per removed queue, every message that
-     * arrives in a removed queue to {@code current} as soon as it has room (a producer that opened the queue before
-     * its removal keeps sending into it at full speed).
+     * A mover for the queue named {@code name} that also forwards every message that arrives in a removed queue to
+     * {@code current} as soon as it has room (a producer that opened the queue before its removal keeps sending into
+     * it), on the shared forwarding executor.
      */
     RemovedQueueMover(String name, @Nullable PosixMqQueueSupplier current) {
         this.name = name;
@@ -60,46 +105,64 @@ final class RemovedQueueMover {
 
     /** Takes over {@code removedQueue}, a duplicate of a descriptor of the removed queue closed just now. */
     void add(PosixMq removedQueue) {
-        RemovedQueue queue = new RemovedQueue(removedQueue, new Thread[1]);
+        RemovedQueue queue = new RemovedQueue(removedQueue);
         this.removed.add(queue);
+        while (this.removed.size() > MAX_HELD) {
+            RemovedQueue oldest = this.removed.get(0);
+            if (this.current != null) {
+                try {
+                    oldest.drainInto(this.current.get(), this);
+                }
+                catch (RuntimeException ex) {
+                    // let go below all the same
+                }
+            }
+            long left = oldest.release();
+            this.removed.remove(oldest);
+            logger.warn("POSIX message queue " + this.name + " was removed again while " + MAX_HELD
+                    + " removed queues of that name were still held; let go of the oldest"
+                    + (left > 0 ? ", LOST " + left + " message(s) still in it" : " (it was empty)"));
+        }
         if (this.current != null) {
-            Thread thread = new Thread(() -> forward(removedQueue, this.current), "posixmq-forward-" + this.name);
-            thread.setDaemon(true);
-            queue.forwarder()[0] = thread;
-            thread.start();
+            schedule(() -> forward(queue), 0);
         }
     }
 
-    /** Forwards each message arriving in {@code removedQueue} to {@code target} until the mover closes. */
-    private void forward(PosixMq removedQueue, PosixMqQueueSupplier target) {
+    /**
+     * One forwarding step of {@code queue}: moves what is in it (and what is held) into the current queue while that
+     * has room, then schedules the next step, or lets the removed queue go when it is empty and no longer held open
+     * anywhere (or has been empty for the idle cap).
+     */
+    private void forward(RemovedQueue queue) {
+        if (this.stopping || queue.isReleased()) {
+            return;
+        }
+        PosixMqQueueSupplier target = java.util.Objects.requireNonNull(this.current);
+        long delay = IDLE_DELAY_MILLIS;
         try {
-            while (!this.stopping) {
-                Optional<io.github.posixmq.Message> message = removedQueue.receive(FORWARD_WAIT);
-                if (message.isEmpty()) {
-                    continue;
-                }
-                byte[] bytes = message.get().bytes();
-                int priority = message.get().priority();
-                boolean sent = false;
-                while (!sent && !this.stopping) {
-                    try {
-                        sent = target.send(bytes, priority, FORWARD_WAIT);
-                    }
-                    catch (RuntimeException ex) {
-                        logger.warn("Cannot forward a message of the removed POSIX message queue " + this.name
-                                + " to the queue that now has that name (" + ex.getMessage() + "); it is kept");
-                        break;
-                    }
-                }
-                if (!sent) {
-                    this.held.add(new HeldMessage(bytes, priority)); // the next move, or the last one, sends it
-                }
+            PosixMq now = target.get();
+            movedHeld(now);
+            long moved = queue.drainInto(now, this);
+            if (moved > 0 || queue.pending() > 0) {
+                queue.notEmpty();
+                delay = BUSY_DELAY_MILLIS;
+            }
+            else if (this.held.isEmpty() && queue.mayRelease()) {
+                queue.release();
+                this.removed.remove(queue);
+                logger.info("Let go of the removed POSIX message queue " + this.name + ": it is empty and "
+                        + queue.releaseReason());
+                return;
             }
         }
         catch (RuntimeException ex) {
-            if (!this.stopping) {
-                logger.warn("Stopped forwarding the removed POSIX message queue " + this.name + ": " + ex);
+            if (this.stopping || queue.isReleased()) {
+                return;
             }
+            logger.debug("Forwarding the removed POSIX message queue " + this.name + " failed once: " + ex);
+        }
+        if (!this.stopping) {
+            schedule(() -> forward(queue), delay);
         }
     }
 
@@ -108,15 +171,38 @@ final class RemovedQueueMover {
         return !this.removed.isEmpty() || !this.held.isEmpty();
     }
 
+    /** How many removed queues are held open now. */
+    int heldQueues() {
+        return this.removed.size();
+    }
+
     /**
      * Moves the held messages, then those still in the removed queues, into {@code target} while it has room. A
-     * removed queue stays open while the application runs, however long it has been empty: a program that opened it
-     * before the removal can still send into it, and every such message is moved at a later check. It is closed only
-     * when {@code closing} (the application stops) and it is empty.
+     * removed queue stays open until its forwarder lets it go (see the class comment); with {@code closing} (the
+     * application stops), an empty one is closed at once.
      *
      * @return the messages moved, and those left
      */
     Moved move(PosixMq target, boolean closing) {
+        long moved = movedHeld(target);
+        long left = this.held.size();
+        for (RemovedQueue queue : this.removed) {
+            if (queue.isReleased()) {
+                this.removed.remove(queue);
+                continue;
+            }
+            moved += queue.drainInto(target, this);
+            long remaining = queue.pending();
+            if (remaining == 0 && closing) {
+                queue.release();
+                this.removed.remove(queue);
+            }
+            left += remaining;
+        }
+        return new Moved(moved, left);
+    }
+
+    private long movedHeld(PosixMq target) {
         long moved = 0;
         for (Iterator<HeldMessage> messages = this.held.iterator(); messages.hasNext();) {
             HeldMessage message = messages.next();
@@ -127,56 +213,6 @@ final class RemovedQueueMover {
                 break;
             }
             messages.remove();
-            moved++;
-        }
-        long left = this.held.size();
-        for (RemovedQueue queue : this.removed) {
-            moved += drain(queue.queue(), target);
-            long remaining = queue.queue().currentMessages();
-            if (remaining == 0 && closing) {
-                queue.queue().close();
-                this.removed.remove(queue);
-            }
-            left += remaining;
-        }
-        return new Moved(moved, left);
-    }
-
-    /** Moves the messages of {@code removedQueue} into {@code target} while it has room; returns how many. */
-    private long drain(PosixMq removedQueue, PosixMq target) {
-        long pending = removedQueue.currentMessages();
-        if (pending == 0) {
-            return 0;
-        }
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) removedQueue.maxMessageSize());
-        long moved = 0;
-        for (; pending > 0 && target.currentMessages() < target.capacity(); pending--) {
-            buffer.clear();
-            int priority = removedQueue.tryReceive(buffer);
-            if (priority == PosixMq.NO_MESSAGE) {
-                break;
-            }
-            buffer.flip();
-            int size = buffer.remaining();
-            if (size > target.maxMessageSize()) {
-                hold(buffer, priority);
-                logger.warn("A message of " + size + " bytes in the removed POSIX message queue " + this.name
-                        + " is larger than the max message size " + target.maxMessageSize() + " of the queue that "
-                        + "now has that name; it is kept in memory and lost at shutdown");
-                continue;
-            }
-            boolean sent;
-            try {
-                sent = target.trySend(buffer, priority);
-            }
-            catch (RuntimeException ex) {
-                hold(buffer, priority);
-                throw ex;
-            }
-            if (!sent) {
-                hold(buffer, priority); // another sender took the room: the next move sends it first
-                break;
-            }
             moved++;
         }
         return moved;
@@ -190,21 +226,10 @@ final class RemovedQueueMover {
 
     /**
      * Moves what fits into {@code target} one last time, logs the messages that are lost, and closes every removed
-     * queue.
+     * queue; the forwarding tasks end.
      */
     void close(PosixMq target) {
         this.stopping = true;
-        for (RemovedQueue queue : this.removed) {
-            Thread thread = queue.forwarder()[0];
-            if (thread != null) {
-                try {
-                    thread.join(FORWARD_WAIT.multipliedBy(4).toMillis());
-                }
-                catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
         try {
             if (hasWork()) {
                 long left = move(target, true).left();
@@ -216,7 +241,7 @@ final class RemovedQueueMover {
             }
         }
         finally {
-            this.removed.forEach((queue) -> queue.queue().close());
+            this.removed.forEach(RemovedQueue::release);
             this.removed.clear();
             this.held.clear();
         }
@@ -231,11 +256,125 @@ final class RemovedQueueMover {
     record Moved(long moved, long left) {
     }
 
-    /** A removed queue, held open on a duplicate of the descriptor that recovery closed, and its forwarder. */
-    private record RemovedQueue(PosixMq queue, @Nullable Thread[] forwarder) {
-    }
-
     /** A message taken out of a removed queue, not yet in the new one. */
     private record HeldMessage(byte[] bytes, int priority) {
+    }
+
+    /** A removed queue, held open on a duplicate of the descriptor that recovery closed. */
+    private static final class RemovedQueue {
+
+        private final PosixMq queue;
+
+        /** When the queue was last seen non-empty (or taken over). */
+        private volatile long lastBusyNanos = System.nanoTime();
+
+        private long lastHolderCheckNanos;
+
+        private String releaseReason = "";
+
+        private boolean released;
+
+        RemovedQueue(PosixMq queue) {
+            this.queue = queue;
+        }
+
+        synchronized boolean isReleased() {
+            return this.released;
+        }
+
+        synchronized long pending() {
+            return this.released ? 0 : this.queue.currentMessages();
+        }
+
+        void notEmpty() {
+            this.lastBusyNanos = System.nanoTime();
+        }
+
+        /** Moves its messages into {@code target} while it has room; returns how many. */
+        synchronized long drainInto(PosixMq target, RemovedQueueMover mover) {
+            if (this.released) {
+                return 0;
+            }
+            long pending = this.queue.currentMessages();
+            if (pending == 0) {
+                return 0;
+            }
+            this.lastBusyNanos = System.nanoTime();
+            ByteBuffer buffer = ByteBuffer.allocateDirect((int) this.queue.maxMessageSize());
+            long moved = 0;
+            for (; pending > 0 && target.currentMessages() < target.capacity(); pending--) {
+                buffer.clear();
+                int priority = this.queue.tryReceive(buffer);
+                if (priority == PosixMq.NO_MESSAGE) {
+                    break;
+                }
+                buffer.flip();
+                int size = buffer.remaining();
+                if (size > target.maxMessageSize()) {
+                    mover.hold(buffer, priority);
+                    logger.warn("A message of " + size + " bytes in the removed POSIX message queue " + mover.name
+                            + " is larger than the max message size " + target.maxMessageSize() + " of the queue "
+                            + "that now has that name; it is kept in memory and lost at shutdown");
+                    continue;
+                }
+                boolean sent;
+                try {
+                    sent = target.trySend(buffer, priority);
+                }
+                catch (RuntimeException ex) {
+                    mover.hold(buffer, priority);
+                    throw ex;
+                }
+                if (!sent) {
+                    mover.hold(buffer, priority); // another sender took the room: the next move sends it first
+                    break;
+                }
+                moved++;
+            }
+            return moved;
+        }
+
+        /**
+         * Whether this empty removed queue may be let go: no other descriptor of it is open in a process this user
+         * can see (checked at most once per {@link #HOLDER_CHECK}), or it has been empty for
+         * the idle cap.
+         */
+        synchronized boolean mayRelease() {
+            long now = System.nanoTime();
+            if (now - this.lastBusyNanos >= IDLE_CAP.toNanos()) {
+                this.releaseReason = "stayed empty for " + IDLE_CAP.toSeconds() + "s (the cap)";
+                return true;
+            }
+            if (now - this.lastHolderCheckNanos < HOLDER_CHECK.toNanos()) {
+                return false;
+            }
+            this.lastHolderCheckNanos = now;
+            if (this.released || QueueTrust.isHeldElsewhere(this.queue)) {
+                return false;
+            }
+            this.releaseReason = "no process holds it open any more";
+            return true;
+        }
+
+        synchronized String releaseReason() {
+            return this.releaseReason;
+        }
+
+        /** Closes the duplicate; returns the messages that were still in it. */
+        synchronized long release() {
+            if (this.released) {
+                return 0;
+            }
+            this.released = true;
+            long left = 0;
+            try {
+                left = this.queue.currentMessages();
+            }
+            catch (RuntimeException ex) {
+                // closing all the same
+            }
+            this.queue.close();
+            return left;
+        }
     }
 }

@@ -61,11 +61,26 @@ public final class PosixMqRequestReply implements AutoCloseable {
      * @throws MessageTimeoutException when no reply arrived within {@code timeout}
      */
     public byte[] sendAndReceive(String destination, byte[] payload, Duration timeout, Charset charset) {
+        Object reply = exchange(destination, payload, Map.of(), timeout).getPayload();
+        return reply instanceof byte[] bytes ? bytes : reply.toString().getBytes(charset);
+    }
+
+    /**
+     * Sends {@code payload} with {@code headers} (those the queue's embedded headers carry, such as
+     * {@code contentType}) as a request to the configured queue {@code destination} and returns its reply: the payload
+     * and the headers the reply carried.
+     *
+     * @throws IllegalStateException when {@code destination} is not a configured queue in header-mode embedded
+     * @throws MessageTimeoutException when no reply arrived within {@code timeout}
+     */
+    public Message<?> exchange(String destination, byte[] payload, Map<String, ?> headers, Duration timeout) {
         Assert.notNull(payload, "payload must not be null");
+        Assert.notNull(headers, "headers must not be null");
         Assert.isTrue(timeout != null && !timeout.isNegative(), "timeout must not be negative");
         ReplyQueue replies = replyQueue(destination);
         String correlationId = replies.correlator().register();
         Message<byte[]> request = MessageBuilder.withPayload(payload)
+            .copyHeaders(headers)
             .setHeader(IntegrationMessageHeaderAccessor.CORRELATION_ID, correlationId)
             .setHeader(PosixMqEmbeddedHeaders.REPLY_TO, replies.correlator().replyQueueName())
             .build();
@@ -76,9 +91,7 @@ public final class PosixMqRequestReply implements AutoCloseable {
             replies.correlator().cancel(correlationId);
             throw ex;
         }
-        Object reply = replies.correlator().await(correlationId, timeout, request, replies.requestQueue())
-            .getPayload();
-        return reply instanceof byte[] bytes ? bytes : reply.toString().getBytes(charset);
+        return replies.correlator().await(correlationId, timeout, request, replies.requestQueue());
     }
 
     private ReplyQueue replyQueue(String destination) {

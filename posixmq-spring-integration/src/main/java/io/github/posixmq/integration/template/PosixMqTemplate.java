@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import io.github.posixmq.Message;
 import io.github.posixmq.OpenOptions;
@@ -19,9 +20,12 @@ import io.github.posixmq.QueueNames;
 import io.github.posixmq.QueueWouldBlockException;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
+import io.github.posixmq.integration.observation.PosixMqObservation;
 import io.github.posixmq.integration.outbound.PosixMqOutboundMessageMapper;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.integration.MessageTimeoutException;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.ByteArrayMessageConverter;
 import org.springframework.messaging.converter.CompositeMessageConverter;
 import org.springframework.messaging.converter.JacksonJsonMessageConverter;
@@ -78,6 +82,10 @@ public final class PosixMqTemplate implements AutoCloseable {
 
     private volatile boolean closed;
 
+    private ObservationRegistry observations = ObservationRegistry.NOOP;
+
+    private Predicate<String> observed = (destination) -> false;
+
     /** Creates a template over the configured {@code queues}. */
     public PosixMqTemplate(PosixMqQueues queues) {
         Assert.notNull(queues, "queues must not be null");
@@ -113,6 +121,19 @@ public final class PosixMqTemplate implements AutoCloseable {
     public void setOperationListener(PosixMqOperationListener listener) {
         Assert.notNull(listener, "listener must not be null");
         this.listener = listener;
+    }
+
+    /**
+     * Observes each send to a destination for which {@code destinations} is true as {@code posixmq.sender}
+     * (Micrometer Observation, OpenTelemetry messaging conventions) in {@code registry}. The template sends bytes
+     * without headers, so the trace context does not cross the queue from here (the outbound adapters and gateways of
+     * {@code header-mode: embedded} queues carry it).
+     */
+    public void setObservation(ObservationRegistry registry, Predicate<String> destinations) {
+        Assert.notNull(registry, "registry must not be null");
+        Assert.notNull(destinations, "destinations must not be null");
+        this.observations = registry;
+        this.observed = destinations;
     }
 
     /** Sets how long a send waits for room in a full queue (zero: fail at once); default 5 seconds. */
@@ -165,10 +186,11 @@ public final class PosixMqTemplate implements AutoCloseable {
     public void send(String destination, byte[] payload, int priority) {
         Assert.notNull(payload, "payload must not be null");
         PosixMqQueueSupplier queue = reference(destination, true);
-        this.listener.timedSend(queue.queueName(), () -> {
-            queue.sendOrThrow(payload, priority, this.sendTimeout);
-            return null;
-        });
+        PosixMqObservation.observeSend(this.observed.test(destination) ? this.observations : null, queue.queueName(),
+                (headers) -> this.listener.timedSend(queue.queueName(), () -> {
+                    queue.sendOrThrow(payload, priority, this.sendTimeout);
+                    return null;
+                }));
     }
 
     /** Sends {@code payload} encoded with the charset (UTF-8 unless set) with priority 0. */
@@ -266,6 +288,73 @@ public final class PosixMqTemplate implements AutoCloseable {
     public String sendAndReceive(String destination, String payload, Duration timeout) {
         Assert.notNull(payload, "payload must not be null");
         return new String(sendAndReceive(destination, payload.getBytes(this.charset), timeout), this.charset);
+    }
+
+    /**
+     * Converts {@code payload} with the message converter (JSON for objects when Jackson is present), sends it as a
+     * request to the configured queue {@code destination} (header-mode embedded) with its {@code contentType}, waits
+     * for the reply and converts it to {@code replyType}: request/reply with POJOs on both sides. The replier's
+     * handler receives the object (Spring Integration converts by the {@code contentType}), and its return value
+     * comes back converted the same way.
+     *
+     * <pre>{@code
+     * Quote quote = template.convertSendAndReceive("quotes", new QuoteRequest("lamp", 3), Quote.class,
+     *         Duration.ofSeconds(5));
+     * }</pre>
+     *
+     * @throws IllegalStateException when {@code destination} is not a configured queue in header-mode embedded
+     * @throws MessageTimeoutException when no reply arrived within {@code timeout}
+     * @throws MessageConversionException when the payload or the reply cannot be converted
+     */
+    public <T> T convertSendAndReceive(String destination, Object payload, Class<T> replyType, Duration timeout) {
+        Assert.state(!this.closed, "PosixMqTemplate is closed");
+        Assert.notNull(payload, "payload must not be null");
+        Assert.notNull(replyType, "replyType must not be null");
+        byte[] bytes;
+        Object contentType;
+        if (payload instanceof byte[] raw) {
+            bytes = raw;
+            contentType = "application/octet-stream";
+        }
+        else if (payload instanceof String text) {
+            bytes = text.getBytes(this.charset);
+            contentType = "text/plain;charset=" + this.charset.name();
+        }
+        else {
+            org.springframework.messaging.Message<?> converted = this.messageConverter.toMessage(payload, null);
+            if (converted == null || !(converted.getPayload() instanceof byte[] || converted.getPayload() instanceof String)) {
+                throw new MessageConversionException("the message converter " + this.messageConverter + " cannot turn a "
+                        + payload.getClass().getName() + " into bytes (is Jackson on the class path?)");
+            }
+            bytes = converted.getPayload() instanceof byte[] raw ? raw
+                    : ((String) converted.getPayload()).getBytes(this.charset);
+            contentType = converted.getHeaders().get(MessageHeaders.CONTENT_TYPE);
+        }
+        Map<String, Object> headers = new java.util.HashMap<>();
+        if (contentType != null) {
+            headers.put(MessageHeaders.CONTENT_TYPE, contentType.toString());
+        }
+        org.springframework.messaging.Message<?> reply = this.requestReply.exchange(destination, bytes, headers, timeout);
+        Object body = reply.getPayload();
+        byte[] replyBytes = body instanceof byte[] raw ? raw : body.toString().getBytes(this.charset);
+        if (replyType == byte[].class) {
+            return replyType.cast(replyBytes);
+        }
+        if (replyType == String.class) {
+            return replyType.cast(new String(replyBytes, this.charset));
+        }
+        Object replyContentType = reply.getHeaders().get(MessageHeaders.CONTENT_TYPE);
+        MessageBuilder<byte[]> replyMessage = MessageBuilder.withPayload(replyBytes);
+        if (replyContentType != null) {
+            replyMessage.setHeader(MessageHeaders.CONTENT_TYPE, replyContentType.toString());
+        }
+        Object converted = this.messageConverter.fromMessage(replyMessage.build(), replyType);
+        if (!replyType.isInstance(converted)) {
+            throw new MessageConversionException("the message converter " + this.messageConverter + " cannot turn a "
+                    + "reply of " + replyBytes.length + " bytes" + (replyContentType != null ? " (" + replyContentType
+                    + ")" : "") + " from " + destination + " into a " + replyType.getName());
+        }
+        return replyType.cast(converted);
     }
 
     // ---------------------------------------------------------------- destinations

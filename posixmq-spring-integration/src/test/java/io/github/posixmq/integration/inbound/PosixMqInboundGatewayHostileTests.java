@@ -238,6 +238,26 @@ class PosixMqInboundGatewayHostileTests {
     }
 
     @Test
+    void sharedReplyQueuesOptsInToAWiderModeReplyQueueButNotToOtherNames() throws Exception {
+        PosixMq requests = queue("optin", 10, 1024);
+        PosixMq deadLetters = queue("optin-dlq", 10, 2048);
+        String wideName = replyName(requests);
+        PosixMq wide = OpenOptions.readWrite().createNew().capacity(10).maxMessageSize(1024).open(wideName);
+        this.opened.add(wide);
+        Files.setPosixFilePermissions(Path.of("/dev/mqueue" + wideName), PosixFilePermissions.fromString("rw--w--w-"));
+        try (AnnotationConfigApplicationContext context = replier(requests, (gateway) -> {
+            gateway.getReceiver().setDeadLetterQueue(deadLetters);
+            gateway.setSharedReplyQueues(true);
+        })) {
+            assertAnswered(requests, wide, "shared");
+            requests.send(request("elsewhere", "/elsewhere"), 0);
+            assertThat((String) deadLetter(deadLetters).getHeaders().get(PosixMqHeaders.DEAD_LETTER_REASON))
+                .contains("is not an allowed reply queue name");
+            assertThat(this.runs).hasSize(2).allSatisfy((payload, runs) -> assertThat(runs.get()).isEqualTo(1));
+        }
+    }
+
+    @Test
     void anotherUsersReplyQueueIsRefused() throws Exception {
         StringBuilder why = new StringBuilder();
         Optional<OtherUser> otherUser = OtherUser.create(why);

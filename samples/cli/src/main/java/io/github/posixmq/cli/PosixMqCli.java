@@ -1,5 +1,7 @@
 package io.github.posixmq.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -151,6 +153,9 @@ public final class PosixMqCli {
     private final InputStream in;
     private final Path mqueueDir;
 
+    /** Held, so that the level set in {@link #main} stays (java.util.logging keeps loggers weakly). */
+    private static final java.util.logging.Logger POSIXMQ_LOGGER = java.util.logging.Logger.getLogger("io.github.posixmq");
+
     PosixMqCli(PrintStream out, PrintStream err, InputStream in, Path mqueueDir) {
         this.out = out;
         this.err = err;
@@ -160,8 +165,15 @@ public final class PosixMqCli {
 
     /** Runs the tool and exits the JVM with its exit code. */
     public static void main(String[] args) {
-        int code = run(args, System.out, System.err, System.in);
-        System.out.flush();
+        // posixmq's INFO start-up line naming its native binding is for applications, not for each command's output
+        POSIXMQ_LOGGER.setLevel(java.util.logging.Level.WARNING);
+        // names and messages are bytes: written as UTF-8 (the bytes of a UTF-8 name) and arguments read as their
+        // bytes, whatever the locale (under LANG=C the JDK would turn both into '?')
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        int code = run(RawNames.arguments(args), out, err, System.in);
+        out.flush();
+        err.flush();
         System.exit(code);
     }
 
@@ -248,10 +260,19 @@ public final class PosixMqCli {
         String format = "%-32s %8s %8s %8s %8s %5s %s%n";
         out.printf(format, "NAME", "MESSAGES", "CAPACITY", "MSGSIZE", "BYTES", "MODE", "OWNER");
         for (Path entry : entries) {
-            String name = "/" + entry.getFileName();
-            Optional<Attributes> attributes = attributesIfPermitted(name);
+            // the bytes in /dev/mqueue, not entry.getFileName(), which the JDK decodes with the locale's charset
+            byte[] nameBytes = slash(RawNames.fileName(entry));
+            Optional<String> name = RawNames.utf8(nameBytes);
+            Optional<Attributes> attributes = name.flatMap(PosixMqCli::attributesIfPermitted);
             Optional<PosixFileAttributes> file = fileAttributes(entry);
-            out.printf(format, raw ? name : Printable.of(name),
+            String shown = raw ? name.orElse("") : Printable.of(nameBytes);
+            if (raw && name.isEmpty()) {
+                // not UTF-8: no string holds these bytes, so write them as they are
+                out.write(nameBytes, 0, nameBytes.length);
+                out.print(" ".repeat(Math.max(0, 32 - nameBytes.length)));
+                shown = "";
+            }
+            out.printf(shown.isEmpty() && raw ? format.replaceFirst("%-32s", "%s") : format, shown,
                     attributes.map(a -> Long.toString(a.currentMessages())).orElse("-"),
                     attributes.map(a -> Long.toString(a.capacity())).orElse("-"),
                     attributes.map(a -> Long.toString(a.maxMessageSize())).orElse("-"),
@@ -278,7 +299,7 @@ public final class PosixMqCli {
                 out.println("  messages:          " + attributes.currentMessages());
                 out.println("  capacity:          " + attributes.capacity());
                 out.println("  max message size:  " + attributes.maxMessageSize() + " bytes");
-                Path entry = mqueueDir.resolve(name.substring(1));
+                Path entry = RawNames.entry(mqueueDir, name);
                 fileAttributes(entry).ifPresent(file -> {
                     out.println("  mode:              " + octal(file.permissions()));
                     out.println("  owner:             " + file.owner().getName() + ":" + file.group().getName());
@@ -480,6 +501,13 @@ public final class PosixMqCli {
                   docker run --sysctl fs.mqueue.msg_max=1000 --ulimit msgqueue=-1:-1 ...   # in a container
                 """);
         return OK;
+    }
+
+    private static byte[] slash(byte[] fileName) {
+        byte[] name = new byte[fileName.length + 1];
+        name[0] = '/';
+        System.arraycopy(fileName, 0, name, 1, fileName.length);
+        return name;
     }
 
     private long countQueues() {

@@ -64,6 +64,58 @@ class PosixMqCliJarIT {
         }
     }
 
+    /**
+     * {@code sh -c script} with the jar as {@code $1} and {@code java} as {@code $0}, in the environment of a plain
+     * {@code su -}: no {@code LANG} or {@code LC_*} but {@code lang} when given. The script is ASCII; other bytes come
+     * from {@code printf} escapes, so the test's own locale does not touch them.
+     */
+    private static Run shell(String lang, String script) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", script,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), jar().toString());
+        builder.environment().keySet().removeIf(key -> key.equals("LANG") || key.equals("LANGUAGE") || key.startsWith("LC_"));
+        if (!lang.isEmpty()) {
+            builder.environment().put("LANG", lang);
+        }
+        Process process = builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        byte[] out = process.getInputStream().readAllBytes();
+        byte[] err = process.getErrorStream().readAllBytes();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(script + " finished").isTrue();
+        return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    /** {@code printf} octal escapes of the UTF-8 bytes of {@code text}, quoted for the shell. */
+    private static String printfBytes(String text) {
+        StringBuilder escaped = new StringBuilder("\"$(printf '");
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            escaped.append('\\').append(String.format("%03o", b & 0xff));
+        }
+        return escaped.append("')\"").toString();
+    }
+
+    @Test
+    void namesAreBytesWhateverTheLocale() throws Exception {
+        String name = queue + "-nb-caf\u00e9-\u65e5";
+        OpenOptions.readWrite().createNew().capacity(1).maxMessageSize(32).open(name).close();
+        try {
+            for (String lang : List.of("", "C", "C.UTF-8")) {
+                Run listed = shell(lang, "exec \"$0\" -jar \"$1\" list");
+                assertThat(listed.code).as(lang).isZero();
+                String line = listed.out.lines().filter(l -> l.startsWith(queue + "-nb-")).findFirst().orElseThrow(
+                        () -> new AssertionError("LANG=" + lang + ": no " + name + " in\n" + listed.out + listed.err));
+                String printed = line.substring(0, line.indexOf(' '));
+                assertThat(printed).as("LANG=" + lang).isEqualTo(name);
+                // the printed name, typed back in the same locale, finds the queue
+                Run stat = shell(lang, "exec \"$0\" -jar \"$1\" stat " + printfBytes(printed));
+                assertThat(stat.code).as("LANG=%s: %s", lang, stat.err).isZero();
+                assertThat(stat.out.lines().findFirst()).hasValue(name);
+                assertThat(stat.out).contains("capacity:          1", "mode:              0600");
+            }
+        }
+        finally {
+            PosixMq.unlinkIfExists(name);
+        }
+    }
+
     @Test
     void theJarRunsEachCommandWithShellExitCodes() throws Exception {
         Run help = run("--help");

@@ -2,7 +2,6 @@ package io.github.posixmq.stream.binder.actuate;
 
 import java.util.stream.Stream;
 
-import io.github.posixmq.boot.actuate.PosixMqQueueHealthIndicator;
 import io.github.posixmq.stream.binder.provisioning.PosixMqProvisioner;
 import io.github.posixmq.stream.binder.provisioning.ProvisionedQueue;
 import org.jspecify.annotations.Nullable;
@@ -13,7 +12,7 @@ import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.util.Assert;
 
 /**
- * The health of the binder's queues, as of {@code posixmq.queues.*}: one {@link PosixMqQueueHealthIndicator} per
+ * The health of the binder's queues, as of {@code posixmq.queues.*}: one {@link PosixMqBinderQueueHealthIndicator} per
  * provisioned queue, named by the queue name without its slash. Spring Cloud Stream shows it under
  * {@code binders.posixmq} of the health endpoint; queues appear as their bindings start.
  */
@@ -47,6 +46,6 @@ public final class PosixMqBinderHealthContributor implements CompositeHealthCont
     }
 
     private HealthContributor indicator(ProvisionedQueue queue) {
-        return new PosixMqQueueHealthIndicator(queue.queues(), queue.key(), this.fullThreshold);
+        return new PosixMqBinderQueueHealthIndicator(queue.queues(), queue.key(), this.fullThreshold);
     }
 }

@@ -2,8 +2,8 @@ package io.github.posixmq.stream.binder.config;
 
 import io.github.posixmq.integration.dispatch.PosixMqDispatchSettings;
 import io.github.posixmq.integration.dispatch.PosixMqDispatcher;
-import io.github.posixmq.boot.actuate.PosixMqHealthProperties;
-import io.github.posixmq.boot.metrics.PosixMqQueueMetrics;
+import io.github.posixmq.integration.metrics.PosixMqQueueMetrics;
+import io.github.posixmq.integration.runtime.PosixMqRecovery;
 import io.github.posixmq.stream.binder.PosixMqMessageChannelBinder;
 import io.github.posixmq.stream.binder.actuate.PosixMqBinderHealthContributor;
 import io.github.posixmq.stream.binder.properties.PosixMqExtendedBindingProperties;
@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The configuration of the {@code posixmq} binder, named in {@code META-INF/spring.binders}: the provisioner, the
@@ -27,11 +28,14 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(PosixMqExtendedBindingProperties.class)
 public class PosixMqBinderConfiguration {
 
-    /** The provisioner: destinations to queues. */
+    /**
+     * The provisioner: destinations to queues. Its queues join the application's {@link PosixMqRecovery} when there
+     * is one (the Spring Boot auto-configuration's), so one thread checks every queue of the application.
+     */
     @Bean
     @ConditionalOnMissingBean
-    PosixMqProvisioner posixMqProvisioner() {
-        return new PosixMqProvisioner();
+    PosixMqProvisioner posixMqProvisioner(ObjectProvider<PosixMqRecovery> recovery) {
+        return new PosixMqProvisioner(recovery.getIfUnique());
     }
 
     /** The binder. */
@@ -84,14 +88,17 @@ public class PosixMqBinderConfiguration {
     /** Health of the binder's queues, shown under {@code binders.posixmq}. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-    @EnableConfigurationProperties(PosixMqHealthProperties.class)
     static class Health {
 
-        /** One indicator per provisioned queue, with {@code posixmq.health.full-threshold}. */
+        /**
+         * One indicator per provisioned queue, with {@code posixmq.health.full-threshold} (declared, with its
+         * metadata, by the Spring Boot module; read here from the environment, as the binder does not depend on it).
+         */
         @Bean
         PosixMqBinderHealthContributor posixMqBinderHealthContributor(PosixMqProvisioner provisioner,
-                PosixMqHealthProperties properties) {
-            return new PosixMqBinderHealthContributor(provisioner, properties.getFullThreshold());
+                Environment environment) {
+            return new PosixMqBinderHealthContributor(provisioner,
+                    environment.getProperty("posixmq.health.full-threshold", Double.class));
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.github.posixmq.stream.binder.properties;
 
+import io.github.posixmq.integration.runtime.PosixMqQueueProperties;
+
 import org.jspecify.annotations.Nullable;
 
 /** The posixmq settings of a consumer binding ({@code spring.cloud.stream.posixmq.bindings.<name>.consumer.*}). */

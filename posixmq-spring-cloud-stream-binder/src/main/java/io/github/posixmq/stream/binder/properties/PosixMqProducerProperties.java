@@ -1,5 +1,7 @@
 package io.github.posixmq.stream.binder.properties;
 
+import io.github.posixmq.integration.runtime.PosixMqQueueProperties;
+
 import java.time.Duration;
 
 /** The posixmq settings of a producer binding ({@code spring.cloud.stream.posixmq.bindings.<name>.producer.*}). */

@@ -1,5 +1,6 @@
 package io.github.posixmq.stream.binder.provisioning;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.function.Consumer;
 
 import io.github.posixmq.QueueNames;
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
-import io.github.posixmq.boot.PosixMqProperties;
+import io.github.posixmq.integration.runtime.PosixMqQueueProperties;
 import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.runtime.PosixMqRecovery;
@@ -20,7 +21,6 @@ import io.github.posixmq.integration.runtime.PosixMqSettings;
 import io.github.posixmq.stream.binder.properties.PosixMqConsumerProperties;
 import io.github.posixmq.stream.binder.properties.PosixMqExtendedBindingProperties;
 import io.github.posixmq.stream.binder.properties.PosixMqProducerProperties;
-import io.github.posixmq.stream.binder.properties.PosixMqQueueProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -37,10 +37,13 @@ import org.springframework.util.StringUtils;
  * {@code <destination>-<n>}, {@code required-groups} add {@code <destination>.<group>}; a partitioned consumer reads
  * {@code <destination>-<instance-index>}.
  *
- * <p>Each queue is held by a {@link PosixMqQueues} registry of its own, so validation, error messages (naming the
- * binding property, such as {@code spring.cloud.stream.posixmq.bindings.process-in-0.consumer.capacity}), creation,
- * recovery of a removed queue and {@code remove-on-shutdown} are those of {@code posixmq.queues.*}. A queue
- * provisioned twice (a producer and a consumer of one destination) is opened once. {@link #close()} closes them all.
+ * <p>Each queue is held by a {@link PosixMqQueues} registry of its own, built through the queue runtime, so
+ * validation, error messages (naming the binding property, such as
+ * {@code spring.cloud.stream.posixmq.bindings.process-in-0.consumer.capacity}), the ownership check, creation,
+ * recovery of a removed queue and {@code remove-on-shutdown} are those of {@code posixmq.queues.*}. Every registry
+ * joins ONE {@link PosixMqRecovery}: the application's when there is one (Spring Boot's), else the provisioner's own;
+ * either way one checking thread for all queues. A queue provisioned twice (a producer and a consumer of one
+ * destination) is opened once. {@link #close()} closes them all.
  */
 public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedConsumerProperties<PosixMqConsumerProperties>,
         ExtendedProducerProperties<PosixMqProducerProperties>>, AutoCloseable {
@@ -50,8 +53,11 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
     /** The registries by queue name. */
     private final Map<String, ProvisionedQueue> queues = new LinkedHashMap<>();
 
-    /** The recovery of each registry, started with it and stopped before it closes. */
-    private final List<PosixMqRecovery> recoveries = new ArrayList<>();
+    /** The one recovery every registry joins. */
+    private final PosixMqRecovery recovery;
+
+    /** Whether {@link #recovery} is this provisioner's own (started and stopped by it). */
+    private final boolean ownRecovery;
 
     /** The groups of the consumers of each queue, to say once that they compete. */
     private final Map<String, Set<String>> consumerGroups = new LinkedHashMap<>();
@@ -60,6 +66,20 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
     private final List<Consumer<ProvisionedQueue>> listeners = new CopyOnWriteArrayList<>();
 
     private boolean closed;
+
+    /** A provisioner whose queues are recovered by its own recovery (one thread, checking every second). */
+    public PosixMqProvisioner() {
+        this(null);
+    }
+
+    /**
+     * A provisioner whose queues join {@code recovery} (the application's), or its own recovery (one thread,
+     * checking every second) when null.
+     */
+    public PosixMqProvisioner(@Nullable PosixMqRecovery recovery) {
+        this.ownRecovery = recovery == null;
+        this.recovery = recovery != null ? recovery : new PosixMqRecovery(Duration.ofSeconds(1));
+    }
 
     /** Tells {@code listener} of every queue provisioned from now on, once per queue. */
     public void addListener(Consumer<ProvisionedQueue> listener) {
@@ -176,19 +196,20 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
             warnIfOtherSettings(existing, key, settings);
             return existing;
         }
-        PosixMqProperties properties = new PosixMqProperties();
-        properties.getRecovery().setEnabled(true);
-        properties.getQueues().put(key, settings.toQueue(queueName));
         PosixMqQueues registry;
         try {
-            registry = new PosixMqQueues(properties.settings(PosixMqExtendedBindingProperties.BINDINGS));
+            registry = new PosixMqQueues(PosixMqSettings.builder()
+                .root(PosixMqExtendedBindingProperties.BINDINGS)
+                .queue(queueSettings(key, queueName, settings))
+                .build());
         }
         catch (PosixMqConfigurationException ex) {
             throw new ProvisioningException(ex.getMessage() + ". " + ex.action(), ex);
         }
-        PosixMqRecovery recovery = new PosixMqRecovery(registry);
-        recovery.start();
-        this.recoveries.add(recovery);
+        this.recovery.register(registry);
+        if (this.ownRecovery) {
+            this.recovery.start();
+        }
         ProvisionedQueue queue = new ProvisionedQueue(queueName, registry, key);
         this.queues.put(queueName, queue);
         this.listeners.forEach((listener) -> listener.accept(queue));
@@ -198,7 +219,7 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
     /** A queue is opened once: settings of a later binding that differ are named, not silently dropped. */
     private static void warnIfOtherSettings(ProvisionedQueue existing, String key, PosixMqQueueProperties settings) {
         PosixMqQueueSettings first = existing.queues().settings().queues().get(existing.key());
-        PosixMqProperties.Queue other = settings.toQueue(existing.name());
+        PosixMqQueueProperties other = settings;
         if (!sameQueueSettings(first, other)) {
             logger.warn("POSIX message queue " + existing.name() + " is already open with the settings of "
                     + PosixMqExtendedBindingProperties.BINDINGS + "." + existing.key() + "; the different settings of "
@@ -210,12 +231,10 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
     }
 
     /** Whether {@code other}, resolved, asks for the queue {@code first} describes (as configured, not as opened). */
-    private static boolean sameQueueSettings(PosixMqQueueSettings first, PosixMqProperties.Queue other) {
-        PosixMqProperties properties = new PosixMqProperties();
-        properties.getQueues().put(first.key(), other);
+    private static boolean sameQueueSettings(PosixMqQueueSettings first, PosixMqQueueProperties other) {
         PosixMqQueueSettings resolved;
         try {
-            resolved = properties.settings(PosixMqExtendedBindingProperties.BINDINGS).queues().get(first.key());
+            resolved = queueSettings(first.key(), first.name(), other);
         }
         catch (PosixMqConfigurationException ex) {
             return false;
@@ -223,6 +242,20 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
         return first.create() == resolved.create() && first.capacity() == resolved.capacity()
                 && first.maxMessageSize() == resolved.maxMessageSize() && first.mode() == resolved.mode()
                 && first.removeOnShutdown() == resolved.removeOnShutdown() && first.shared() == resolved.shared();
+    }
+
+    /** The validated settings of queue {@code name} for the binding {@code key}, from the binding's properties. */
+    private static PosixMqQueueSettings queueSettings(String key, String name, PosixMqQueueProperties properties) {
+        return PosixMqQueueSettings.builder(key)
+            .root(PosixMqExtendedBindingProperties.BINDINGS)
+            .name(name)
+            .properties(properties)
+            .build();
+    }
+
+    /** The one recovery the provisioned queues joined. */
+    public PosixMqRecovery recovery() {
+        return this.recovery;
     }
 
     /** The queues provisioned so far, by name, in the order they were provisioned. */
@@ -234,8 +267,10 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
     @Override
     public synchronized void close() {
         this.closed = true;
-        this.recoveries.forEach(PosixMqRecovery::stop);
-        this.recoveries.clear();
+        this.queues.values().forEach((queue) -> this.recovery.unregister(queue.queues()));
+        if (this.ownRecovery) {
+            this.recovery.stop();
+        }
         this.queues.values().forEach((queue) -> queue.queues().close());
     }
 }

@@ -192,7 +192,7 @@ class OrderPipelineEndToEndIT {
         assertThat(health).contains("\"status\":\"UP\"", "\"posixmq\"", QUEUES.get("orders"));
         assertThat(get(port, "/actuator/posixmq")).contains(QUEUES.get("processed"), QUEUES.get("rejected"));
 
-        // Ctrl-C: a clean stop that removes the queues (remove-on-shutdown)
+        // Ctrl-C: a clean stop that removes the queues (remove-on-shutdown: true in the sample's application.yml)
         this.app.destroy();
         assertThat(this.app.waitFor(60, TimeUnit.SECONDS)).as("the application stopped").isTrue();
         if (unlinkMidway) {
@@ -352,7 +352,6 @@ class OrderPipelineEndToEndIT {
             command.add("--posixmq.queues." + key + ".name=" + name);
             command.add("--posixmq.queues." + key + ".capacity=10");
             command.add("--posixmq.queues." + key + ".max-message-size=1024");
-            command.add("--posixmq.queues." + key + ".remove-on-shutdown=true");
         });
         command.addAll(args);
         this.app = new ProcessBuilder(command).redirectErrorStream(true)

@@ -20,7 +20,8 @@ import com.rabbitmq.client.Delivery;
 /**
  * The feeder and checker of the pipeline on RabbitMQ (the counterpart of the C {@code order-producer}): publishes
  * COUNT orders with priorities 0 to 9 to exchange NAME (every 7th invalid), then reads queues
- * {@code NAME.processed.checker} and {@code NAME.rejected.checker} and checks that every valid order came back
+ * {@code NAME.processed.checker} and {@code NAME.rejected.checker} (purged first, so results of earlier runs or of the
+ * bridge do not count) and checks that every valid order came back
  * processed as the same JSON plus {@code "status":"ACCEPTED"}, every invalid one rejected byte for byte, each exactly
  * once and with its AMQP priority.
  *
@@ -81,6 +82,16 @@ public final class RabbitOrderCheck {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost(host);
         try (Connection connection = factory.newConnection("order-check"); Channel channel = connection.createChannel()) {
+            // results left by earlier runs (the bridge's orders also come back through these queues) would count as
+            // wrong or duplicated: every check starts from empty checker queues
+            for (String checker : new String[] { name + ".processed.checker", name + ".rejected.checker" }) {
+                try (Channel purge = connection.createChannel()) {
+                    purge.queuePurge(checker);
+                }
+                catch (IOException | RuntimeException ex) {
+                    // not declared yet (the pipeline declares them when it starts): nothing to purge
+                }
+            }
             Map<Integer, byte[]> orders = new HashMap<>();
             int invalid = 0;
             for (int id = 1; id <= count; id++) {

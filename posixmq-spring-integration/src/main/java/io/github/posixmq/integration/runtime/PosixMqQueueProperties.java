@@ -1,49 +1,49 @@
-package io.github.posixmq.stream.binder.properties;
+package io.github.posixmq.integration.runtime;
 
-import io.github.posixmq.boot.PosixMqProperties;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.util.unit.DataSize;
-import org.springframework.util.unit.DataUnit;
 
 /**
- * How the binder opens or creates a binding's queues: the settings of a {@code posixmq.queues.*} entry, validated and
- * applied by the same code.
+ * How a queue is opened or created, as a plain JavaBean that Spring Boot binds: the one declaration of these settings
+ * shared by {@code posixmq.queues.<key>.*} and the binder's {@code spring.cloud.stream.posixmq.bindings.<name>.*}.
+ * {@link PosixMqQueueSettings.Builder#properties} validates them. This module has no Spring Boot, and the
+ * configuration processor cannot read the field comments of a class in another jar: the modules that extend this
+ * class write these properties' IDE descriptions by hand in
+ * {@code META-INF/spring/configuration-metadata/additional/<their type>.json} (merged by the processor, checked by
+ * their metadata tests); keep them in step with the comments below.
  */
-public abstract class PosixMqQueueProperties {
+public class PosixMqQueueProperties {
 
     /**
-     * Whether to create the queue when it does not exist; when false, a missing queue fails the binding. Default:
-     * true.
+     * Whether to create the queue when it does not exist; when false, a missing queue fails start-up. Default: true.
      */
     private boolean create = true;
 
     /**
      * Capacity in messages of a created queue, up to /proc/sys/fs/mqueue/msg_max. Default: the system's
-     * msg_default.
+     * /proc/sys/fs/mqueue/msg_default. An existing queue keeps its own.
      */
     private @Nullable Long capacity;
 
     /**
      * Largest message of a created queue, up to /proc/sys/fs/mqueue/msgsize_max; plain numbers are bytes. Default: the
-     * system's msgsize_default.
+     * system's /proc/sys/fs/mqueue/msgsize_default. An existing queue keeps its own.
      */
-    @DataSizeUnit(DataUnit.BYTES)
     private @Nullable DataSize maxMessageSize;
 
     /** Permission bits of a created queue, as an octal string (the umask applies). Default: "0600", owner only. */
     private String mode = "0600";
 
     /**
-     * Whether to remove the queue names (mq_unlink) when the binder shuts down; only queues the binder created.
-     * Default: false.
+     * Whether to remove the queue name (mq_unlink) when the application shuts down; only a queue this application
+     * created (same device and inode) is removed. Default: false.
      */
     private boolean removeOnShutdown;
 
     /**
-     * Whether to use an existing queue owned by another user or granting permissions beyond "mode"; when false such
-     * a queue fails the binding.
+     * Whether to adopt an existing queue owned by another user or granting permissions beyond "mode" (a queue
+     * deliberately shared between users). When false, such a queue fails start-up and recovery refuses it.
      */
     private boolean shared;
 
@@ -87,36 +87,33 @@ public abstract class PosixMqQueueProperties {
         this.mode = mode;
     }
 
-    /** Whether the queue names are removed when the binder shuts down. */
+    /** Whether to remove the queue name on shutdown. */
     public boolean isRemoveOnShutdown() {
         return this.removeOnShutdown;
     }
 
-    /** Sets whether the queue names are removed when the binder shuts down. */
+    /** Sets whether to remove the queue name on shutdown. */
     public void setRemoveOnShutdown(boolean removeOnShutdown) {
         this.removeOnShutdown = removeOnShutdown;
     }
 
-    /** Whether an existing queue of another user, or with a wider mode, is used. */
+    /** Whether an existing queue of another user, or with a wider mode, is adopted. */
     public boolean isShared() {
         return this.shared;
     }
 
-    /** Sets whether an existing queue of another user, or with a wider mode, is used. */
+    /** Sets whether an existing queue of another user, or with a wider mode, is adopted. */
     public void setShared(boolean shared) {
         this.shared = shared;
     }
 
-    /** These settings as a {@code posixmq.queues.*} entry for the queue {@code name}. */
-    public PosixMqProperties.Queue toQueue(String name) {
-        PosixMqProperties.Queue queue = new PosixMqProperties.Queue();
-        queue.setName(name);
-        queue.setCreate(this.create);
-        queue.setCapacity(this.capacity);
-        queue.setMaxMessageSize(this.maxMessageSize);
-        queue.setMode(this.mode);
-        queue.setRemoveOnShutdown(this.removeOnShutdown);
-        queue.setShared(this.shared);
-        return queue;
+    /** Copies these settings onto {@code target}. */
+    public void copyTo(PosixMqQueueProperties target) {
+        target.setCreate(this.create);
+        target.setCapacity(this.capacity);
+        target.setMaxMessageSize(this.maxMessageSize);
+        target.setMode(this.mode);
+        target.setRemoveOnShutdown(this.removeOnShutdown);
+        target.setShared(this.shared);
     }
 }

@@ -1,4 +1,4 @@
-package io.github.posixmq.boot.metrics;
+package io.github.posixmq.integration.metrics;
 
 import java.util.function.ToLongFunction;
 
@@ -22,25 +22,25 @@ import org.springframework.util.Assert;
 public final class PosixMqQueueMetrics implements MeterBinder {
 
     /** Gauge of the messages in the queue now ({@code mq_curmsgs}); Prometheus: {@code posixmq_queue_messages}. */
-    public static final String MESSAGES = PosixMqMetricNames.QUEUE_MESSAGES;
+    public static final String MESSAGES = "posixmq.queue.messages";
 
     /**
      * Gauge of the most messages the queue holds ({@code mq_maxmsg}); Prometheus:
      * {@code posixmq_queue_capacity_messages}.
      */
-    public static final String CAPACITY = PosixMqMetricNames.QUEUE_CAPACITY;
+    public static final String CAPACITY = "posixmq.queue.capacity";
 
     /**
      * Gauge of the largest message in bytes ({@code mq_msgsize}); Prometheus:
      * {@code posixmq_queue_message_size_max_bytes}.
      */
-    public static final String MAX_MESSAGE_SIZE = PosixMqMetricNames.QUEUE_MESSAGE_SIZE_MAX;
+    public static final String MAX_MESSAGE_SIZE = "posixmq.queue.message.size.max";
 
     /** Tag holding the queue name, such as {@code /orders}. */
-    public static final String QUEUE_TAG = PosixMqMetricNames.QUEUE_TAG;
+    public static final String QUEUE_TAG = "queue";
 
     /** Tag holding the queue's key under {@code posixmq.queues}. */
-    public static final String KEY_TAG = PosixMqMetricNames.KEY_TAG;
+    public static final String KEY_TAG = "key";
 
     private final PosixMqQueues queues;
 
