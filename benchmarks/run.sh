@@ -11,7 +11,8 @@
 # JDK 22+, jna before; the end-to-end Spring app runs FFM on JDK 22+), --pinned-only, --unpinned-only, --no-e2e
 # (skip the order-pipeline end-to-end run), --no-build,
 # --only NAME,... (micro-benchmarks by C name: pair-64, pair-8192, trysend-full, tryreceive-empty, attributes,
-# throughput-64, throughput-8192, pingpong-64).
+# throughput-64, throughput-8192, pingpong-64), --c-idle-threads N (N idle threads in the C process: a multi-threaded
+# process, as every JVM is, pays about 50 ns more per mq_* call in the kernel; default 0, single-threaded C).
 #
 # Every benchmark queue is unlinked right after it is opened; the end-to-end queues are named after this script's
 # pid and removed on exit, failure or Ctrl-C.
@@ -28,6 +29,7 @@ e2e=1
 compile=1
 only=()
 bindings=()
+c_idle=()
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -41,6 +43,7 @@ while [[ $# -gt 0 ]]; do
         --no-build) compile=0 ;;
         --only) only=(--only "$2"); shift ;;
         --bindings) bindings=(--bindings "$2"); shift ;;
+        --c-idle-threads) c_idle=(--c-idle-threads "$2"); shift ;;
         -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
@@ -107,7 +110,7 @@ for mode in "${modes[@]}"; do
     echo
     echo "== micro-benchmarks, $mode"
     rm -f "$build/micro-$mode.tsv"
-    "${launch[@]}" "$java" "${jvm_flags[@]}" -jar "$jar" "${profile[@]}" "${only[@]}" "${bindings[@]}" \
+    "${launch[@]}" "$java" "${jvm_flags[@]}" -jar "$jar" "${profile[@]}" "${only[@]}" "${bindings[@]}" "${c_idle[@]}" \
         --c-binary "$build/mqbench" --out "$build/micro-$mode.tsv"
     results+=("$build/micro-$mode.tsv")
     if [[ $e2e == 1 ]]; then

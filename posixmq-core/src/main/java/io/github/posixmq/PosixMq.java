@@ -366,7 +366,7 @@ public final class PosixMq implements AutoCloseable {
     private boolean doSend(long address, long length, int priority, long timeout) {
         acquire();
         try {
-            long deadline = timeout > 0 ? System.nanoTime() + timeout : 0;
+            long deadline = 0; // read the clock only when the call has to wait
             boolean firstWait = true;
             while (true) {
                 if (binding.mqTimedsend(handle, address, length, priority, Scratch.EXPIRED_DEADLINE) == 0) {
@@ -382,6 +382,9 @@ public final class PosixMq implements AutoCloseable {
                 }
                 if (errno != Linux.ETIMEDOUT) {
                     throw Errors.send(errno, this, length);
+                }
+                if (firstWait && timeout > 0) {
+                    deadline = System.nanoTime() + timeout;
                 }
                 if (!waitFor(Linux.POLLOUT, timeout, deadline, firstWait)) {
                     return false;
@@ -510,7 +513,7 @@ public final class PosixMq implements AutoCloseable {
     private long doReceive(long address, long length, long timeout, Scratch scratch) {
         acquire();
         try {
-            long deadline = timeout > 0 ? System.nanoTime() + timeout : 0;
+            long deadline = 0; // read the clock only when the call has to wait
             boolean firstWait = true;
             while (true) {
                 long received = binding.mqTimedreceive(handle, address, length, scratch.priority(),
@@ -528,6 +531,9 @@ public final class PosixMq implements AutoCloseable {
                 }
                 if (errno != Linux.ETIMEDOUT) {
                     throw Errors.receive(errno, this);
+                }
+                if (firstWait && timeout > 0) {
+                    deadline = System.nanoTime() + timeout;
                 }
                 if (!waitFor(Linux.POLLIN, timeout, deadline, firstWait)) {
                     return -1;

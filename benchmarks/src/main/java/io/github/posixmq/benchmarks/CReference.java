@@ -17,8 +17,11 @@ final class CReference {
     private CReference() {
     }
 
-    /** Scores per C benchmark name, in the order printed. */
-    static Map<String, List<Double>> run(Path binary, Suite.Settings settings, List<String> names)
+    /**
+     * Scores per C benchmark name, in the order printed; {@code idleThreads} threads that only wait make the C process
+     * multi-threaded like a JVM (0: the single-threaded reference).
+     */
+    static Map<String, List<Double>> run(Path binary, Suite.Settings settings, List<String> names, int idleThreads)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(binary.toString(),
                 "--warmup", String.valueOf(settings.warmup()),
@@ -26,7 +29,8 @@ final class CReference {
                 "--time-ms", String.valueOf(settings.timeMillis()),
                 "--messages", String.valueOf(settings.messages()),
                 "--round-trips", String.valueOf(settings.roundTrips()),
-                "--only", String.join(",", names)));
+                "--only", String.join(",", names),
+                "--idle-threads", String.valueOf(idleThreads)));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Map<String, List<Double>> results = new LinkedHashMap<>();
         try (BufferedReader reader = new BufferedReader(

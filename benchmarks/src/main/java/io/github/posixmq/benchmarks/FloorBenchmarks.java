@@ -33,12 +33,15 @@ public class FloorBenchmarks {
     private final MqBinding binding = Bindings.instance();
     private PosixMq pairQueue;
     private PosixMq emptyQueue;
+    private PosixMq emptyBlockingQueue;
     private long pairHandle;
     private long emptyHandle;
+    private long emptyBlockingHandle;
     private Memory memory;
     private long out;
     private long in;
     private long priority;
+    private long expired;
 
     /** Opens a queue for the pair (capacity 10) and an empty one (capacity 1), 64-byte messages. */
     @Setup
@@ -49,11 +52,15 @@ public class FloorBenchmarks {
         emptyQueue.setNonBlocking(true);
         pairHandle = binding.handleOf(pairQueue.fileDescriptor());
         emptyHandle = binding.handleOf(emptyQueue.fileDescriptor());
-        memory = new Memory(3L * SIZE);
+        // what tryReceive calls on a blocking descriptor, as PosixMq opens it by default
+        emptyBlockingQueue = BenchQueues.openAnonymous(1, SIZE);
+        emptyBlockingHandle = binding.handleOf(emptyBlockingQueue.fileDescriptor());
+        memory = new Memory(3L * SIZE + 16);
         memory.clear();
         out = Pointer.nativeValue(memory);
         in = out + SIZE;
         priority = in + SIZE;
+        expired = out + 3L * SIZE; // a zero timespec: a deadline long past
     }
 
     /** Closes the queues (their names are already gone). */
@@ -61,6 +68,7 @@ public class FloorBenchmarks {
     public void close() {
         pairQueue.close();
         emptyQueue.close();
+        emptyBlockingQueue.close();
     }
 
     /** Opens this thread's allocation window for the iteration ({@link WorkerAllocationProfiler}). */
@@ -88,6 +96,18 @@ public class FloorBenchmarks {
     @Benchmark
     public int tryReceiveEmpty() {
         long received = binding.mqReceive(emptyHandle, in, SIZE, priority);
+        return received < 0 ? binding.lastErrno() : (int) received;
+    }
+
+    /**
+     * {@code mq_timedreceive} with an expired deadline on an empty blocking queue, then errno (ETIMEDOUT): the system
+     * call {@code tryReceive} makes on a blocking descriptor. The kernel takes a longer way than for an O_NONBLOCK
+     * descriptor (it copies the deadline and enters and leaves its wait queue), so this is the floor of the API's
+     * {@code tryReceive} row, which uses a blocking queue.
+     */
+    @Benchmark
+    public int tryReceiveEmptyTimed() {
+        long received = binding.mqTimedreceive(emptyBlockingHandle, in, SIZE, priority, expired);
         return received < 0 ? binding.lastErrno() : (int) received;
     }
 }

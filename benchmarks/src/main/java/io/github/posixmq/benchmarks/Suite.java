@@ -37,8 +37,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code -Dposixmq.binding=NAME}, so FFM and JNA rows come from the same rounds as their C reference.
  *
  * <p>Usage: {@code java -jar benchmarks.jar --c-binary PATH [--smoke | --quick] [--out FILE] [--only NAME,...]
- * [--bindings jna,ffm] [--rounds N] [--warmup N] [--iterations N] [--time-ms MS] [--messages N] [--round-trips N]}. Warm-up and
- * measurement iterations are per round (a new JMH fork each round); medians pool all rounds. Names are the C
+ * [--bindings jna,ffm] [--rounds N] [--warmup N] [--iterations N] [--time-ms MS] [--messages N] [--round-trips N]
+ * [--c-idle-threads N]}. {@code --c-idle-threads 1} gives the C process an idle thread: a multi-threaded process (every
+ * JVM) pays about 50 ns more per {@code mq_*} call in the kernel, see {@code mqbench.c}. Warm-up and measurement
+ * iterations are per round (a new JMH fork each round); medians pool all rounds. Names are the C
  * benchmark names ({@code pair-64, pair-8192, trysend-full, tryreceive-empty, attributes, throughput-64,
  * throughput-8192, pingpong-64}). Exits with status 1 when any benchmark fails or yields no result.
  */
@@ -62,6 +64,9 @@ public final class Suite {
         static final Settings FULL = new Settings(3, 2, 3, 1_000, 200_000, 20_000);
     }
 
+    /** Threads that only wait in the C reference process ({@code --c-idle-threads}); 0 keeps it single-threaded. */
+    private static int cIdleThreads;
+
     private Suite() {
     }
 
@@ -80,6 +85,7 @@ public final class Suite {
     static int run(String[] args) throws Exception {
         Map<String, String> options = parse(args);
         Settings settings = settings(options);
+        cIdleThreads = intOption(options, "--c-idle-threads", 0);
         Path cBinary = Path.of(required(options, "--c-binary"));
         if (!Files.isExecutable(cBinary)) {
             throw new IllegalArgumentException(cBinary + " is not an executable; build it with benchmarks/c/build.sh");
@@ -102,7 +108,8 @@ public final class Suite {
         String cpus = allowedCpus();
         System.out.println("posixmq benchmarks on CPUs " + cpus + " (" + (cpus.matches("\\d+") ? "pinned" : "unpinned")
                 + "), Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), "
-                + "bindings " + bindings + ", " + settings);
+                + "bindings " + bindings + ", " + settings + (cIdleThreads > 0 ? ", C process with " + cIdleThreads
+                + " idle thread(s)" : ""));
 
         Map<String, List<Double>> c = new LinkedHashMap<>();
         Map<String, List<Measurement>> java = new LinkedHashMap<>();
@@ -154,7 +161,7 @@ public final class Suite {
     /** Runs the C reference once and adds its scores to {@code scores}. */
     private static void runC(Path binary, Settings settings, List<String> names, Map<String, List<Double>> scores)
             throws IOException, InterruptedException {
-        CReference.run(binary, settings, names)
+        CReference.run(binary, settings, names, cIdleThreads)
                 .forEach((key, values) -> scores.computeIfAbsent(key, k -> new ArrayList<>()).addAll(values));
     }
 
@@ -195,7 +202,7 @@ public final class Suite {
                 included++;
             }
         }
-        Map<String, String> floor = Map.of("pair-64", "pair", "tryreceive-empty", "tryReceiveEmpty");
+        Map<String, String> floor = Map.of("pair-64", "pair", "tryreceive-empty", "tryReceiveEmpty|tryReceiveEmptyTimed");
         for (Map.Entry<String, String> entry : floor.entrySet()) {
             if (names.contains(entry.getKey())) {
                 builder.include(benchmark(FloorBenchmarks.class, entry.getValue()));
@@ -217,6 +224,7 @@ public final class Suite {
                 case "pair" -> "floor-pair-64";
                 case "trySendFull" -> "trysend-full";
                 case "tryReceiveEmpty" -> floorBenchmark ? "floor-tryreceive-empty" : "tryreceive-empty";
+                case "tryReceiveEmptyTimed" -> "floor-tryreceive-empty-timed";
                 case "attributes" -> "attributes";
                 default -> throw new IllegalStateException("unexpected benchmark " + params.getBenchmark());
             };
@@ -312,7 +320,7 @@ public final class Suite {
     private static Map<String, String> parse(String[] args) {
         List<String> flags = List.of("--smoke", "--quick");
         List<String> valued = List.of("--c-binary", "--out", "--only", "--bindings", "--rounds", "--warmup", "--iterations",
-                "--time-ms", "--messages", "--round-trips");
+                "--time-ms", "--messages", "--round-trips", "--c-idle-threads");
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (flags.contains(args[i])) {
@@ -324,7 +332,7 @@ public final class Suite {
             else {
                 throw new IllegalArgumentException("unknown or incomplete argument " + args[i]
                         + "; usage: --c-binary PATH [--smoke | --quick] [--out FILE] [--only NAME,...] [--bindings jna,ffm] [--rounds N]"
-                        + " [--warmup N] [--iterations N] [--time-ms MS] [--messages N] [--round-trips N]");
+                        + " [--warmup N] [--iterations N] [--time-ms MS] [--messages N] [--round-trips N] [--c-idle-threads N]");
             }
         }
         return options;

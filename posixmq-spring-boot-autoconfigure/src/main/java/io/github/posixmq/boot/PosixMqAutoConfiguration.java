@@ -70,18 +70,20 @@ public final class PosixMqAutoConfiguration {
     /**
      * The template. Uses the {@link MessageConverter} bean named {@value #MESSAGE_CONVERTER_BEAN_NAME} if there is
      * one, and tells every {@link PosixMqOperationListener} bean of its sends and receives; observes the sends to
-     * queues with {@code observation-enabled} in the {@link ObservationRegistry} bean.
+     * queues with {@code observation-enabled} in the {@link ObservationRegistry} bean; then applies every
+     * {@link PosixMqTemplateCustomizer} bean, in order.
      */
     @Bean
     @ConditionalOnMissingBean
     public PosixMqTemplate posixMqTemplate(PosixMqQueues queues,
             @Qualifier(MESSAGE_CONVERTER_BEAN_NAME) ObjectProvider<MessageConverter> messageConverter,
             ObjectProvider<PosixMqOperationListener> listeners, PosixMqProperties properties,
-            ObjectProvider<ObservationRegistry> observations) {
+            ObjectProvider<ObservationRegistry> observations, ObjectProvider<PosixMqTemplateCustomizer> customizers) {
         PosixMqTemplate template = new PosixMqTemplate(queues);
         messageConverter.ifAvailable(template::setMessageConverter);
         template.setOperationListener(CompositePosixMqOperationListener.of(listeners));
         template.setObservation(observations.getIfUnique(() -> ObservationRegistry.NOOP), properties::observationEnabled);
+        customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
         return template;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.posixmq.boot;
 
+import java.util.List;
 import java.util.function.Predicate;
 
 import io.github.posixmq.integration.runtime.PosixMqQueues;
@@ -38,6 +39,8 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
     private boolean dedicatedThreads;
     private Predicate<String> observed = (key) -> false;
 
+    private List<PosixMqChannelAdapterCustomizer> customizers = List.of();
+
     /** A factory of adapters on {@code queues}, telling {@code listener} of every operation. */
     public PosixMqChannelAdapterFactory(PosixMqQueues queues, PosixMqOperationListener listener,
             MessageConverter messageConverter) {
@@ -58,6 +61,12 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
     public void setObservationEnabled(Predicate<String> keys) {
         Assert.notNull(keys, "keys must not be null");
         this.observed = keys;
+    }
+
+    /** Sets the customizers applied, in this order, to every adapter made. */
+    public void setCustomizers(List<PosixMqChannelAdapterCustomizer> customizers) {
+        Assert.notNull(customizers, "customizers must not be null");
+        this.customizers = List.copyOf(customizers);
     }
 
     /** The bean factory in which the configured channel names are checked. */
@@ -99,6 +108,7 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         producer.setDedicatedThreads(this.dedicatedThreads);
         producer.setJournalDirectory(inbound.journalDirectory());
         producer.setObservationEnabled(this.observed.test(key));
+        this.customizers.forEach((customizer) -> customizer.customizeInbound(key, producer));
         return producer;
     }
 
@@ -155,6 +165,7 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         }
         handler.setOperationListener(this.listener);
         handler.setObservationEnabled(this.observed.test(key));
+        this.customizers.forEach((customizer) -> customizer.customizeOutbound(key, handler));
         return handler;
     }
 

@@ -53,12 +53,14 @@ public final class PosixMqIntegrationAutoConfiguration {
     /**
      * Makes the adapters from the registry's settings. Uses the {@link MessageConverter} bean named
      * {@value PosixMqAutoConfiguration#MESSAGE_CONVERTER_BEAN_NAME} if there is one, and tells every
-     * {@link PosixMqOperationListener} bean of the adapters' operations.
+     * {@link PosixMqOperationListener} bean of the adapters' operations; applies every
+     * {@link PosixMqChannelAdapterCustomizer} bean, in order, to each adapter it makes.
      */
     @Bean(ADAPTER_FACTORY_BEAN_NAME)
     static PosixMqChannelAdapterFactory posixMqChannelAdapterFactory(PosixMqQueues queues,
             @Qualifier(PosixMqAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME) ObjectProvider<MessageConverter> converter,
-            ObjectProvider<PosixMqOperationListener> listeners, ObjectProvider<PosixMqProperties> properties) {
+            ObjectProvider<PosixMqOperationListener> listeners, ObjectProvider<PosixMqProperties> properties,
+            ObjectProvider<PosixMqChannelAdapterCustomizer> customizers) {
         PosixMqChannelAdapterFactory factory = new PosixMqChannelAdapterFactory(queues,
                 CompositePosixMqOperationListener.of(listeners),
                 converter.getIfAvailable(PosixMqTemplate::defaultMessageConverter));
@@ -67,6 +69,7 @@ public final class PosixMqIntegrationAutoConfiguration {
             factory.setObservationEnabled(settings::observationEnabled);
             factory.setDedicatedThreads(settings.getDispatch().isDedicatedThreads());
         }
+        factory.setCustomizers(customizers.orderedStream().toList());
         return factory;
     }
 

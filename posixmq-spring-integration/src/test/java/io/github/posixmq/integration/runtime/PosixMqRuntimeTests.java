@@ -5,17 +5,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import io.github.posixmq.Message;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueStat;
 import io.github.posixmq.integration.TestQueues;
+import io.github.posixmq.integration.dsl.PosixMqs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.integration.config.EnableIntegration;
+import org.springframework.integration.dsl.IntegrationFlow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -49,6 +56,42 @@ class PosixMqRuntimeTests {
         context.registerBean("posixMqRuntime", PosixMqRuntime.class, () -> runtime(key, name));
         context.refresh();
         return context;
+    }
+
+    @Test
+    void theDocumentedFlowReceivesThroughTheRuntime() throws Exception {
+        String orders = this.queues.name("docflow");
+        String deadLetters = this.queues.name("docflow-dlq");
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext()) {
+            context.register(IntegrationConfiguration.class);
+            // the snippet of docs/spring-integration.md, "The queue runtime as one bean"
+            context.registerBean("posixMqRuntime", PosixMqRuntime.class, () -> new PosixMqRuntime(PosixMqSettings
+                .builder()
+                .queue(PosixMqQueueSettings.builder("orders").name(orders).capacity(10L).maxMessageSize(1024L).build())
+                .queue(PosixMqQueueSettings.builder("orders-dlq").name(deadLetters).capacity(10L).maxMessageSize(1024L)
+                    .build())
+                .build()));
+            context.registerBean("orders", IntegrationFlow.class, () -> IntegrationFlow
+                .from(PosixMqs.inboundChannelAdapter(context.getBean(PosixMqRuntime.class), "orders")
+                    .stringPayload()
+                    .deadLetterQueue("orders-dlq"))
+                .handle(String.class, (payload, headers) -> {
+                    received.add(payload);
+                    return null;
+                })
+                .get());
+            context.refresh();
+            try (PosixMq mq = OpenOptions.writeOnly().existing().open(orders)) {
+                mq.send("order 1".getBytes(StandardCharsets.UTF_8), 1);
+            }
+            assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("order 1");
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableIntegration
+    static class IntegrationConfiguration {
     }
 
     @Test
