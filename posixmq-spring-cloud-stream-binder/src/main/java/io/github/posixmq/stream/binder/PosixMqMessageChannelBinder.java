@@ -97,6 +97,7 @@ public final class PosixMqMessageChannelBinder extends
                 // without posixmq_priority, the standard priority header (the AMQP priority from a RabbitMQ binding)
                 handler.setPriorityExpressionString("headers['" + IntegrationMessageHeaderAccessor.PRIORITY + "']");
                 handler.setSendTimeout(settings.getSendTimeout());
+                handler.setObservationEnabled(settings.isObservationEnabled());
                 handler.setBeanFactory(getBeanFactory());
                 handler.setComponentName(properties.getBindingName() + "-" + queue.name());
                 handler.afterPropertiesSet();
@@ -120,6 +121,7 @@ public final class PosixMqMessageChannelBinder extends
         if (journal.isEnabled()) {
             endpoint.setJournalDirectory(Path.of(journal.getDirectory().trim()).toAbsolutePath().normalize());
         }
+        endpoint.setObservationEnabled(properties.getExtension().isObservationEnabled());
         ProvisionedQueue deadLetter = queues.deadLetterQueue();
         if (deadLetter != null) {
             endpoint.setDeadLetterQueue(deadLetter.queues().resolve(deadLetter.key()));

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,6 +16,8 @@ import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
+import io.github.posixmq.integration.observation.PosixMqObservation;
+import io.micrometer.observation.ObservationRegistry;
 import io.github.posixmq.integration.outbound.PosixMqOutboundMessageMapper;
 import io.github.posixmq.integration.outbound.PosixMqReplyCorrelator;
 import io.github.posixmq.integration.outbound.PosixMqReplyQueue;
@@ -58,6 +61,11 @@ import org.springframework.util.Assert;
  * }</pre>
  */
 public class PosixMqInboundGateway extends MessagingGatewaySupport {
+
+    private boolean observationEnabled;
+
+    private @Nullable ObservationRegistry observations;
+
 
     private final PosixMqMessageProducer receiver;
 
@@ -186,10 +194,23 @@ public class PosixMqInboundGateway extends MessagingGatewaySupport {
         return "posixmq:inbound-gateway";
     }
 
+    /**
+     * Sets whether each request handed to the flow is observed as {@code posixmq.processor} (continuing the requester's
+     * trace from the embedded headers) and each reply send as {@code posixmq.sender} (the trace context embedded in
+     * the reply), with Micrometer Observation and the application context's {@link ObservationRegistry}; default false.
+     */
+    public void setObservationEnabled(boolean observationEnabled) {
+        this.receiver.setObservationEnabled(observationEnabled);
+        this.observationEnabled = observationEnabled;
+    }
+
     @Override
     protected void onInit() {
         super.onInit();
         BeanFactory beanFactory = getBeanFactory();
+        if (this.observationEnabled) {
+            this.observations = PosixMqObservation.registry(beanFactory);
+        }
         if (beanFactory != null) {
             this.receiver.setBeanFactory(beanFactory);
         }
@@ -229,9 +250,17 @@ public class PosixMqInboundGateway extends MessagingGatewaySupport {
         }
         // from here on nothing propagates: a failed reply never runs the flow again
         String destination = replyTo.toString();
+        PosixMqObservation.observeSend(this.observations, destination, (headers) -> {
+            sendReply(reply, correlationId, destination, headers);
+            return null;
+        });
+    }
+
+    private void sendReply(Message<?> reply, Object correlationId, String destination, Map<String, Object> headers) {
         io.github.posixmq.Message mapped;
         try {
             mapped = this.mapper.fromMessage(getMessageBuilderFactory().fromMessage(reply)
+                .copyHeaders(headers)
                 .setHeader(IntegrationMessageHeaderAccessor.CORRELATION_ID, correlationId)
                 .removeHeader(PosixMqEmbeddedHeaders.REPLY_TO)
                 .build());

@@ -25,34 +25,35 @@ import org.springframework.beans.factory.BeanFactory;
 public enum PosixMqObservation implements ObservationDocumentation {
 
     /** A send to a queue: outbound adapter, outbound gateway request, inbound gateway reply, template, binder producer. */
-    SEND {
-        @Override
-        public String getName() {
-            return "posixmq.sender";
-        }
-    },
+    SEND("posixmq.sender"),
 
     /** A receive of a template: the message taken from the queue. */
-    RECEIVE {
-        @Override
-        public String getName() {
-            return "posixmq.receiver";
-        }
-    },
+    RECEIVE("posixmq.receiver"),
 
     /** A received message handed to a flow: inbound adapter, inbound gateway, binder consumer. */
-    PROCESS {
-        @Override
-        public String getName() {
-            return "posixmq.processor";
-        }
-    };
+    PROCESS("posixmq.processor");
+
+    private final String name;
+
+    private final ObservationConvention<Observation.Context> convention;
+
+    PosixMqObservation(String name) {
+        this.name = name;
+        this.convention = new DefaultConvention(name);
+    }
+
+    @Override
+    public String getName() {
+        return this.name;
+    }
+
+    /** The default convention of this observation: its name, contextual name and keys. */
+    public ObservationConvention<Observation.Context> convention() {
+        return this.convention;
+    }
 
     /** The value of {@code messaging.system}. */
     public static final String SYSTEM = "posixmq";
-
-    /** The one convention of all three. */
-    public static final ObservationConvention<Observation.Context> CONVENTION = new DefaultConvention();
 
     @Override
     public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
@@ -159,7 +160,7 @@ public enum PosixMqObservation implements ObservationDocumentation {
             return send.apply(Map.of());
         }
         PosixMqSenderContext context = new PosixMqSenderContext(destination);
-        Observation observation = SEND.observation(null, CONVENTION, () -> context, registry).start();
+        Observation observation = SEND.observation(null, SEND.convention(), () -> context, registry).start();
         try (Observation.Scope scope = observation.openScope()) {
             return send.apply(context.getHeaders());
         }
@@ -183,7 +184,8 @@ public enum PosixMqObservation implements ObservationDocumentation {
         }
         PosixMqReceiverContext context = new PosixMqReceiverContext(headers, destination, operation);
         PosixMqObservation documentation = (operation == Operation.RECEIVE) ? RECEIVE : PROCESS;
-        Observation observation = documentation.observation(null, CONVENTION, () -> context, registry).start();
+        Observation observation = documentation.observation(null, documentation.convention(), () -> context, registry)
+            .start();
         try (Observation.Scope scope = observation.openScope()) {
             return work.get();
         }
@@ -196,8 +198,15 @@ public enum PosixMqObservation implements ObservationDocumentation {
         }
     }
 
-    /** Names, contextual names and keys of the three observations. */
+    /** The name, contextual name and keys of one of the three observations. */
     public static final class DefaultConvention implements ObservationConvention<Observation.Context> {
+
+        private final String name;
+
+        /** The convention of the observation named {@code name}. */
+        public DefaultConvention(String name) {
+            this.name = name;
+        }
 
         @Override
         public boolean supportsContext(Observation.Context context) {
@@ -206,7 +215,7 @@ public enum PosixMqObservation implements ObservationDocumentation {
 
         @Override
         public String getName() {
-            return "posixmq.observation";
+            return this.name;
         }
 
         @Override

@@ -8,6 +8,8 @@ import io.github.posixmq.PosixMqException;
 import io.github.posixmq.QueueWouldBlockException;
 import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
+import io.github.posixmq.integration.observation.PosixMqObservation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -40,6 +42,11 @@ import org.springframework.util.Assert;
  * }</pre>
  */
 public class PosixMqOutboundGateway extends AbstractReplyProducingMessageHandler implements Lifecycle {
+
+    private boolean observationEnabled;
+
+    private @Nullable ObservationRegistry observations;
+
 
     private final PosixMqQueueSupplier requestQueue;
 
@@ -147,6 +154,15 @@ public class PosixMqOutboundGateway extends AbstractReplyProducingMessageHandler
         return this.replies.replyQueueName();
     }
 
+    /**
+     * Sets whether each request send is observed as {@code posixmq.sender} (Micrometer Observation, OpenTelemetry
+     * messaging conventions) with the application context's {@link ObservationRegistry}, the trace context embedded in
+     * the request's headers; default false.
+     */
+    public void setObservationEnabled(boolean observationEnabled) {
+        this.observationEnabled = observationEnabled;
+    }
+
     @Override
     public String getComponentType() {
         return "posixmq:outbound-gateway";
@@ -155,6 +171,9 @@ public class PosixMqOutboundGateway extends AbstractReplyProducingMessageHandler
     @Override
     protected void doInit() {
         BeanFactory beanFactory = getBeanFactory();
+        if (this.observationEnabled) {
+            this.observations = PosixMqObservation.registry(beanFactory);
+        }
         if (beanFactory != null) {
             this.replies.setBeanFactory(beanFactory);
         }
@@ -205,8 +224,12 @@ public class PosixMqOutboundGateway extends AbstractReplyProducingMessageHandler
                 .setHeader(IntegrationMessageHeaderAccessor.CORRELATION_ID, correlationId)
                 .setHeader(PosixMqEmbeddedHeaders.REPLY_TO, this.replies.replyQueueName())
                 .build();
-            io.github.posixmq.Message mapped = this.mapper.fromMessage(outgoing);
-            this.requestQueue.sendOrThrow(mapped.bytes(), mapped.priority(), this.requestTimeout);
+            PosixMqObservation.observeSend(this.observations, this.requestQueue.queueName(), (headers) -> {
+                io.github.posixmq.Message mapped = this.mapper.fromMessage(headers.isEmpty() ? outgoing
+                        : MessageBuilder.fromMessage(outgoing).copyHeaders(headers).build());
+                this.requestQueue.sendOrThrow(mapped.bytes(), mapped.priority(), this.requestTimeout);
+                return null;
+            });
         }
         catch (QueueWouldBlockException ex) {
             this.replies.cancel(correlationId);

@@ -8,6 +8,22 @@ import org.jspecify.annotations.Nullable;
 public final class PosixMqConsumerProperties extends PosixMqQueueProperties {
 
     /**
+     * Whether the binding observes the messages it hands to the function (posixmq.processor) with Micrometer Observation. The binder carries no headers but the
+     * priority, so each side's spans start their own trace. Default: false.
+     */
+    private boolean observationEnabled;
+
+    /** Whether the binding is observed. */
+    public boolean isObservationEnabled() {
+        return this.observationEnabled;
+    }
+
+    /** Sets whether the binding is observed. */
+    public void setObservationEnabled(boolean observationEnabled) {
+        this.observationEnabled = observationEnabled;
+    }
+
+    /**
      * Queue that receives the original bytes and priority of a message whose handling failed after every attempt,
      * created with this binding's queue settings. Default: none, such a message is logged at ERROR with its bytes.
      */

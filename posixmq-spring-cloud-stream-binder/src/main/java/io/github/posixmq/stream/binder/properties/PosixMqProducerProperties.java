@@ -7,6 +7,22 @@ import java.time.Duration;
 /** The posixmq settings of a producer binding ({@code spring.cloud.stream.posixmq.bindings.<name>.producer.*}). */
 public final class PosixMqProducerProperties extends PosixMqQueueProperties {
 
+    /**
+     * Whether the binding observes its sends (posixmq.sender) with Micrometer Observation. The binder carries no headers but the
+     * priority, so each side's spans start their own trace. Default: false.
+     */
+    private boolean observationEnabled;
+
+    /** Whether the binding is observed. */
+    public boolean isObservationEnabled() {
+        return this.observationEnabled;
+    }
+
+    /** Sets whether the binding is observed. */
+    public void setObservationEnabled(boolean observationEnabled) {
+        this.observationEnabled = observationEnabled;
+    }
+
     /** Priority of messages without a posixmq_priority or priority header (0 to 32767, higher first). Default: 0. */
     private int priority;
 

@@ -1,7 +1,5 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.integration.runtime;
 
-import io.github.posixmq.integration.runtime.PosixMqQueues;
-import io.github.posixmq.integration.runtime.PosixMqRecovery;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,10 +9,10 @@ import java.util.Optional;
 import io.github.posixmq.Message;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
+import io.github.posixmq.integration.TestQueues;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,14 +32,12 @@ class PosixMqRemovedQueueTests {
 
     @Test
     void messagesSentIntoTheRemovedQueueLongAfterTheSwitchAreMoved() throws Exception {
-        String key = this.queues.key("late");
-        PosixMqProperties properties = new PosixMqProperties();
-        PosixMqProperties.Queue queue = new PosixMqProperties.Queue();
-        queue.setCapacity(5L);
-        queue.setMaxMessageSize(DataSize.ofBytes(64));
-        properties.getQueues().put(key, queue);
-        properties.getRecovery().setCheckInterval(Duration.ofMillis(1)); // the old grace: one interval
-        try (PosixMqQueues registry = new PosixMqQueues(properties.settings());
+        String key = this.queues.name("late").substring(1);
+        PosixMqSettings settings = PosixMqSettings.builder()
+            .queue(PosixMqQueueSettings.builder(key).capacity(5L).maxMessageSize(64L).build())
+            .recoveryCheckInterval(Duration.ofMillis(1)) // the old grace: one interval
+            .build();
+        try (PosixMqQueues registry = new PosixMqQueues(settings);
                 PosixMq producer = OpenOptions.writeOnly().existing().open("/" + key)) {
             PosixMqRecovery recovery = new PosixMqRecovery(registry); // checked by hand below, never started
             PosixMq before = registry.get(key);

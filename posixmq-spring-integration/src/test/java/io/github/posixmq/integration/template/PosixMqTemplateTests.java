@@ -1,7 +1,9 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.integration.template;
 
+import io.github.posixmq.integration.TestQueues;
+import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
-import io.github.posixmq.integration.template.PosixMqTemplate;
+import io.github.posixmq.integration.runtime.PosixMqSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +22,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.converter.StringMessageConverter;
-import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -43,13 +44,10 @@ class PosixMqTemplateTests {
 
     @BeforeEach
     void setUp() {
-        this.key = this.names.key("tpl");
-        PosixMqProperties properties = new PosixMqProperties();
-        PosixMqProperties.Queue queue = new PosixMqProperties.Queue();
-        queue.setCapacity(2L);
-        queue.setMaxMessageSize(DataSize.ofBytes(128));
-        properties.getQueues().put(this.key, queue);
-        this.queues = new PosixMqQueues(properties.settings());
+        this.key = this.names.name("tpl").substring(1);
+        this.queues = new PosixMqQueues(PosixMqSettings.builder()
+            .queue(PosixMqQueueSettings.builder(this.key).capacity(2L).maxMessageSize(128L).build())
+            .build());
         this.template = new PosixMqTemplate(this.queues);
         this.template.setOperationListener(new PosixMqOperationListener() {
             @Override
