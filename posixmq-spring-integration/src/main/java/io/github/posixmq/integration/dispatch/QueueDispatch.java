@@ -229,6 +229,7 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
             permit.buffer = this.receiver.buffers().buffer(this.queueName, permit.index, (int) mq.maxMessageSize());
         }
         ByteBuffer buffer = permit.buffer;
+        this.receiver.buffers().receiving(this.queueName, permit.index, buffer);
         buffer.clear();
         long start = System.nanoTime();
         int priority;

@@ -8,6 +8,7 @@ import java.util.function.BooleanSupplier;
 
 import io.github.posixmq.InFlightJournal;
 import io.github.posixmq.integration.PosixMqHeaders;
+import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.dispatch.PosixMqReceiveBuffers;
 
 import org.springframework.core.log.LogAccessor;
@@ -46,7 +47,15 @@ final class InboundJournal implements PosixMqReceiveBuffers, AutoCloseable {
      * Delivers every message left in flight again, with {@link PosixMqHeaders#REDELIVERED} {@code true} and
      * {@link PosixMqHeaders#REDELIVERY_COUNT}, and clears its slot once its flow finished.
      */
-    void redeliver(InboundDelivery delivery, BooleanSupplier active) {
+    void redeliver(InboundDelivery delivery, BooleanSupplier active, PosixMqOperationListener listener) {
+        for (InFlightJournal.Slot slot : this.journal.lostInWindow()) {
+            // the kernel delivered it into the slot, the process died before the store that records its length
+            DroppedMessages.drop(listener, this.journal.queueName(), new io.github.posixmq.Message(0,
+                    slot.windowBytes()), "the consumer that received it died within nanoseconds of the receive, "
+                            + "before the in-flight journal " + this.journal.file() + " recorded its length and "
+                            + "priority (priority unknown, shown as 0; bytes: the whole slot, the message first)", null);
+            slot.done();
+        }
         List<InFlightJournal.Slot> left = this.journal.inFlight();
         if (left.isEmpty()) {
             return;
@@ -70,6 +79,11 @@ final class InboundJournal implements PosixMqReceiveBuffers, AutoCloseable {
                     + " bytes: restart the adapter to re-create the journal");
         }
         return this.journal.slot(permit).clearedPayload();
+    }
+
+    @Override
+    public void receiving(String queueName, int permit, ByteBuffer buffer) {
+        this.journal.slot(permit).prepareReceive();
     }
 
     @Override

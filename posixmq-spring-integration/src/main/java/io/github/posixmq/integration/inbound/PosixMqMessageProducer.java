@@ -387,7 +387,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         if (this.journalDirectory != null) {
             buffers = journal(this.journalDirectory);
             ((InboundJournal) buffers).redeliver(new InboundDelivery(this.mapper, output, policy,
-                    this.receivers.threads(), logger), this::isActive);
+                    this.receivers.threads(), logger), this::isActive, listener());
         }
         this.receivers.start(this.concurrency, this.dedicatedThreads ? null : this.dispatcher, buffers,
                 executor, this::isActive, (active) -> new InboundDelivery(this.mapper, output, policy,
