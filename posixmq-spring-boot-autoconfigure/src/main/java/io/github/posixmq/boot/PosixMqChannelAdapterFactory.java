@@ -104,6 +104,7 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         PosixMqQueueSettings.Retry retry = inbound.retry();
         producer.setRetry(retry.attempts(), retry.initialInterval(), retry.multiplier(), retry.maxInterval());
         producer.setDeadLetterSendTimeout(inbound.deadLetterSendTimeout());
+        producer.setLoggedBytes(inbound.loggedBytes());
         producer.setOperationListener(this.listener);
         producer.setDedicatedThreads(this.dedicatedThreads);
         producer.setJournalDirectory(inbound.journalDirectory());

@@ -18,6 +18,7 @@ import io.github.posixmq.integration.PosixMqHeaderMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationPropertiesSource;
 
 /**
@@ -323,7 +324,10 @@ public final class PosixMqProperties {
          */
         private @Nullable String contentType;
 
-        /** Channel that receives an ErrorMessage when the flow fails. Default: the global "errorChannel". */
+        /**
+         * Channel that receives an ErrorMessage when the flow fails ("errorChannel" for the global one). Default: none,
+         * each failed message is one log line (peer text escaped, stack trace at DEBUG).
+         */
         private @Nullable String errorChannel;
 
         /**
@@ -333,8 +337,17 @@ public final class PosixMqProperties {
          */
         private @Nullable String deadLetterQueue;
 
-        /** How long a dead-letter send waits for room in a full dead-letter queue; then the message is dropped loudly. */
+        /**
+         * How long a dead-letter send waits for room in a full dead-letter queue; then the message is dropped loudly.
+         * A stop meanwhile puts the message back to this queue with its priority, so shutdown is not held up by it.
+         */
         private Duration deadLetterSendTimeout = Duration.ofSeconds(5);
+
+        /**
+         * How much of a dropped message its ERROR line shows (base64), so that a writer of the queue cannot flood the
+         * log. Default: 1KB.
+         */
+        private DataSize loggedBytes = DataSize.ofKilobytes(1);
 
         /** Retries before dead-lettering. */
         private final Retry retry = new Retry();
@@ -364,6 +377,16 @@ public final class PosixMqProperties {
          * a reply goes to the dead-letter queue).
          */
         private boolean sharedReplyQueues;
+
+        /** How much of a dropped message its ERROR line shows. */
+        public DataSize getLoggedBytes() {
+            return this.loggedBytes;
+        }
+
+        /** Sets how much of a dropped message its ERROR line shows. */
+        public void setLoggedBytes(DataSize loggedBytes) {
+            this.loggedBytes = loggedBytes;
+        }
 
         /** Whether the adapter is enabled, or null for "when a channel is set". */
         public @Nullable Boolean getEnabled() {

@@ -21,6 +21,7 @@ import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.util.MimeTypeUtils;
 import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Checks {@link PosixMqProperties} before any queue is opened and resolves them into {@link PosixMqSettings}; every
@@ -178,6 +179,12 @@ final class PosixMqPropertiesValidator {
                                 + "'application/json', or remove it.", null);
             }
         }
+        DataSize logged = inbound.getLoggedBytes();
+        if (logged == null || logged.isNegative() || logged.toBytes() > Integer.MAX_VALUE) {
+            throw new PosixMqConfigurationException(prefix + ".logged-bytes", logged, "it must be 0 or more bytes, "
+                    + "at most 2GB", "Set " + prefix + ".logged-bytes to how much of a dropped message its ERROR line "
+                            + "shows, such as 1KB (the default) or 64KB.", null);
+        }
         Duration replySendTimeout = inbound.getReplySendTimeout();
         checkLength(prefix + ".reply-send-timeout", replySendTimeout);
         if (replySendTimeout == null || replySendTimeout.isNegative()) {
@@ -199,7 +206,7 @@ final class PosixMqPropertiesValidator {
                 type.equals(STRING) ? inbound.getCharset() : null, inbound.getErrorChannel(), deadLetterKey,
                 deadLetterTimeout, retry(prefix + ".retry", inbound.getRetry()), contentType, embeddedHeaders,
                 List.copyOf(allowedReplyNames), replySendTimeout, inbound.isSharedReplyQueues(),
-                journal(prefix + ".journal", inbound.getJournal()));
+                (int) logged.toBytes(), journal(prefix + ".journal", inbound.getJournal()));
     }
 
     private static @Nullable Path journal(String prefix, PosixMqProperties.Journal journal) {

@@ -72,12 +72,24 @@ public final class PosixMqLogText {
         return shown == bytes.length ? encoded : encoded + " (first " + shown + " of " + bytes.length + " bytes)";
     }
 
-    /** The first line of {@code failure}'s message (escaped), with its type: a cause for a one-line log. */
+    /**
+     * {@code failure} as one escaped line for a log: its type and message and, when another exception caused it, the
+     * type and message of the root cause. The stack trace belongs at DEBUG.
+     */
     public static String cause(@Nullable Throwable failure) {
         if (failure == null) {
             return "null";
         }
+        Throwable root = failure;
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 32; depth++) {
+            root = root.getCause();
+        }
+        String line = describe(failure);
+        return root == failure ? line : line + "; root cause: " + describe(root);
+    }
+
+    private static String describe(Throwable failure) {
         String message = failure.getMessage();
-        return failure.getClass().getSimpleName() + (message != null ? ": " + escape(message, 1000) : "");
+        return failure.getClass().getName() + (message != null ? ": " + escape(message, 1000) : "");
     }
 }

@@ -2,12 +2,14 @@ package io.github.posixmq.stream.binder;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.github.posixmq.integration.PosixMqHeaders;
+import io.github.posixmq.integration.PosixMqLogText;
 import io.github.posixmq.integration.outbound.PosixMqMessageHandler;
 import io.github.posixmq.stream.binder.properties.PosixMqConsumerProperties;
 import io.github.posixmq.stream.binder.properties.PosixMqExtendedBindingProperties;
@@ -26,6 +28,7 @@ import org.springframework.cloud.stream.binder.ExtendedProducerProperties;
 import org.springframework.cloud.stream.binder.ExtendedPropertiesBinder;
 import org.springframework.cloud.stream.provisioning.ConsumerDestination;
 import org.springframework.cloud.stream.provisioning.ProducerDestination;
+import org.springframework.cloud.stream.provisioning.ProvisioningException;
 import org.springframework.core.retry.RetryTemplate;
 import org.springframework.integration.IntegrationMessageHeaderAccessor;
 import org.springframework.integration.core.MessageProducer;
@@ -34,7 +37,9 @@ import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.support.ErrorMessage;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The Spring Cloud Stream binder {@code posixmq}: destinations are POSIX message queues. A consumer binding is the
@@ -50,6 +55,10 @@ public final class PosixMqMessageChannelBinder extends
                 ExtendedProducerProperties<PosixMqProducerProperties>, PosixMqProvisioner>
         implements ExtendedPropertiesBinder<MessageChannel, PosixMqConsumerProperties, PosixMqProducerProperties>,
         DisposableBean {
+
+    /** Stands in for Spring Cloud Stream's bridge to the global errorChannel, which the binder does not want. */
+    private static final MessageHandler NO_BRIDGE = (message) -> {
+    };
 
     private final PosixMqExtendedBindingProperties extendedProperties;
 
@@ -126,8 +135,26 @@ public final class PosixMqMessageChannelBinder extends
         if (deadLetter != null) {
             endpoint.setDeadLetterQueue(deadLetter.queues().resolve(deadLetter.key()));
         }
-        ErrorInfrastructure errors = registerErrorInfrastructure(destination,
-                StringUtils.hasText(group) ? group : "anonymous", properties);
+        PosixMqConsumerProperties settings = properties.getExtension();
+        String prefix = PosixMqExtendedBindingProperties.BINDINGS + "." + properties.getBindingName() + ".consumer";
+        Duration deadLetterTimeout = settings.getDeadLetterSendTimeout();
+        if (deadLetterTimeout == null || deadLetterTimeout.isNegative()) {
+            throw new ProvisioningException("Invalid " + prefix + ".dead-letter-send-timeout '" + deadLetterTimeout
+                    + "': the timeout must be zero or positive; set it to how long a dead-letter send may wait for "
+                    + "room, such as 5s");
+        }
+        endpoint.setDeadLetterSendTimeout(deadLetterTimeout);
+        endpoint.setLoggedBytes(loggedBytes(prefix, settings));
+        String errorGroup = StringUtils.hasText(group) ? group : "anonymous";
+        // no bridge from the binding's error channel to the global errorChannel, whose default logger prints the stack
+        // trace and the failed message's text (a writer of the queue controls it): a bean under the bridge's name
+        // makes Spring Cloud Stream skip it; error-handler-definition still gets every ErrorMessage
+        String bridge = getErrorBridgeName(destination, errorGroup, properties);
+        if (!getApplicationContext().containsBean(bridge)) {
+            ((GenericApplicationContext) getApplicationContext()).registerBean(bridge, MessageHandler.class,
+                    () -> NO_BRIDGE);
+        }
+        ErrorInfrastructure errors = registerErrorInfrastructure(destination, errorGroup, properties);
         endpoint.setErrorChannel(errors.getErrorChannel());
         endpoint.setBeanFactory(getBeanFactory());
         endpoint.setComponentName(properties.getBindingName());
@@ -135,9 +162,9 @@ public final class PosixMqMessageChannelBinder extends
     }
 
     /**
-     * Subscribed to the binding's error channel: the endpoint has already put a failed message on the dead-letter
-     * queue when there is one; without one, the message is logged at ERROR with its bytes, so it is never dropped
-     * silently.
+     * Subscribed to the binding's error channel, logging at DEBUG only: the endpoint has already put a failed message
+     * on the dead-letter queue (or back to its queue at a stop), or logged it as DROPPED (one ERROR line with its bytes
+     * as base64, capped, the cause escaped, and the counter {@code posixmq.messages.dropped}).
      */
     @Override
     protected MessageHandler getErrorMessageHandler(ConsumerDestination destination, @Nullable String group,
@@ -145,17 +172,18 @@ public final class PosixMqMessageChannelBinder extends
         ProvisionedQueue deadLetter = ((PosixMqConsumerDestination) destination).deadLetterQueue();
         int attempts = Math.max(1, properties.getMaxAttempts());
         return (message) -> {
-            Message<?> failed = failedMessage(message);
-            if (deadLetter != null) {
-                if (this.logger.isDebugEnabled()) {
-                    this.logger.debug("A message from " + destination.getName() + " failed " + attempts
-                            + " attempt(s) and went to dead-letter queue " + deadLetter.name());
-                }
-                return;
+            Throwable failure = message.getPayload() instanceof Throwable throwable ? throwable : null;
+            if (deadLetter != null && this.logger.isDebugEnabled()) {
+                Message<?> failed = failedMessage(message);
+                this.logger.debug("A message from POSIX message queue " + PosixMqLogText.escape(destination.getName())
+                        + " (" + describe(failed) + ") failed " + attempts + " attempt(s) and went to dead-letter "
+                        + "queue " + PosixMqLogText.escape(deadLetter.name()) + " unless it was DROPPED: "
+                        + PosixMqLogText.cause(failure));
             }
-            this.logger.error("LOST a message from POSIX message queue " + destination.getName() + " after " + attempts
-                    + " attempt(s) (binding " + properties.getBindingName() + " has no dead-letter-queue): "
-                    + describe(failed), message.getPayload() instanceof Throwable failure ? failure : null);
+            if (failure != null && this.logger.isDebugEnabled()) {
+                this.logger.debug("Stack trace of the failure of binding "
+                        + PosixMqLogText.escape(properties.getBindingName()), failure);
+            }
         };
     }
 
@@ -171,13 +199,24 @@ public final class PosixMqMessageChannelBinder extends
         return null;
     }
 
+    private static int loggedBytes(String prefix, PosixMqConsumerProperties settings) {
+        DataSize logged = settings.getLoggedBytes();
+        if (logged == null || logged.isNegative() || logged.toBytes() > Integer.MAX_VALUE) {
+            throw new ProvisioningException("Invalid " + prefix + ".logged-bytes '" + logged + "': it must be 0 or "
+                    + "more bytes, at most 2GB; set it to how much of a dropped message its ERROR line shows, such as "
+                    + "1KB (the default)");
+        }
+        return (int) logged.toBytes();
+    }
+
+    /** Priority and size of a failed message (its bytes are on the dead-letter queue). */
     private static String describe(@Nullable Message<?> message) {
         if (message == null) {
-            return "(no message)";
+            return "no message";
         }
         Object payload = message.getPayload();
-        String body = payload instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(payload);
-        return "priority " + message.getHeaders().get(PosixMqHeaders.PRIORITY) + ", payload " + body;
+        return "priority " + message.getHeaders().get(PosixMqHeaders.PRIORITY)
+                + (payload instanceof byte[] bytes ? ", " + bytes.length + " bytes" : "");
     }
 
     @Override

@@ -179,7 +179,7 @@ class PosixMqBinderTests {
     }
 
     @Test
-    void withoutADeadLetterQueueAFailedMessageIsLoggedAtErrorWithItsBytes(CapturedOutput output) {
+    void withoutADeadLetterQueueAFailedMessageIsLoggedAtErrorWithItsBytesAsBase64(CapturedOutput output) {
         String in = this.app.destination("in");
         ConfigurableApplicationContext context = this.app.run(Functions.class,
                 "spring.cloud.function.definition=flaky",
@@ -187,8 +187,10 @@ class PosixMqBinderTests {
                 "spring.cloud.stream.bindings.flaky-in-0.consumer.max-attempts=2",
                 "spring.cloud.stream.bindings.flaky-in-0.consumer.back-off-initial-interval=10");
         StreamApp.send(in, "fail always", 8);
-        String lost = "LOST a message from POSIX message queue /" + in + " after 2 attempt(s) (binding flaky-in-0 has "
-                + "no dead-letter-queue): priority 8, payload fail always";
+        String lost = "DROPPED a message from queue /" + in + " (priority 8, 11 bytes, base64 "
+                + java.util.Base64.getEncoder().encodeToString("fail always".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "): its flow failed 1 time(s) and PosixMqMessageProducer[flaky-in-0, /" + in + "] has no dead-letter "
+                + "queue; cause: ";
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> output.getAll().contains(lost));
         assertThat(context.getBean(Functions.class).attempts.get("fail always")).hasValue(2);
     }
@@ -327,6 +329,14 @@ class PosixMqBinderTests {
                             + attempt + " fails: ") + text);
                 }
                 this.handled.add(text);
+            };
+        }
+
+        /** Refuses every message, quoting it (as a careless handler would): a peer's text in the cause. */
+        @Bean
+        Consumer<String> refuse() {
+            return (text) -> {
+                throw new IllegalStateException("cannot handle " + text);
             };
         }
 

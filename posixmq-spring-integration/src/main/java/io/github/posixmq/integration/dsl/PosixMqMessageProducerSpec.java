@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 
 import io.github.posixmq.PosixMq;
+import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqQueueResolver;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
@@ -58,6 +59,22 @@ public final class PosixMqMessageProducerSpec
     /** Sets the {@code contentType} header of received messages, such as {@code application/json}. */
     public PosixMqMessageProducerSpec contentType(String contentType) {
         this.target.setContentType(contentType);
+        return this;
+    }
+
+    /**
+     * Reads the headers embedded before the payload (header-mode embedded): only the listed ones, never a Spring
+     * Integration control header ({@link PosixMqEmbeddedHeaders} refuses to list one); a message not in that format
+     * or carrying a refused header takes the error and dead-letter path with its bytes.
+     */
+    public PosixMqMessageProducerSpec embeddedHeaders(PosixMqEmbeddedHeaders embeddedHeaders) {
+        this.target.setEmbeddedHeaders(embeddedHeaders);
+        return this;
+    }
+
+    /** How much of a dropped message its ERROR line shows, base64 (default 1 KiB). */
+    public PosixMqMessageProducerSpec loggedBytes(int loggedBytes) {
+        this.target.setLoggedBytes(loggedBytes);
         return this;
     }
 

@@ -2,9 +2,11 @@ package io.github.posixmq.integration.inbound;
 
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Consumer;
 
 import io.github.posixmq.integration.PosixMqHeaders;
+import io.github.posixmq.integration.PosixMqLogText;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.AttributeAccessor;
@@ -73,7 +75,8 @@ final class InboundDelivery {
         catch (Throwable ex) {
             try {
                 DroppedMessages.drop(this.policy.listener().get(), this.policy.queueName(), received,
-                        "its flow and its error handling failed in " + this.policy.owner(), ex);
+                        "its flow and its error handling failed in " + this.policy.owner(), ex,
+                        this.policy.loggedBytes().getAsInt());
             }
             catch (Throwable again) {
                 // nothing more can be done without ending the receiver; the failure was already reported above
@@ -131,43 +134,64 @@ final class InboundDelivery {
 
     private void recover(Message<?> message, io.github.posixmq.Message received, Throwable failure) {
         String queueName = this.policy.queueName();
+        String owner = this.policy.owner();
         MessagingException error = failure instanceof MessagingException messaging ? messaging
                 : new MessagingException(message, "failed to handle a message from queue " + queueName, failure);
         AttributeAccessor context = ErrorMessageUtils.getAttributeAccessor(message, message);
         context.setAttribute(PosixMqDeadLetterRecoverer.RECEIVED_MESSAGE, received);
         RecoveryCallback<?> callback = this.policy.recoveryCallback();
-        String owner = this.policy.owner();
+        // one line per failed message, peer text escaped; the stack trace at DEBUG
+        String what = "a message from queue " + PosixMqLogText.escape(queueName) + " (priority "
+                + received.priority() + ", " + received.bytes().length + " bytes)";
+        String outcome;
         if (callback != null) {
+            Object result;
             try {
-                callback.recover(context, error);
+                result = callback.recover(context, error);
             }
             catch (Throwable ex) {
-                this.logger.error(ex, () -> "The recovery callback of " + owner + " failed for: " + error);
+                result = null;
+                this.logger.error("The recovery callback of " + owner + " failed (" + PosixMqLogText.cause(ex)
+                        + ") for " + what + " that failed with " + PosixMqLogText.cause(error));
+                this.logger.debug(ex, "Stack trace of the recovery callback's failure above");
             }
+            String deadLetter = this.policy.deadLetterQueueName();
+            // a drop or a put-back has its own line already
+            outcome = result == PosixMqDeadLetterRecoverer.Outcome.DROPPED
+                    || result == PosixMqDeadLetterRecoverer.Outcome.PUT_BACK ? null
+                            : result == PosixMqDeadLetterRecoverer.Outcome.DEAD_LETTERED && deadLetter != null
+                                    ? "it went to dead-letter queue " + PosixMqLogText.escape(deadLetter)
+                                    : "the recovery callback " + callback + " took it";
         }
         else {
             DroppedMessages.drop(this.policy.listener().get(), queueName, received, "its flow failed "
-                    + this.policy.retry().attempts() + " time(s) and " + owner + " has no dead-letter queue", error);
+                    + this.policy.retry().attempts() + " time(s) and " + owner + " has no dead-letter queue", error,
+                    this.policy.loggedBytes().getAsInt());
+            outcome = null;
         }
         ErrorMessageSendingRecoverer errorSender;
         try {
             errorSender = this.policy.errors().get();
         }
         catch (Throwable ex) {
-            this.logger.error(ex, () -> "Cannot resolve the error channel of " + owner + "; the failure was: " + error);
+            this.logger.error("Cannot resolve the error channel of " + owner + " (" + PosixMqLogText.cause(ex)
+                    + "); " + what + " failed with " + PosixMqLogText.cause(error));
             return;
         }
         if (errorSender == null) {
-            String deadLetter = this.policy.deadLetterQueueName();
-            this.logger.error(error, () -> "Failed to handle a message from queue " + queueName
-                    + (deadLetter != null ? "; it was sent to dead-letter queue " + deadLetter : ""));
+            if (outcome != null) {
+                this.logger.warn("Failed to handle " + what + ": " + PosixMqLogText.cause(error) + "; " + outcome);
+                this.logger.debug(error, "Stack trace of the failure above");
+            }
             return;
         }
         try {
             errorSender.recover(context, error);
         }
         catch (Throwable ex) {
-            this.logger.error(ex, () -> "The error channel of " + owner + " failed to take the error: " + error);
+            this.logger.error("The error channel of " + owner + " failed to take the error ("
+                    + PosixMqLogText.cause(ex) + ") of " + what + ": " + PosixMqLogText.cause(error));
+            this.logger.debug(ex, "Stack trace of the error channel's failure above");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.posixmq.integration.inbound;
 
 import java.time.Duration;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import io.github.posixmq.integration.PosixMqOperationListener;
@@ -21,10 +22,11 @@ import org.springframework.integration.handler.advice.ErrorMessageSendingRecover
  * @param listener told of drops
  * @param errors Spring Integration's sender of error messages, or null when there is no error channel
  * @param owner the adapter, for log lines
+ * @param loggedBytes how many bytes of a dropped message its DROPPED line shows (base64)
  */
 record InboundPolicy(String queueName, @Nullable String deadLetterQueueName, Retry retry,
         @Nullable RecoveryCallback<?> recoveryCallback, Supplier<PosixMqOperationListener> listener,
-        Supplier<@Nullable ErrorMessageSendingRecoverer> errors, String owner) {
+        Supplier<@Nullable ErrorMessageSendingRecoverer> errors, String owner, IntSupplier loggedBytes) {
 
     /**
      * How often the flow is tried and the back-off between attempts: {@code initialInterval}, times

@@ -11,6 +11,7 @@ import io.github.posixmq.PosixMqSelector;
 import io.github.posixmq.integration.CompositePosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqHeaders;
+import io.github.posixmq.integration.PosixMqLogText;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
 import io.github.posixmq.integration.dispatch.PosixMqDispatcher;
@@ -22,7 +23,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
-import org.springframework.integration.context.IntegrationContextUtils;
 import org.springframework.integration.core.RecoveryCallback;
 import org.springframework.integration.endpoint.MessageProducerSupport;
 import org.springframework.integration.handler.advice.ErrorMessageSendingRecoverer;
@@ -48,7 +48,7 @@ import org.springframework.util.Assert;
  * <p>When the flow fails for a message (or its bytes are not valid in the charset), the {@link #setRecoveryCallback
  * recovery callback} runs first — by default a {@link PosixMqDeadLetterRecoverer} when a
  * {@link #setDeadLetterQueue dead-letter queue} is set, which keeps the original bytes and priority — and then an
- * {@code ErrorMessage} goes to the error channel (the global {@code errorChannel} unless one is set) through Spring
+ * {@code ErrorMessage} goes to the error channel, when one is set (else one log line per failed message), through Spring
  * Integration's {@link ErrorMessageSendingRecoverer}; as in Spring Integration's adapters that take a recovery
  * callback, {@link #getErrorChannel()} is null so that the output send itself never routes errors. Stopping lets
  * every thread finish the message in hand before the stop completes, so a received message is never dropped by a
@@ -97,6 +97,8 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     private Duration retryMaxInterval = Duration.ofSeconds(2);
 
     private Duration deadLetterSendTimeout = Duration.ofSeconds(5);
+
+    private int loggedBytes = PosixMqLogText.DEFAULT_LOGGED_BYTES;
 
     /** Creates an adapter receiving from {@code queue}, which must be open for reading and stays owned by the caller. */
     public PosixMqMessageProducer(PosixMq queue) {
@@ -283,6 +285,18 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         this.deadLetterSendTimeout = timeout;
     }
 
+    /**
+     * Sets how many bytes of a dropped message its ERROR line shows, base64 (default 1 KiB): a peer cannot flood the
+     * log with large messages.
+     */
+    public void setLoggedBytes(int loggedBytes) {
+        Assert.isTrue(loggedBytes >= 0, "loggedBytes must not be negative");
+        this.loggedBytes = loggedBytes;
+        if (this.recoveryCallback instanceof PosixMqDeadLetterRecoverer recoverer) {
+            recoverer.setLoggedBytes(loggedBytes);
+        }
+    }
+
     /** Whether a receiving thread waits now for room in the full dead-letter queue. */
     public boolean isBlockedOnDeadLetterQueue() {
         return this.recoveryCallback instanceof PosixMqDeadLetterRecoverer recoverer && recoverer.isBlocked();
@@ -300,15 +314,14 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         return null;
     }
 
-    /** The channel errors go to: the one set, else the global "errorChannel" bean, else null (errors are logged). */
+    /**
+     * The channel errors go to: the one set (by channel or name; {@code "errorChannel"} for the global one), else null:
+     * each failed message is then one log line (peer text escaped, stack trace at DEBUG) rather than an
+     * {@code ErrorMessage} on the global {@code errorChannel}, whose default logger prints the stack trace and the
+     * failed message's text, which a writer of the queue controls.
+     */
     public @Nullable MessageChannel resolveErrorChannel() {
-        MessageChannel channel = super.getErrorChannel();
-        BeanFactory beanFactory = getBeanFactory();
-        if (channel == null && beanFactory != null
-                && beanFactory.containsBean(IntegrationContextUtils.ERROR_CHANNEL_BEAN_NAME)) {
-            channel = getChannelResolver().resolveDestination(IntegrationContextUtils.ERROR_CHANNEL_BEAN_NAME);
-        }
-        return channel;
+        return super.getErrorChannel();
     }
 
     @Override
@@ -335,6 +348,8 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
             PosixMqDeadLetterRecoverer recoverer = new PosixMqDeadLetterRecoverer(deadLetter, this.queue.queueName());
             recoverer.setOperationListener(listener());
             recoverer.setSendTimeout(this.deadLetterSendTimeout);
+            recoverer.setLoggedBytes(this.loggedBytes);
+            recoverer.setSourceQueue(this.queue);
             this.recoveryCallback = recoverer;
         }
         if (this.recoveryCallback == null) {
@@ -369,6 +384,9 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
             executor = defaultTaskExecutor();
             this.taskExecutor = executor;
         }
+        if (this.recoveryCallback instanceof PosixMqDeadLetterRecoverer recoverer) {
+            recoverer.resumeWaiting();
+        }
         PosixMqQueueSupplier deadLetter = this.deadLetterQueue;
         ObservationRegistry observations = this.observationEnabled ? PosixMqObservation.registry(getBeanFactory())
                 : ObservationRegistry.NOOP;
@@ -382,7 +400,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         InboundPolicy policy = new InboundPolicy(queueName,
                 deadLetter != null ? deadLetter.queueName() : null, new InboundPolicy.Retry(this.retryAttempts,
                         this.retryInitialInterval, this.retryMultiplier, this.retryMaxInterval),
-                this.recoveryCallback, this::listener, this::errorRecoverer, toString());
+                this.recoveryCallback, this::listener, this::errorRecoverer, toString(), () -> this.loggedBytes);
         PosixMqReceiveBuffers buffers = this.receiveBuffers;
         if (this.journalDirectory != null) {
             buffers = journal(this.journalDirectory);
@@ -426,15 +444,24 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     @Override
     protected void doStop(Runnable callback) {
         super.doStop();
+        stopDeadLetterWaits();
         this.receivers.threads().whenAllEnded(callback);
     }
 
     @Override
     protected void doStop() {
         super.doStop();
+        stopDeadLetterWaits();
         int busy = this.receivers.threads().awaitAllEnded(this.stopTimeout);
         if (busy > 0) {
             logger.warn(() -> this + ": " + busy + " receiving thread(s) still busy after " + this.stopTimeout);
+        }
+    }
+
+    /** A message waiting for room in the full dead-letter queue goes back to this queue: the stop ends now. */
+    private void stopDeadLetterWaits() {
+        if (this.recoveryCallback instanceof PosixMqDeadLetterRecoverer recoverer) {
+            recoverer.stopWaiting();
         }
     }
 

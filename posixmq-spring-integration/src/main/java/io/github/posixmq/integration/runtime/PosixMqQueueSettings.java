@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
 
 import io.github.posixmq.QueueNames;
 import io.github.posixmq.SystemLimits;
+import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
+import io.github.posixmq.integration.PosixMqLogText;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -75,12 +77,13 @@ public record PosixMqQueueSettings(String key, String prefix, String name, boole
      * @param replySendTimeout how long an inbound gateway on the queue waits for room in a full reply queue
      * @param sharedReplyQueues whether an inbound gateway on the queue replies to queues of other users or with a
      *        mode wider than 0600
+     * @param loggedBytes how many bytes of a dropped message its ERROR line shows (base64)
      * @param journalDirectory the directory of the in-flight journal, or null for none
      */
     public record Inbound(boolean enabled, String channel, int concurrency, @Nullable Charset charset,
             @Nullable String errorChannel, @Nullable String deadLetterQueue, Duration deadLetterSendTimeout,
             Retry retry, @Nullable String contentType, @Nullable List<String> embeddedHeaders,
-            List<String> allowedReplyNames, Duration replySendTimeout, boolean sharedReplyQueues,
+            List<String> allowedReplyNames, Duration replySendTimeout, boolean sharedReplyQueues, int loggedBytes,
             @Nullable Path journalDirectory) {
     }
 
@@ -298,10 +301,20 @@ public record PosixMqQueueSettings(String key, String prefix, String name, boole
             }
             int modeBits = parseMode(prefix, this.mode);
             List<String> headers = this.embeddedHeaders != null ? List.copyOf(this.embeddedHeaders) : null;
+            if (headers != null) {
+                for (String header : headers) {
+                    if (PosixMqEmbeddedHeaders.isControlHeader(header)) {
+                        throw new PosixMqConfigurationException(prefix + ".embedded-headers", headers,
+                                PosixMqEmbeddedHeaders.controlHeaderRefusal(header), "Remove " + header + " from "
+                                        + prefix + ".embedded-headers.", null);
+                    }
+                }
+            }
             PosixMqQueueSettings.Inbound in = this.inbound != null ? this.inbound
                     : new PosixMqQueueSettings.Inbound(false, this.key + ".inbound", 1, null, null, null,
                             Duration.ofSeconds(5), new PosixMqQueueSettings.Retry(3, Duration.ofMillis(100), 2,
-                                    Duration.ofSeconds(2)), null, headers, List.of(), Duration.ofSeconds(1), false, null);
+                                    Duration.ofSeconds(2)), null, headers, List.of(), Duration.ofSeconds(1), false,
+                            PosixMqLogText.DEFAULT_LOGGED_BYTES, null);
             PosixMqQueueSettings.Outbound out = this.outbound != null ? this.outbound
                     : new PosixMqQueueSettings.Outbound(false, this.key + ".outbound", 0, null, Duration.ofSeconds(5),
                             headers);

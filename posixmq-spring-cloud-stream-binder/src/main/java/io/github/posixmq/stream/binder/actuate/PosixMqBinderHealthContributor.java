@@ -7,6 +7,8 @@ import io.github.posixmq.stream.binder.provisioning.ProvisionedQueue;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.util.Assert;
@@ -14,7 +16,8 @@ import org.springframework.util.Assert;
 /**
  * The health of the binder's queues, as of {@code posixmq.queues.*}: one {@link PosixMqBinderQueueHealthIndicator} per
  * provisioned queue, named by the queue name without its slash. Spring Cloud Stream shows it under
- * {@code binders.posixmq} of the health endpoint; queues appear as their bindings start.
+ * {@code binders.posixmq} of the health endpoint; queues appear as their bindings start. A queue the binder refused
+ * (squatted, or with invalid settings) is DOWN with the reason, until a retry of its binding provisions it.
  */
 public final class PosixMqBinderHealthContributor implements CompositeHealthContributor {
 
@@ -36,13 +39,25 @@ public final class PosixMqBinderHealthContributor implements CompositeHealthCont
     @Override
     public @Nullable HealthContributor getContributor(String name) {
         ProvisionedQueue queue = this.provisioner.queues().get("/" + name);
-        return queue != null ? indicator(queue) : null;
+        if (queue != null) {
+            return indicator(queue);
+        }
+        String reason = this.provisioner.refused().get("/" + name);
+        return reason != null ? refused(reason) : null;
     }
 
     @Override
     public Stream<HealthContributors.Entry> stream() {
-        return this.provisioner.queues().values().stream()
+        Stream<HealthContributors.Entry> provisioned = this.provisioner.queues().values().stream()
             .map((queue) -> new HealthContributors.Entry(queue.name().substring(1), indicator(queue)));
+        Stream<HealthContributors.Entry> refused = this.provisioner.refused().entrySet().stream()
+            .map((entry) -> new HealthContributors.Entry(entry.getKey().substring(1), refused(entry.getValue())));
+        return Stream.concat(provisioned, refused);
+    }
+
+    /** DOWN: the queue was refused, so a binding that needs it is not bound. */
+    private static HealthIndicator refused(String reason) {
+        return () -> Health.down().withDetail("refused", reason).build();
     }
 
     private HealthContributor indicator(ProvisionedQueue queue) {

@@ -1,8 +1,14 @@
 package io.github.posixmq.stream.binder.properties;
 
+import java.time.Duration;
+
 import io.github.posixmq.integration.runtime.PosixMqQueueProperties;
 
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.convert.DataSizeUnit;
+import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
 
 /** The posixmq settings of a consumer binding ({@code spring.cloud.stream.posixmq.bindings.<name>.consumer.*}). */
 public final class PosixMqConsumerProperties extends PosixMqQueueProperties {
@@ -38,6 +44,40 @@ public final class PosixMqConsumerProperties extends PosixMqQueueProperties {
     /** The in-flight journal settings. */
     public Journal getJournal() {
         return this.journal;
+    }
+
+    /**
+     * How long a dead-letter send waits for room in a full dead-letter queue; then the message is dropped loudly
+     * (ERROR line, posixmq.messages.dropped). A stop meanwhile puts the message back to the binding's queue with its
+     * priority. Default: 5s.
+     */
+    private Duration deadLetterSendTimeout = Duration.ofSeconds(5);
+
+    /**
+     * How much of a dropped or lost message its ERROR line shows (base64), so that a writer of the queue cannot flood
+     * the log; plain numbers are bytes. Default: 1KB.
+     */
+    @DataSizeUnit(DataUnit.BYTES)
+    private DataSize loggedBytes = DataSize.ofKilobytes(1);
+
+    /** How long a dead-letter send waits for room. */
+    public Duration getDeadLetterSendTimeout() {
+        return this.deadLetterSendTimeout;
+    }
+
+    /** Sets how long a dead-letter send waits for room. */
+    public void setDeadLetterSendTimeout(Duration deadLetterSendTimeout) {
+        this.deadLetterSendTimeout = deadLetterSendTimeout;
+    }
+
+    /** How much of a dropped or lost message its ERROR line shows. */
+    public DataSize getLoggedBytes() {
+        return this.loggedBytes;
+    }
+
+    /** Sets how much of a dropped or lost message its ERROR line shows. */
+    public void setLoggedBytes(DataSize loggedBytes) {
+        this.loggedBytes = loggedBytes;
     }
 
     /** The dead-letter queue name, or null. */

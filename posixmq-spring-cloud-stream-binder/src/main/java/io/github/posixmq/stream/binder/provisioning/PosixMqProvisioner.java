@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import io.github.posixmq.QueueNames;
+import io.github.posixmq.integration.PosixMqLogText;
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import io.github.posixmq.integration.runtime.PosixMqQueueProperties;
 import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
@@ -61,6 +62,9 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
 
     /** The groups of the consumers of each queue, to say once that they compete. */
     private final Map<String, Set<String>> consumerGroups = new LinkedHashMap<>();
+
+    /** Queues whose provisioning was refused (a squatted or invalid queue), by name, with the reason; health DOWN. */
+    private final Map<String, String> refused = new LinkedHashMap<>();
 
     /** Told of each queue when it is first provisioned (metrics). */
     private final List<Consumer<ProvisionedQueue>> listeners = new CopyOnWriteArrayList<>();
@@ -204,8 +208,17 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
                 .build());
         }
         catch (PosixMqConfigurationException ex) {
-            throw new ProvisioningException(ex.getMessage() + ". " + ex.action(), ex);
+            String reason = ex.getMessage() + ". " + ex.action();
+            if (this.refused.put(queueName, reason) == null) {
+                // once per queue: Spring Cloud Stream retries the binding every binding-retry-interval (and logs it)
+                logger.error("REFUSED POSIX message queue " + PosixMqLogText.escape(queueName) + " for binding "
+                        + PosixMqLogText.escape(key) + ": " + PosixMqLogText.escape(reason, 2000) + " The binding is "
+                        + "not bound and the binder's health is DOWN until it binds; set "
+                        + "spring.cloud.stream.binding-retry-interval=0 to fail start-up instead.");
+            }
+            throw new ProvisioningException(reason, ex);
         }
+        this.refused.remove(queueName);
         this.recovery.register(registry);
         if (this.ownRecovery) {
             this.recovery.start();
@@ -242,6 +255,14 @@ public final class PosixMqProvisioner implements ProvisioningProvider<ExtendedCo
         return first.create() == resolved.create() && first.capacity() == resolved.capacity()
                 && first.maxMessageSize() == resolved.maxMessageSize() && first.mode() == resolved.mode()
                 && first.removeOnShutdown() == resolved.removeOnShutdown() && first.shared() == resolved.shared();
+    }
+
+    /**
+     * The queues whose provisioning was refused and that are not provisioned since, by name, with the reason (a
+     * binding that needs one is not bound: the binder's health is DOWN).
+     */
+    public synchronized Map<String, String> refused() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(this.refused));
     }
 
     /** The validated settings of queue {@code name} for the binding {@code key}, from the binding's properties. */

@@ -1,6 +1,7 @@
 package io.github.posixmq.samples.orders;
 
 import io.github.posixmq.integration.PosixMqHeaders;
+import io.github.posixmq.integration.PosixMqLogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +86,8 @@ public final class OrderHandler {
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
         Object priority = failure instanceof MessagingException messaging && messaging.getFailedMessage() != null
                 ? messaging.getFailedMessage().getHeaders().get(PosixMqHeaders.PRIORITY) : null;
-        logger.warn("An order with priority {} went to the dead-letter queue: {}", priority, cause.getMessage());
+        // the cause may quote the order's text, which its sender controls: escaped, so it cannot forge a log line
+        logger.warn("An order with priority {} went to the dead-letter queue: {}", priority,
+                PosixMqLogText.escape(cause.getMessage()));
     }
 }

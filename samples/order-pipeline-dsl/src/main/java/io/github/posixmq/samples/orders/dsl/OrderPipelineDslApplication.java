@@ -35,7 +35,7 @@ public final class OrderPipelineDslApplication {
     /** The whole pipeline. Transformers keep the headers, so the {@code posixmq_priority} of an order travels on. */
     @Bean
     IntegrationFlow orderFlow(PosixMqQueues queues, OrderRules rules,
-            @Value("${orders.send-timeout:30s}") Duration sendTimeout) {
+            @Value("${orders.send-timeout:10s}") Duration sendTimeout) {
         return IntegrationFlow
             .from(PosixMqs.inboundChannelAdapter(queues, "orders").deadLetterQueue("dead-letter"))
             .transform(byte[].class, rules::decide)
