@@ -119,7 +119,7 @@ public final class Bindings {
             String failure = JnaLinuxBinding.unsupportedReason();
             return new Choice(failure == null ? JnaLinuxBinding.instance() : null, JNA, failure);
         }
-        catch (LinkageError ex) {
+        catch (NoClassDefFoundError ex) {
             // JNA excluded from the class path: fine on Java 22+ with native access (FFM), not here
             return new Choice(null, JNA, "posixmq needs JNA (net.java.dev.jna:jna) here, but it is not on the class "
                     + "path (" + ex + ")" + (Runtime.version().feature() >= 22 ? "; add JNA, or enable native access "

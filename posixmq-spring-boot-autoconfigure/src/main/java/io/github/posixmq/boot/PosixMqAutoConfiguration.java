@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Conditional;
@@ -25,7 +26,9 @@ import org.springframework.messaging.converter.MessageConverter;
 
 /**
  * Auto-configuration of the queues declared under {@code posixmq.queues}: the {@link PosixMqQueues} registry, its
- * {@link PosixMqRecovery} and a {@link PosixMqTemplate}. Backs off, with one log line, where POSIX message queues are not available.
+ * {@link PosixMqRecovery} (nested {@code RuntimeConfiguration}) and a {@link PosixMqTemplate} with its
+ * {@link PosixMqTemplateCustomizer}s (nested {@code TemplateConfiguration}). Backs off, with one log line, where POSIX
+ * message queues are not available.
  */
 @AutoConfiguration
 @ConditionalOnClass(PosixMq.class)
@@ -36,54 +39,67 @@ public final class PosixMqAutoConfiguration {
     /** Name of an optional {@link MessageConverter} bean used by the auto-configured {@link PosixMqTemplate}. */
     public static final String MESSAGE_CONVERTER_BEAN_NAME = "posixMqMessageConverter";
 
-    /**
-     * The registry of configured queues, opened when the bean is initialized ({@link PosixMqQueues#open()}, before
-     * any bean that uses it gets it) and closed at shutdown: the bean method itself does no I/O. A property under
-     * {@code posixmq.queues.<key>} that no setting has fails start-up.
-     */
-    @Bean(initMethod = "open")
-    @ConditionalOnMissingBean
-    public PosixMqQueues posixMqQueues(PosixMqProperties properties, Environment environment) {
-        PosixMqUnknownProperties.check(environment);
-        PosixMqQueues queues = PosixMqQueues.unopened(properties.settings());
-        queues.removeCreatedUnlessStarted();
-        return queues;
+    /** The queue runtime: the registry of the configured queues and their recovery. */
+    @Configuration(proxyBeanMethods = false)
+    static class RuntimeConfiguration {
+
+        /**
+         * The registry of configured queues, opened when the bean is initialized ({@link PosixMqQueues#open()},
+         * before any bean that uses it gets it) and closed at shutdown: the bean method itself does no I/O. A
+         * property under {@code posixmq.queues.<key>} that no setting has fails start-up.
+         */
+        @Bean(initMethod = "open")
+        @ConditionalOnMissingBean
+        public PosixMqQueues posixMqQueues(PosixMqProperties properties, Environment environment) {
+            PosixMqUnknownProperties.check(environment);
+            PosixMqQueues queues = PosixMqQueues.unopened(properties.settings());
+            queues.removeCreatedUnlessStarted();
+            return queues;
+        }
+
+        /** Tells the auto-configured registry that the application started: a failed start removes its queues. */
+        @Bean
+        static ApplicationListener<ContextRefreshedEvent> posixMqStartedListener(ApplicationContext context) {
+            return (event) -> {
+                if (event.getApplicationContext() == context) {
+                    context.getBeanProvider(PosixMqQueues.class).ifAvailable(PosixMqQueues::started);
+                }
+            };
+        }
+
+        /** Recovery of queues whose name is removed while the application runs; a lifecycle bean. */
+        @Bean
+        @ConditionalOnMissingBean
+        public PosixMqRecovery posixMqRecovery(PosixMqQueues queues) {
+            return new PosixMqRecovery(queues);
+        }
     }
 
-    /** Tells the auto-configured registry that the application started, so a failed start removes its queues. */
-    @Bean
-    static ApplicationListener<ContextRefreshedEvent> posixMqStartedListener(ApplicationContext context) {
-        return (event) -> {
-            if (event.getApplicationContext() == context) {
-                context.getBeanProvider(PosixMqQueues.class).ifAvailable(PosixMqQueues::started);
-            }
-        };
-    }
+    /** The template, with its customizers. */
+    @Configuration(proxyBeanMethods = false)
+    static class TemplateConfiguration {
 
-    /** Recovery of queues whose name is removed while the application runs; a lifecycle bean. */
-    @Bean
-    @ConditionalOnMissingBean
-    public PosixMqRecovery posixMqRecovery(PosixMqQueues queues) {
-        return new PosixMqRecovery(queues);
-    }
-
-    /**
-     * The template. Uses the {@link MessageConverter} bean named {@value #MESSAGE_CONVERTER_BEAN_NAME} if there is
-     * one, and tells every {@link PosixMqOperationListener} bean of its sends and receives; observes the sends to
-     * queues with {@code observation-enabled} in the {@link ObservationRegistry} bean; then applies every
-     * {@link PosixMqTemplateCustomizer} bean, in order.
-     */
-    @Bean
-    @ConditionalOnMissingBean
-    public PosixMqTemplate posixMqTemplate(PosixMqQueues queues,
-            @Qualifier(MESSAGE_CONVERTER_BEAN_NAME) ObjectProvider<MessageConverter> messageConverter,
-            ObjectProvider<PosixMqOperationListener> listeners, PosixMqProperties properties,
-            ObjectProvider<ObservationRegistry> observations, ObjectProvider<PosixMqTemplateCustomizer> customizers) {
-        PosixMqTemplate template = new PosixMqTemplate(queues);
-        messageConverter.ifAvailable(template::setMessageConverter);
-        template.setOperationListener(CompositePosixMqOperationListener.of(listeners));
-        template.setObservation(observations.getIfUnique(() -> ObservationRegistry.NOOP), properties::observationEnabled);
-        customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
-        return template;
+        /**
+         * The template. Uses the {@link MessageConverter} bean named
+         * {@value PosixMqAutoConfiguration#MESSAGE_CONVERTER_BEAN_NAME} if there is one, and tells every
+         * {@link PosixMqOperationListener} bean of its sends and receives; observes the sends to
+         * queues with {@code observation-enabled} in the {@link ObservationRegistry} bean; then applies every
+         * {@link PosixMqTemplateCustomizer} bean, in order.
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        public PosixMqTemplate posixMqTemplate(PosixMqQueues queues,
+                @Qualifier(MESSAGE_CONVERTER_BEAN_NAME) ObjectProvider<MessageConverter> messageConverter,
+                ObjectProvider<PosixMqOperationListener> listeners, PosixMqProperties properties,
+                ObjectProvider<ObservationRegistry> observations,
+                ObjectProvider<PosixMqTemplateCustomizer> customizers) {
+            PosixMqTemplate template = new PosixMqTemplate(queues);
+            messageConverter.ifAvailable(template::setMessageConverter);
+            template.setOperationListener(CompositePosixMqOperationListener.of(listeners));
+            template.setObservation(observations.getIfUnique(() -> ObservationRegistry.NOOP),
+                    properties::observationEnabled);
+            customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
+            return template;
+        }
     }
 }

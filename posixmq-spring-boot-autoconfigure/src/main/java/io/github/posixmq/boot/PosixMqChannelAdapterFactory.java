@@ -143,6 +143,7 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         PosixMqMessageProducer receiver = gateway.getReceiver();
         receiver.setContentType(inbound.contentType());
         receiver.setOperationListener(this.listener);
+        gateway.setObservationEnabled(this.observed.test(key));
         return gateway;
     }
 

@@ -51,8 +51,9 @@ import org.springframework.util.Assert;
  * {@code ErrorMessage} goes to the error channel, when one is set (else one log line per failed message), through Spring
  * Integration's {@link ErrorMessageSendingRecoverer}; as in Spring Integration's adapters that take a recovery
  * callback, {@link #getErrorChannel()} is null so that the output send itself never routes errors. Stopping lets
- * every thread finish the message in hand before the stop completes, so a received message is never dropped by a
- * shutdown.
+ * every thread finish the message in hand before the stop completes; a thread waiting for room in a full dead-letter
+ * queue puts its message back to this queue with its priority at once (see {@link PosixMqDeadLetterRecoverer}), so a
+ * shutdown neither drops a received message nor waits out the dead-letter send timeout.
  */
 public class PosixMqMessageProducer extends MessageProducerSupport {
 
