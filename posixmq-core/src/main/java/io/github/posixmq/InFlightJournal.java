@@ -27,6 +27,12 @@ import java.util.Set;
  * {@link #inFlight()} for redelivery. Survives a crash of the process, not of the host (nothing a POSIX queue holds
  * does). No system call per message: the file is written only through the mapping.
  *
+ * <p>The one window a journal cannot close is between the receive's return and the store that marks the slot: before
+ * each receive the slot is marked {@code receiving} with a fresh nonce written both into its header and over the
+ * first bytes of its payload, so a message the kernel delivered into the slot in that window is still detected at the
+ * next open ({@link #lostInWindow()}): its bytes are there but not its length, so it can be reported, not
+ * redelivered.
+ *
  * <p>One process per journal file: {@link #open} takes an exclusive lock and refuses a second holder with a
  * sentence. The file is created mode 0600 (it holds message bytes) and must be owned by this user.
  */
@@ -37,11 +43,18 @@ public final class InFlightJournal implements AutoCloseable {
 
     private static final long MAGIC = 0x4c4e524a514d5850L; // "PXMQJRNL" little-endian
 
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private static final int HEADER_SIZE = 4096;
 
-    private static final int SLOT_HEADER = 16;
+    private static final int SLOT_HEADER = 24;
+
+    /** Slot state: a receive into the slot may be under way; the nonce at offset 16 tells whether one completed. */
+    private static final long RECEIVING = 1L << 62;
+
+    private static final int NONCE = 16;
+
+    private static final int NONCE_BYTES = 8;
 
     private static final long IN_FLIGHT = 1L << 63;
 
@@ -164,7 +177,7 @@ public final class InFlightJournal implements AutoCloseable {
                 MappedByteBuffer old = map(channel, existingSlots, existingSize);
                 InFlightJournal previous = new InFlightJournal(file, name, channel, lock, old, existingSlots,
                         existingSize);
-                if (previous.inFlightCount() > 0) {
+                if (previous.inFlightCount() > 0 || !previous.lostInWindow().isEmpty()) {
                     previous.countRedelivery();
                     return previous;
                 }
@@ -304,6 +317,22 @@ public final class InFlightJournal implements AutoCloseable {
         return result;
     }
 
+    /**
+     * The slots into which a message was received when the previous holder died, before it could mark them in
+     * flight (the window no journal can close): each holds the message's bytes but not its length, so it cannot be
+     * delivered again; report it (its {@link Slot#windowBytes()}) and {@link Slot#done() clear} it. Empty on a
+     * zero-length message, or in about one case in 2^64 when the message starts with the slot's nonce.
+     */
+    public List<Slot> lostInWindow() {
+        List<Slot> result = new ArrayList<>();
+        for (Slot slot : this.slots) {
+            if (slot.lostInWindow()) {
+                result.add(slot);
+            }
+        }
+        return result;
+    }
+
     private int inFlightCount() {
         int count = 0;
         for (Slot slot : this.slots) {
@@ -422,6 +451,15 @@ public final class InFlightJournal implements AutoCloseable {
         return new InFlight(index, priority, bytes, redeliveries);
     }
 
+    private static final long SEED = System.nanoTime();
+
+    /** SplitMix64's finalizer: distinct counters give unrelated nonces. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
     private static String escape(String text) {
         StringBuilder out = new StringBuilder();
         text.codePoints().limit(300).forEach((c) -> {
@@ -458,6 +496,8 @@ public final class InFlightJournal implements AutoCloseable {
 
         private final ByteBuffer payload;
 
+        private long receives;
+
         Slot(int index, long offset) {
             this.index = index;
             this.offset = offset;
@@ -474,7 +514,7 @@ public final class InFlightJournal implements AutoCloseable {
          * flight; returns the priority. The bytes are then in {@link #payload()}.
          */
         public int receive(PosixMq queue) {
-            ByteBuffer buffer = clearedPayload();
+            ByteBuffer buffer = prepareReceive();
             int priority = queue.receive(buffer);
             markInFlight(buffer.position(), priority);
             return priority;
@@ -482,7 +522,7 @@ public final class InFlightJournal implements AutoCloseable {
 
         /** Like {@link #receive(PosixMq)} without waiting: {@link PosixMq#NO_MESSAGE} when the queue is empty. */
         public int tryReceive(PosixMq queue) {
-            ByteBuffer buffer = clearedPayload();
+            ByteBuffer buffer = prepareReceive();
             int priority = queue.tryReceive(buffer);
             if (priority != PosixMq.NO_MESSAGE) {
                 markInFlight(buffer.position(), priority);
@@ -492,7 +532,7 @@ public final class InFlightJournal implements AutoCloseable {
 
         /** Like {@link #receive(PosixMq)}, waiting at most {@code timeoutNanos}: {@link PosixMq#NO_MESSAGE} then. */
         public int receive(PosixMq queue, long timeoutNanos) {
-            ByteBuffer buffer = clearedPayload();
+            ByteBuffer buffer = prepareReceive();
             int priority = queue.receive(buffer, java.time.Duration.ofNanos(Math.max(0, timeoutNanos)));
             if (priority != PosixMq.NO_MESSAGE) {
                 markInFlight(buffer.position(), priority);
@@ -548,10 +588,57 @@ public final class InFlightJournal implements AutoCloseable {
             return view;
         }
 
-        /** The slot's whole buffer, cleared, to receive into by hand before {@link #markInFlight}. */
+        /** The slot's whole buffer, cleared, to receive into by hand after {@link #prepareReceive()}. */
         public ByteBuffer clearedPayload() {
             this.payload.clear();
             return this.payload;
+        }
+
+        /**
+         * Marks the slot {@code receiving} (three stores, no system call): a fresh nonce goes into the slot header
+         * and over the first payload bytes, so a message received before {@link #markInFlight} is detected after a
+         * crash ({@link InFlightJournal#lostInWindow()}). Call before each receive into {@link #clearedPayload()};
+         * returns that buffer. A free slot only: a slot in flight stays in flight.
+         */
+        public ByteBuffer prepareReceive() {
+            MappedByteBuffer map = InFlightJournal.this.map;
+            int at = (int) this.offset;
+            long nonce = mix(++this.receives ^ this.offset ^ SEED);
+            map.putLong(at + NONCE, nonce);
+            if (InFlightJournal.this.slotSize >= NONCE_BYTES) {
+                map.putLong(at + SLOT_HEADER, nonce);
+            }
+            else {
+                for (int i = 0; i < InFlightJournal.this.slotSize; i++) {
+                    map.put(at + SLOT_HEADER + i, (byte) (nonce >>> (8 * i)));
+                }
+            }
+            map.putLong(at, RECEIVING);
+            return clearedPayload();
+        }
+
+        /** Whether the previous holder died after the kernel delivered a message here but before it was marked. */
+        boolean lostInWindow() {
+            MappedByteBuffer map = InFlightJournal.this.map;
+            int at = (int) this.offset;
+            if (map.getLong(at) != RECEIVING) {
+                return false;
+            }
+            long nonce = map.getLong(at + NONCE);
+            int n = Math.min(NONCE_BYTES, InFlightJournal.this.slotSize);
+            for (int i = 0; i < n; i++) {
+                if (map.get(at + SLOT_HEADER + i) != (byte) (nonce >>> (8 * i))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The whole payload area of a slot {@link #lostInWindow() lost in the window}: the message and what follows. */
+        public byte[] windowBytes() {
+            byte[] bytes = new byte[InFlightJournal.this.slotSize];
+            this.payload.duplicate().clear().get(bytes);
+            return bytes;
         }
 
         /** A copy of the message in flight. */

@@ -66,6 +66,32 @@ class InFlightJournalTest {
     }
 
     @Test
+    void aMessageReceivedButNotYetMarkedWhenTheHolderDiedIsDetectedNotLostSilently(@TempDir Path dir) {
+        String name = queues.name("journal-window");
+        try (PosixMq queue = OpenOptions.readWrite().createNew().capacity(4).maxMessageSize(64).open(name)) {
+            queue.send("caught in the window".getBytes(StandardCharsets.UTF_8), 6);
+            try (InFlightJournal journal = InFlightJournal.open(dir, name, 2, 64)) {
+                // slot 0: received, then the process "dies" before markInFlight; slot 1: prepared, nothing came
+                java.nio.ByteBuffer buffer = journal.slot(0).prepareReceive();
+                assertThat(queue.tryReceive(buffer)).isEqualTo(6);
+                assertThat(journal.slot(1).tryReceive(queue)).isEqualTo(PosixMq.NO_MESSAGE);
+            }
+            try (InFlightJournal journal = InFlightJournal.open(dir, name, 2, 64)) {
+                assertThat(journal.inFlight()).isEmpty();
+                assertThat(journal.lostInWindow()).singleElement().satisfies((slot) -> {
+                    assertThat(slot.index()).isZero();
+                    assertThat(new String(slot.windowBytes(), StandardCharsets.UTF_8))
+                        .startsWith("caught in the window");
+                    slot.done();
+                });
+            }
+            try (InFlightJournal journal = InFlightJournal.open(dir, name, 2, 64)) {
+                assertThat(journal.lostInWindow()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aSecondHolderIsRefusedWithASentence(@TempDir Path dir) {
         String name = queues.name("journal-lock");
         try (InFlightJournal journal = InFlightJournal.open(dir, name, 1, 16)) {

@@ -25,6 +25,12 @@ final class JournalConsumerMain {
         PosixMq queue = OpenOptions.readOnly().open(args[0]);
         InFlightJournal journal = InFlightJournal.open(Path.of(args[1]), args[0], threads,
                 (int) queue.maxMessageSize());
+        for (InFlightJournal.Slot slot : journal.lostInWindow()) {
+            // the whole message is there (its length is not): the header carries its sequence number
+            byte[] bytes = slot.windowBytes();
+            ChildJvm.println("LOST " + LoadMessages.seqOf(bytes));
+            slot.done();
+        }
         for (InFlightJournal.Slot slot : journal.inFlight()) {
             ByteBuffer payload = slot.payload();
             payload.position(payload.limit());

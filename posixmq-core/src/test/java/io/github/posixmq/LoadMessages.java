@@ -57,6 +57,11 @@ final class LoadMessages {
         return level;
     }
 
+    /** The sequence number in the header of {@code bytes} (which may go on past the message), unchecked. */
+    static long seqOf(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).getLong(8);
+    }
+
     /** Encodes message {@code seq} of {@code producer}. */
     static byte[] encode(int producer, long seq, int maxPayload) {
         byte[] payload = payload(producer, seq, maxPayload);

@@ -107,6 +107,7 @@ public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
         producer.setLoggedBytes(inbound.loggedBytes());
         producer.setOperationListener(this.listener);
         producer.setDedicatedThreads(this.dedicatedThreads);
+        producer.setJournalDirectory(inbound.journalDirectory());
         producer.setObservationEnabled(this.observed.test(key));
         this.customizers.forEach((customizer) -> customizer.customizeInbound(key, producer));
         return producer;

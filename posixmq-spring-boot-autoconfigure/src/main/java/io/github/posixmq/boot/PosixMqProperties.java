@@ -352,6 +352,9 @@ public final class PosixMqProperties {
         /** Retries before dead-lettering. */
         private final Retry retry = new Retry();
 
+        /** The in-flight journal: at-least-once across a crash of this process. */
+        private final Journal journal = new Journal();
+
         /**
          * Reply queue names an inbound gateway on this queue (PosixMqs.inboundGateway(queues, key)) may send replies
          * to, besides the names PosixMqTemplate.sendAndReceive and the outbound gateway create for it
@@ -486,6 +489,11 @@ public final class PosixMqProperties {
         }
 
         /** Retries of a message whose flow failed, before it is dead-lettered (or dropped loudly). */
+        public Journal getJournal() {
+            return this.journal;
+        }
+
+        /** Retries before dead-lettering. */
         public Retry getRetry() {
             return this.retry;
         }
@@ -518,6 +526,44 @@ public final class PosixMqProperties {
         /** Sets whether reply queues of other users or with a wider mode are used. */
         public void setSharedReplyQueues(boolean sharedReplyQueues) {
             this.sharedReplyQueues = sharedReplyQueues;
+        }
+    }
+
+    /**
+     * The in-flight journal of an inbound adapter: each message the adapter has in hand is received straight into a
+     * slot of a file mapped MAP_SHARED and cleared once its flow finished; after a crash (SIGKILL included) it is
+     * delivered again at the next start with the header posixmq_redelivered=true. Survives a crash of the process,
+     * not of the host.
+     */
+    public static final class Journal {
+
+        /** Whether messages in hand are journaled (at-least-once across a crash of this process). */
+        private boolean enabled;
+
+        /**
+         * The journal directory, relative to the working directory unless absolute: one file per queue, locked by
+         * the process that uses it, so give each instance of an application its own directory.
+         */
+        private String directory = "posixmq-journal";
+
+        /** Whether messages in hand are journaled. */
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        /** Sets whether messages in hand are journaled. */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** The journal directory. */
+        public String getDirectory() {
+            return this.directory;
+        }
+
+        /** Sets the journal directory. */
+        public void setDirectory(String directory) {
+            this.directory = directory;
         }
     }
 

@@ -3,6 +3,8 @@ package io.github.posixmq.boot;
 import io.github.posixmq.integration.runtime.PosixMqSettings;
 import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -203,7 +205,26 @@ final class PosixMqPropertiesValidator {
         return new PosixMqQueueSettings.Inbound(enabled, channel, inbound.getConcurrency(),
                 type.equals(STRING) ? inbound.getCharset() : null, inbound.getErrorChannel(), deadLetterKey,
                 deadLetterTimeout, retry(prefix + ".retry", inbound.getRetry()), contentType, embeddedHeaders,
-                List.copyOf(allowedReplyNames), replySendTimeout, inbound.isSharedReplyQueues(), (int) logged.toBytes());
+                List.copyOf(allowedReplyNames), replySendTimeout, inbound.isSharedReplyQueues(),
+                (int) logged.toBytes(), journal(prefix + ".journal", inbound.getJournal()));
+    }
+
+    private static @Nullable Path journal(String prefix, PosixMqProperties.Journal journal) {
+        if (!journal.isEnabled()) {
+            return null;
+        }
+        String directory = journal.getDirectory();
+        try {
+            if (!StringUtils.hasText(directory) || directory.indexOf('\0') >= 0) {
+                throw new InvalidPathException(String.valueOf(directory), "empty or holds a NUL byte");
+            }
+            return Path.of(directory.trim()).toAbsolutePath().normalize();
+        }
+        catch (InvalidPathException ex) {
+            throw new PosixMqConfigurationException(prefix + ".directory", directory, "not a usable directory path ("
+                    + ex.getReason() + ")", "Set " + prefix + ".directory to a directory this user may write, such "
+                            + "as posixmq-journal (relative to the working directory).", null);
+        }
     }
 
     private static PosixMqQueueSettings.Retry retry(String prefix, PosixMqProperties.Retry retry) {

@@ -21,6 +21,15 @@ public final class PosixMqHeaders {
      */
     public static final String DEAD_LETTER_REASON = PREFIX + "deadLetterReason";
 
+    /**
+     * {@code true} on a message delivered again after the consumer that held it ended without finishing it (the
+     * in-flight journal; the twin of AMQP's {@code redelivered} flag). Absent on a first delivery.
+     */
+    public static final String REDELIVERED = PREFIX + "redelivered";
+
+    /** How often a redelivered message was delivered before (an {@code Integer}, 1 or more). */
+    public static final String REDELIVERY_COUNT = PREFIX + "redeliveryCount";
+
     private PosixMqHeaders() {
     }
 }

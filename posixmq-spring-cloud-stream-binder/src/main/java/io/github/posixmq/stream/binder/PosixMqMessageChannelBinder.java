@@ -1,5 +1,7 @@
 package io.github.posixmq.stream.binder;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -124,6 +126,10 @@ public final class PosixMqMessageChannelBinder extends
         RetryTemplate retry = properties.getMaxAttempts() > 1 ? buildRetryTemplate(properties) : null;
         PosixMqConsumerEndpoint endpoint = new PosixMqConsumerEndpoint(queues.queue(), retry);
         endpoint.setConcurrency(properties.getConcurrency());
+        PosixMqConsumerProperties.Journal journal = properties.getExtension().getJournal();
+        if (journal.isEnabled()) {
+            endpoint.setJournalDirectory(Path.of(journal.getDirectory().trim()).toAbsolutePath().normalize());
+        }
         endpoint.setObservationEnabled(properties.getExtension().isObservationEnabled());
         ProvisionedQueue deadLetter = queues.deadLetterQueue();
         if (deadLetter != null) {

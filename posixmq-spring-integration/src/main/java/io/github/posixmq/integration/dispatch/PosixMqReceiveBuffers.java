@@ -18,7 +18,14 @@ public interface PosixMqReceiveBuffers {
      */
     ByteBuffer buffer(String queueName, int permit, int maxMessageSize);
 
-    /** A message of {@code priority} was received into {@code buffer} (position 0, limit its length). */
+    /** A receive into {@code buffer} is about to happen (called before each receive, on the receiving thread). */
+    default void receiving(String queueName, int permit, ByteBuffer buffer) {
+    }
+
+    /**
+     * A message of {@code priority} was received into {@code buffer} (position 0, limit its length): called on the
+     * receiving thread right after the receive returned, before the message is handed to a worker.
+     */
     default void received(String queueName, int permit, ByteBuffer buffer, int priority) {
     }
 

@@ -229,6 +229,7 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
             permit.buffer = this.receiver.buffers().buffer(this.queueName, permit.index, (int) mq.maxMessageSize());
         }
         ByteBuffer buffer = permit.buffer;
+        this.receiver.buffers().receiving(this.queueName, permit.index, buffer);
         buffer.clear();
         long start = System.nanoTime();
         int priority;
@@ -244,6 +245,8 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
         }
         if (priority >= 0) {
             buffer.flip();
+            // at once, on the receiving thread: an in-flight journal marks its slot here (its crash window ends)
+            this.receiver.buffers().received(this.queueName, permit.index, buffer, priority);
             tell(System.nanoTime() - start, null);
         }
         return priority;
@@ -411,7 +414,6 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
         private void deliver(int priority) {
             PosixMqReceiveBuffers buffers = QueueDispatch.this.receiver.buffers();
             String name = QueueDispatch.this.queueName;
-            buffers.received(name, this.index, this.buffer, priority);
             try {
                 QueueDispatch.this.receiver.deliver(this.buffer, priority);
             }

@@ -1,5 +1,6 @@
 package io.github.posixmq.integration.inbound;
 
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Consumer;
@@ -63,8 +64,13 @@ final class InboundDelivery {
      * throws: what escapes even the error path is logged and the message dropped loudly.
      */
     void deliver(io.github.posixmq.Message received, BooleanSupplier active) {
+        deliver(received, null, active);
+    }
+
+    /** Like {@link #deliver(io.github.posixmq.Message, BooleanSupplier)} with {@code headers} besides the mapped ones. */
+    void deliver(io.github.posixmq.Message received, @Nullable Map<String, Object> headers, BooleanSupplier active) {
         try {
-            deliverOrRecover(received, active);
+            deliverOrRecover(received, headers, active);
         }
         catch (Throwable ex) {
             try {
@@ -78,10 +84,11 @@ final class InboundDelivery {
         }
     }
 
-    private void deliverOrRecover(io.github.posixmq.Message received, BooleanSupplier active) {
+    private void deliverOrRecover(io.github.posixmq.Message received, @Nullable Map<String, Object> headers,
+            BooleanSupplier active) {
         Message<?> message;
         try {
-            message = this.mapper.toMessage(received);
+            message = headers != null ? this.mapper.toMessage(received, headers) : this.mapper.toMessage(received);
         }
         catch (MessageConversionException ex) {
             Message<?> raw = ex.getFailedMessage();

@@ -102,6 +102,11 @@ final class InboundReceivers {
         }
         catch (QueueAlreadyRegisteredException ex) {
             this.threads.ended(started, receiver);
+            if (buffers != PosixMqReceiveBuffers.DIRECT) {
+                throw new IllegalStateException(owner + ": the dispatcher watches descriptor of queue "
+                        + this.queue.queueName() + " for another adapter already, and this adapter's receive buffers "
+                        + "(an in-flight journal) work only on the dispatcher; give the queue one adapter", ex);
+            }
             this.logger.info(() -> owner + ": the dispatcher watches descriptor of queue " + this.queue.queueName()
                     + " for another adapter already; this adapter receives on threads of its own");
             return false;

@@ -1,6 +1,7 @@
 package io.github.posixmq.integration.inbound;
 
 import java.nio.charset.Charset;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -65,6 +66,10 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     private @Nullable PosixMqDispatcher dispatcher;
 
     private boolean dedicatedThreads;
+
+    private @Nullable Path journalDirectory;
+
+    private @Nullable InboundJournal journal;
 
     private PosixMqReceiveBuffers receiveBuffers = PosixMqReceiveBuffers.DIRECT;
 
@@ -164,6 +169,16 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     public void setReceiveBuffers(PosixMqReceiveBuffers receiveBuffers) {
         Assert.notNull(receiveBuffers, "receiveBuffers must not be null");
         this.receiveBuffers = receiveBuffers;
+    }
+
+    /**
+     * Keeps each message this adapter has in hand in an in-flight journal in {@code directory} (null: none, the
+     * default), so a crash of this process does not lose it: it is delivered again, with
+     * {@link io.github.posixmq.integration.PosixMqHeaders#REDELIVERED}, when the adapter next starts, before anything
+     * new is received (at-least-once). Needs the shared dispatcher ({@link #setDispatcher}, not dedicated threads).
+     */
+    public void setJournalDirectory(@Nullable Path directory) {
+        this.journalDirectory = directory;
     }
 
     /**
@@ -387,10 +402,44 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
                 deadLetter != null ? deadLetter.queueName() : null, new InboundPolicy.Retry(this.retryAttempts,
                         this.retryInitialInterval, this.retryMultiplier, this.retryMaxInterval),
                 this.recoveryCallback, this::listener, this::errorRecoverer, toString(), () -> this.loggedBytes);
-        this.receivers.start(this.concurrency, this.dedicatedThreads ? null : this.dispatcher, this.receiveBuffers,
+        PosixMqReceiveBuffers buffers = this.receiveBuffers;
+        if (this.journalDirectory != null) {
+            buffers = journal(this.journalDirectory);
+            ((InboundJournal) buffers).redeliver(new InboundDelivery(this.mapper, output, policy,
+                    this.receivers.threads(), logger), this::isActive, listener());
+        }
+        this.receivers.start(this.concurrency, this.dedicatedThreads ? null : this.dispatcher, buffers,
                 executor, this::isActive, (active) -> new InboundDelivery(this.mapper, output, policy,
                         this.receivers.threads(), logger),
                 toString(), threadPrefix());
+    }
+
+    /** The journal, opened at the first start (or again when the queue now needs more room). */
+    private InboundJournal journal(Path directory) {
+        if (this.dedicatedThreads || this.dispatcher == null) {
+            throw new IllegalStateException(this + ": the in-flight journal needs the shared dispatcher; "
+                    + (this.dedicatedThreads ? "turn dedicated threads off" : "set a PosixMqDispatcher"));
+        }
+        long maxMessageSize = this.queue.get().maxMessageSize();
+        InboundJournal current = this.journal;
+        if (current != null && !current.fits(this.concurrency, maxMessageSize)) {
+            current.close();
+            current = null;
+        }
+        if (current == null) {
+            current = InboundJournal.open(directory, this.queue.queueName(), this.concurrency, maxMessageSize, logger);
+            this.journal = current;
+        }
+        return current;
+    }
+
+    @Override
+    public void destroy() {
+        super.destroy();
+        InboundJournal current = this.journal;
+        if (current != null) {
+            current.close();
+        }
     }
 
     @Override

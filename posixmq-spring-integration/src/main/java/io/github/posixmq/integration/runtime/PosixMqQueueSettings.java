@@ -1,6 +1,7 @@
 package io.github.posixmq.integration.runtime;
 
 import java.nio.charset.Charset;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -77,11 +78,13 @@ public record PosixMqQueueSettings(String key, String prefix, String name, boole
      * @param sharedReplyQueues whether an inbound gateway on the queue replies to queues of other users or with a
      *        mode wider than 0600
      * @param loggedBytes how many bytes of a dropped message its ERROR line shows (base64)
+     * @param journalDirectory the directory of the in-flight journal, or null for none
      */
     public record Inbound(boolean enabled, String channel, int concurrency, @Nullable Charset charset,
             @Nullable String errorChannel, @Nullable String deadLetterQueue, Duration deadLetterSendTimeout,
             Retry retry, @Nullable String contentType, @Nullable List<String> embeddedHeaders,
-            List<String> allowedReplyNames, Duration replySendTimeout, boolean sharedReplyQueues, int loggedBytes) {
+            List<String> allowedReplyNames, Duration replySendTimeout, boolean sharedReplyQueues, int loggedBytes,
+            @Nullable Path journalDirectory) {
     }
 
     /**
@@ -311,7 +314,7 @@ public record PosixMqQueueSettings(String key, String prefix, String name, boole
                     : new PosixMqQueueSettings.Inbound(false, this.key + ".inbound", 1, null, null, null,
                             Duration.ofSeconds(5), new PosixMqQueueSettings.Retry(3, Duration.ofMillis(100), 2,
                                     Duration.ofSeconds(2)), null, headers, List.of(), Duration.ofSeconds(1), false,
-                            PosixMqLogText.DEFAULT_LOGGED_BYTES);
+                            PosixMqLogText.DEFAULT_LOGGED_BYTES, null);
             PosixMqQueueSettings.Outbound out = this.outbound != null ? this.outbound
                     : new PosixMqQueueSettings.Outbound(false, this.key + ".outbound", 0, null, Duration.ofSeconds(5),
                             headers);

@@ -36,6 +36,17 @@ public final class PosixMqConsumerProperties extends PosixMqQueueProperties {
     private @Nullable String deadLetterQueue;
 
     /**
+     * The in-flight journal: each message in hand is received straight into a slot of a file mapped MAP_SHARED and
+     * delivered again (header posixmq_redelivered=true) after a crash of this process.
+     */
+    private final Journal journal = new Journal();
+
+    /** The in-flight journal settings. */
+    public Journal getJournal() {
+        return this.journal;
+    }
+
+    /**
      * How long a dead-letter send waits for room in a full dead-letter queue; then the message is dropped loudly
      * (ERROR line, posixmq.messages.dropped). A stop meanwhile puts the message back to the binding's queue with its
      * priority. Default: 5s.
@@ -77,5 +88,38 @@ public final class PosixMqConsumerProperties extends PosixMqQueueProperties {
     /** Sets the dead-letter queue name. */
     public void setDeadLetterQueue(@Nullable String deadLetterQueue) {
         this.deadLetterQueue = deadLetterQueue;
+    }
+
+    /** The in-flight journal of a consumer binding: at-least-once across a crash of this process. */
+    public static final class Journal {
+
+        /** Whether messages in hand are journaled (at-least-once across a crash of this process). */
+        private boolean enabled;
+
+        /**
+         * The journal directory, relative to the working directory unless absolute; one file per queue, locked by
+         * the process that uses it, so give each instance of an application its own directory.
+         */
+        private String directory = "posixmq-journal";
+
+        /** Whether messages in hand are journaled. */
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        /** Sets whether messages in hand are journaled. */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** The journal directory. */
+        public String getDirectory() {
+            return this.directory;
+        }
+
+        /** Sets the journal directory. */
+        public void setDirectory(String directory) {
+            this.directory = directory;
+        }
     }
 }

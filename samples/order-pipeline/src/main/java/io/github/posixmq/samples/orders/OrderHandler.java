@@ -6,7 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.integration.annotation.IdempotentReceiver;
 import org.springframework.integration.annotation.ServiceActivator;
+import org.springframework.integration.metadata.MetadataStore;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageDeliveryException;
@@ -33,16 +35,23 @@ public final class OrderHandler {
 
     private final MessageChannel rejected;
 
-    /** Creates the handler that sends to the given channels. */
+    private final MetadataStore processedOrders;
+
+    /** Creates the handler that sends to the given channels and records each order sent in {@code processedOrders}. */
     public OrderHandler(OrderRules rules, @Qualifier(OrderPipelineApplication.PROCESSED) MessageChannel processed,
-            @Qualifier(OrderPipelineApplication.REJECTED) MessageChannel rejected) {
+            @Qualifier(OrderPipelineApplication.REJECTED) MessageChannel rejected, MetadataStore processedOrders) {
         this.rules = rules;
         this.processed = processed;
         this.rejected = rejected;
+        this.processedOrders = processedOrders;
     }
 
-    /** Routes one order; the output keeps the {@code posixmq_priority} header of the input. */
+    /**
+     * Routes one order; the output keeps the {@code posixmq_priority} header of the input. Once the output was sent,
+     * the order's key is recorded, so a redelivery of it after a crash is not sent again ({@link OrderIdempotency}).
+     */
     @ServiceActivator(inputChannel = OrderPipelineApplication.ORDERS)
+    @IdempotentReceiver("orderIdempotentReceiver")
     public void handle(Message<byte[]> order) {
         OrderRules.Decision decision = this.rules.decide(order.getPayload());
         MessageBuilder<byte[]> result = MessageBuilder.withPayload(decision.payload());
@@ -58,6 +67,14 @@ public final class OrderHandler {
             throw new MessageDeliveryException(order, "the " + (decision.accepted() ? "processed" : "rejected")
                     + " channel did not take the order");
         }
+        this.processedOrders.put(OrderIdempotency.key(decision, order.getPayload()), "processed");
+    }
+
+    /** Logs a redelivered order whose output was already sent before a crash: it is not sent again. */
+    @ServiceActivator(inputChannel = OrderIdempotency.DUPLICATES)
+    public void duplicate(Message<byte[]> order) {
+        logger.info("A redelivered order (priority {}, {} bytes) was already processed before the restart; its output "
+                + "is not sent again", order.getHeaders().get(PosixMqHeaders.PRIORITY), order.getPayload().length);
     }
 
     /**

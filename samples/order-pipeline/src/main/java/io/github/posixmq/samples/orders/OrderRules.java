@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The order pipeline's rules. An order is valid when it is one UTF-8 JSON object (RFC 8259, every byte sequence
  * well-formed UTF-8, no {@code \\u} escape of an unpaired surrogate, no duplicate names at any depth) with a numeric {@code id} and a numeric {@code qty} greater
@@ -34,8 +36,9 @@ public final class OrderRules {
      * @param accepted whether it goes to the processed queue (else to the rejected queue)
      * @param payload the bytes to send: the accepted JSON, or the original bytes of a rejected order
      * @param reason why it was rejected, or {@code "accepted"}
+     * @param id the text of an accepted order's numeric {@code id}, or null for a rejected order
      */
-    public record Decision(boolean accepted, byte[] payload, String reason) {
+    public record Decision(boolean accepted, byte[] payload, String reason, @Nullable String id) {
     }
 
     /** Decides what happens to the order {@code bytes}; never throws. */
@@ -56,7 +59,7 @@ public final class OrderRules {
         if (problem != null) {
             return reject(bytes, problem);
         }
-        return new Decision(true, withStatus(bytes, scan), "accepted");
+        return new Decision(true, withStatus(bytes, scan), "accepted", numberAt(bytes, scan.idStart));
     }
 
     private static String problem(byte[] bytes, Scan scan) {
@@ -115,8 +118,18 @@ public final class OrderRules {
         return result;
     }
 
+    /** The JSON number starting at {@code start} (digits, sign, fraction and exponent characters), as ASCII text. */
+    private static String numberAt(byte[] bytes, int start) {
+        int end = start;
+        while (end < bytes.length && (isNumber(bytes[end]) || bytes[end] == '.' || bytes[end] == 'e'
+                || bytes[end] == 'E' || bytes[end] == '+')) {
+            end++;
+        }
+        return new String(bytes, start, end - start, StandardCharsets.US_ASCII);
+    }
+
     private static Decision reject(byte[] bytes, String reason) {
-        return new Decision(false, bytes, reason);
+        return new Decision(false, bytes, reason, null);
     }
 
     /**

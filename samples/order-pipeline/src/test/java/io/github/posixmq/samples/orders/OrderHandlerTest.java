@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import io.github.posixmq.integration.PosixMqHeaders;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.integration.metadata.SimpleMetadataStore;
 import org.springframework.integration.channel.QueueChannel;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
@@ -21,7 +22,10 @@ class OrderHandlerTest {
 
     private final QueueChannel rejected = new QueueChannel();
 
-    private final OrderHandler handler = new OrderHandler(new OrderRules(), this.processed, this.rejected);
+    private final SimpleMetadataStore store = new SimpleMetadataStore();
+
+    private final OrderHandler handler = new OrderHandler(new OrderRules(), this.processed, this.rejected,
+            this.store);
 
     private static Message<byte[]> order(byte[] bytes, int priority) {
         return MessageBuilder.withPayload(bytes)
@@ -69,7 +73,7 @@ class OrderHandlerTest {
     @Test
     void anOutputThatRefusesTheOrderFailsTheHandlerSoTheOrderIsNotLost() {
         MessageChannel refusing = (message, timeout) -> false;
-        OrderHandler handler = new OrderHandler(new OrderRules(), refusing, this.rejected);
+        OrderHandler handler = new OrderHandler(new OrderRules(), refusing, this.rejected, this.store);
         assertThatExceptionOfType(MessageDeliveryException.class)
                 .isThrownBy(() -> handler.handle(order("{\"id\":2,\"qty\":2}".getBytes(StandardCharsets.UTF_8), 0)))
                 .withMessageContaining("processed channel did not take the order");

@@ -1,0 +1,108 @@
+package io.github.posixmq.integration.inbound;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import io.github.posixmq.InFlightJournal;
+import io.github.posixmq.integration.PosixMqHeaders;
+import io.github.posixmq.integration.PosixMqOperationListener;
+import io.github.posixmq.integration.dispatch.PosixMqReceiveBuffers;
+
+import org.springframework.core.log.LogAccessor;
+
+/**
+ * The in-flight journal of one inbound adapter: the dispatcher receives each message straight into the slot of its
+ * receive permit ({@link #buffer}), the slot is marked in flight on the receiving thread right after the receive
+ * ({@link #received}) and cleared once the message's flow finished ({@link #finished}: handled, dead-lettered or
+ * dropped loudly). At start, before anything new is received, what a crashed predecessor left in flight is delivered
+ * again with {@link PosixMqHeaders#REDELIVERED} ({@link #redeliver}).
+ */
+final class InboundJournal implements PosixMqReceiveBuffers, AutoCloseable {
+
+    private final InFlightJournal journal;
+
+    private final LogAccessor logger;
+
+    private InboundJournal(InFlightJournal journal, LogAccessor logger) {
+        this.journal = journal;
+        this.logger = logger;
+    }
+
+    /** Opens the journal of {@code queueName} in {@code directory}: one slot per receive permit. */
+    static InboundJournal open(Path directory, String queueName, int concurrency, long maxMessageSize,
+            LogAccessor logger) {
+        return new InboundJournal(InFlightJournal.open(directory, queueName, concurrency,
+                (int) Math.min(Integer.MAX_VALUE, maxMessageSize)), logger);
+    }
+
+    /** Whether this journal fits {@code concurrency} permits of messages up to {@code maxMessageSize} bytes. */
+    boolean fits(int concurrency, long maxMessageSize) {
+        return this.journal.slotCount() >= concurrency && this.journal.slotSize() >= maxMessageSize;
+    }
+
+    /**
+     * Delivers every message left in flight again, with {@link PosixMqHeaders#REDELIVERED} {@code true} and
+     * {@link PosixMqHeaders#REDELIVERY_COUNT}, and clears its slot once its flow finished.
+     */
+    void redeliver(InboundDelivery delivery, BooleanSupplier active, PosixMqOperationListener listener) {
+        for (InFlightJournal.Slot slot : this.journal.lostInWindow()) {
+            // the kernel delivered it into the slot, the process died before the store that records its length
+            DroppedMessages.drop(listener, this.journal.queueName(), new io.github.posixmq.Message(0,
+                    slot.windowBytes()), "the consumer that received it died within nanoseconds of the receive, "
+                            + "before the in-flight journal " + this.journal.file() + " recorded its length and "
+                            + "priority (priority unknown, shown as 0; bytes: the whole slot, the message first)", null);
+            slot.done();
+        }
+        List<InFlightJournal.Slot> left = this.journal.inFlight();
+        if (left.isEmpty()) {
+            return;
+        }
+        this.logger.warn(() -> "Redelivering " + left.size() + " message(s) that a previous consumer of queue "
+                + this.journal.queueName() + " held when it ended (journal " + this.journal.file() + ")");
+        for (InFlightJournal.Slot slot : left) {
+            io.github.posixmq.Message message = new io.github.posixmq.Message(slot.priority(), slot.bytes());
+            delivery.deliver(message, Map.of(PosixMqHeaders.REDELIVERED, Boolean.TRUE,
+                    PosixMqHeaders.REDELIVERY_COUNT, slot.redeliveries()), active);
+            slot.done();
+        }
+    }
+
+    @Override
+    public ByteBuffer buffer(String queueName, int permit, int maxMessageSize) {
+        if (permit >= this.journal.slotCount() || maxMessageSize > this.journal.slotSize()) {
+            throw new IllegalStateException("the in-flight journal " + this.journal.file() + " has "
+                    + this.journal.slotCount() + " slots of " + this.journal.slotSize() + " bytes; queue " + queueName
+                    + " now needs permit " + (permit + 1) + " of " + maxMessageSize
+                    + " bytes: restart the adapter to re-create the journal");
+        }
+        return this.journal.slot(permit).clearedPayload();
+    }
+
+    @Override
+    public void receiving(String queueName, int permit, ByteBuffer buffer) {
+        this.journal.slot(permit).prepareReceive();
+    }
+
+    @Override
+    public void received(String queueName, int permit, ByteBuffer buffer, int priority) {
+        this.journal.slot(permit).markInFlight(buffer.limit(), priority);
+    }
+
+    @Override
+    public void finished(String queueName, int permit, ByteBuffer buffer) {
+        this.journal.slot(permit).done();
+    }
+
+    /** Whether an in-flight message is in this journal's slots (for messages delivered with its headers). */
+    Path file() {
+        return this.journal.file();
+    }
+
+    @Override
+    public void close() {
+        this.journal.close();
+    }
+}
