@@ -31,8 +31,9 @@ import org.springframework.util.Assert;
  * message without blocking into the permit's buffer and submits its handling to a worker; the queue is watched again
  * (epoll {@code ONE_SHOT}, re-armed) while permits are free, so a queue with concurrency 1 is handled in order, one
  * message at a time. Fairness: a selector round receives at most one message per ready queue, and a worker that
- * finished a message receives the queue's next one itself (no hand-off while the queue is busy) for at most
- * {@value #DRAIN} messages in a row before it gives its thread back to other queues.
+ * finished a message receives the queue's next one itself (no hand-off while the queue is busy); after
+ * {@value #DRAIN} messages in a row it gives its thread back to other queues when their messages wait for a worker
+ * (always, for an executor whose queue it cannot see).
  *
  * <p>A selector thread that ends unexpectedly is restarted (each of its queues' receivers is told, which counts it);
  * a worker task that fails returns its permit, so the queue keeps receiving. Stopping a registration finishes the

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqSelector;
@@ -392,7 +393,7 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
                 int current = this.priority;
                 while (true) {
                     deliver(current);
-                    if (++handled >= PosixMqDispatcher.DRAIN || !QueueDispatch.this.active) {
+                    if (!QueueDispatch.this.active || (++handled >= PosixMqDispatcher.DRAIN && othersWait())) {
                         break;
                     }
                     current = receiveNext();
@@ -420,6 +421,14 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
             finally {
                 buffers.finished(name, this.index, this.buffer);
             }
+        }
+
+        /**
+         * Whether other queues' messages wait for a worker: always assumed for an executor whose queue cannot be seen
+         * (then a worker gives its thread back every {@value PosixMqDispatcher#DRAIN} messages).
+         */
+        private boolean othersWait() {
+            return !(QueueDispatch.this.workers instanceof ThreadPoolExecutor pool) || !pool.getQueue().isEmpty();
         }
 
         /** The next message of the same descriptor, received on this worker; negative when none (or closed). */
