@@ -213,7 +213,11 @@ class ZeroAllocationTest {
             Call call = setup.get();
             double best = Double.MAX_VALUE;
             List<String> attempts = new ArrayList<>();
-            for (int attempt = 1; attempt <= ATTEMPTS && best >= MAX_BYTES_PER_CALL; attempt++) {
+            // on a loaded machine the JIT compiler threads can starve for seconds, and until C2 compiles the path
+            // the interpreter and C1 allocate per native call: keep trying (at least ATTEMPTS, at most a minute)
+            long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            for (int attempt = 1; (attempt <= ATTEMPTS || System.nanoTime() < giveUp)
+                    && best >= MAX_BYTES_PER_CALL; attempt++) {
                 repeat(call, WARM_UP);
                 long before = threads.getCurrentThreadAllocatedBytes();
                 repeat(call, CALLS);

@@ -192,6 +192,11 @@ final class PosixMqQueueOpener {
      * device and inode as {@code created}); logs why not otherwise.
      */
     static void removeIfCreated(PosixMqQueueSettings queue, @Nullable QueueStat created) {
+        removeIfCreated(queue, created, 0);
+    }
+
+    /** Like {@link #removeIfCreated(PosixMqQueueSettings, QueueStat)}; says so when {@code left} messages go with it. */
+    static void removeIfCreated(PosixMqQueueSettings queue, @Nullable QueueStat created, long left) {
         String name = queue.name();
         if (created == null) {
             logger.info("Not removing POSIX message queue " + name + " (" + queue.prefix() + ".remove-on-shutdown): "
@@ -201,6 +206,22 @@ final class PosixMqQueueOpener {
         if (!QueueTrust.unlinkIfSame(name, created)) {
             logger.warn("Not removing POSIX message queue " + name + " (" + queue.prefix() + "): the queue that now "
                     + "has that name is not the one this application created (another device or inode)");
+        }
+        else if (left > 0) {
+            // removing the name frees what is queued: say so, it is not lost silently
+            logger.warn("Removed POSIX message queue " + name + " (" + queue.prefix() + ".remove-on-shutdown) with "
+                    + left + " message(s) still in it; they are gone with it. Set remove-on-shutdown: false to keep a "
+                    + "queue that may hold messages at shutdown.");
+        }
+    }
+
+    /** The messages {@code mq} holds now, or 0 when that cannot be read. */
+    static long messagesIn(PosixMq mq) {
+        try {
+            return mq.currentMessages();
+        }
+        catch (RuntimeException ex) {
+            return 0;
         }
     }
 

@@ -319,6 +319,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
                     if (attached == null) {
                         continue; // never opened
                     }
+                    long left = this.startPending ? 0 : PosixMqQueueOpener.messagesIn(attached.mq());
                     attached.mq().close();
                     if (this.startPending) {
                         if (attached.created() != null) {
@@ -326,7 +327,7 @@ public final class PosixMqQueues implements PosixMqQueueResolver, AutoCloseable 
                         }
                     }
                     else if (entry.configured.removeOnShutdown()) {
-                        PosixMqQueueOpener.removeIfCreated(entry.configured, attached.created());
+                        PosixMqQueueOpener.removeIfCreated(entry.configured, attached.created(), left);
                     }
                 }
                 catch (RuntimeException ex) {
