@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
+import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.PosixMqHeaderMode;
 import org.jspecify.annotations.Nullable;
 
@@ -219,7 +219,7 @@ public final class PosixMqProperties {
          * (replyChannel, errorChannel, routingSlip, sequence*, expirationDate, priority, id, timestamp, history) are
          * refused at start-up. Default: contentType, correlationId, posixmq_replyTo, traceparent, tracestate.
          */
-        private List<String> embeddedHeaders = new ArrayList<>(PosixMqEmbeddedHeaders.DEFAULT_HEADER_NAMES);
+        private List<String> embeddedHeaders = new ArrayList<>(PosixMqHeaders.EMBEDDED_DEFAULTS);
 
         /**
          * Whether this queue's adapters, gateways and template sends are observed (posixmq.sender and

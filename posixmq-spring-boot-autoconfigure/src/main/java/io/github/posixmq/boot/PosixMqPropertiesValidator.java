@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.github.posixmq.PosixMq;
-import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
+import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.PosixMqHeaderMode;
 import org.jspecify.annotations.Nullable;
 
@@ -120,9 +120,9 @@ final class PosixMqPropertiesValidator {
                             + "contentType, correlationId, traceparent), or remove it for the default list.", null);
         }
         for (String name : names) {
-            if (PosixMqEmbeddedHeaders.isControlHeader(name)) {
+            if (PosixMqHeaders.isControlHeader(name)) {
                 throw new PosixMqConfigurationException(prefix + ".embedded-headers", names,
-                        PosixMqEmbeddedHeaders.controlHeaderRefusal(name), "Remove " + name + " from " + prefix
+                        PosixMqHeaders.controlHeaderRefusal(name), "Remove " + name + " from " + prefix
                                 + ".embedded-headers; carry your own header (such as a reply queue name in "
                                 + "posixmq_replyTo) and decide in the flow what it may do.", null);
             }

@@ -52,23 +52,11 @@ public final class PosixMqEmbeddedHeaders {
      */
     public static final String REPLY_TO = PosixMqHeaders.PREFIX + "replyTo";
 
-    /** The headers carried unless set otherwise: content type, correlation id, reply queue and the trace context. */
-    public static final List<String> DEFAULT_HEADER_NAMES = List.of(MessageHeaders.CONTENT_TYPE,
-            IntegrationMessageHeaderAccessor.CORRELATION_ID, REPLY_TO, TRACEPARENT, TRACESTATE);
+    /** The headers carried unless set otherwise: {@link PosixMqHeaders#EMBEDDED_DEFAULTS}. */
+    public static final List<String> DEFAULT_HEADER_NAMES = PosixMqHeaders.EMBEDDED_DEFAULTS;
 
-    /**
-     * Headers that steer Spring Integration (where replies and errors go, routing, sequences, expiry, priority,
-     * identity, history) or that the adapters set from the kernel: never listed, never taken from a queue.
-     */
-    public static final Set<String> CONTROL_HEADERS = Set.of(MessageHeaders.ID, MessageHeaders.TIMESTAMP,
-            MessageHeaders.REPLY_CHANNEL, MessageHeaders.ERROR_CHANNEL, IntegrationMessageHeaderAccessor.ROUTING_SLIP,
-            IntegrationMessageHeaderAccessor.SEQUENCE_NUMBER, IntegrationMessageHeaderAccessor.SEQUENCE_SIZE,
-            IntegrationMessageHeaderAccessor.SEQUENCE_DETAILS, IntegrationMessageHeaderAccessor.EXPIRATION_DATE,
-            IntegrationMessageHeaderAccessor.PRIORITY, IntegrationMessageHeaderAccessor.DUPLICATE_MESSAGE,
-            IntegrationMessageHeaderAccessor.CLOSEABLE_RESOURCE, IntegrationMessageHeaderAccessor.DELIVERY_ATTEMPT,
-            IntegrationMessageHeaderAccessor.ACKNOWLEDGMENT_CALLBACK, IntegrationMessageHeaderAccessor.SOURCE_DATA,
-            IntegrationMessageHeaderAccessor.REACTOR_CONTEXT, IntegrationMessageHeaderAccessor.CONTROL_BUS_ARGUMENTS,
-            MessageHistory.HEADER_NAME, PosixMqHeaders.PRIORITY, PosixMqHeaders.QUEUE);
+    /** {@link PosixMqHeaders#CONTROL_HEADERS}: never listed, never taken from a queue. */
+    public static final Set<String> CONTROL_HEADERS = PosixMqHeaders.CONTROL_HEADERS;
 
     private static final int LENGTH = Integer.BYTES;
 
@@ -101,19 +89,14 @@ public final class PosixMqEmbeddedHeaders {
         this.mapper = new EmbeddedHeadersJsonMessageMapper(this.jsonMapper, "*");
     }
 
-    /**
-     * Whether {@code name} is a header that must never come from a queue (one of {@link #CONTROL_HEADERS}, compared
-     * as Spring compares header names: exactly).
-     */
+    /** {@link PosixMqHeaders#isControlHeader}. */
     public static boolean isControlHeader(String name) {
-        return CONTROL_HEADERS.contains(name);
+        return PosixMqHeaders.isControlHeader(name);
     }
 
-    /** Why {@code name} cannot be an embedded header: one sentence for an exception or a start-up failure. */
+    /** {@link PosixMqHeaders#controlHeaderRefusal}. */
     public static String controlHeaderRefusal(String name) {
-        return "'" + PosixMqLogText.escape(name) + "' is a Spring Integration control header (one of "
-                + CONTROL_HEADERS.stream().sorted().toList() + "), which never crosses a queue: any writer of the "
-                + "queue could set it and steer the flow (where replies and errors go, routing, identity)";
+        return PosixMqHeaders.controlHeaderRefusal(name);
     }
 
     /** The names of the headers carried. */

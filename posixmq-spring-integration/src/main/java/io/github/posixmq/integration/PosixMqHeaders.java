@@ -1,5 +1,12 @@
 package io.github.posixmq.integration;
 
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.integration.IntegrationMessageHeaderAccessor;
+import org.springframework.integration.history.MessageHistory;
+import org.springframework.messaging.MessageHeaders;
+
 /** Message header names used by the POSIX message queue channel adapters. */
 public final class PosixMqHeaders {
 
@@ -29,6 +36,39 @@ public final class PosixMqHeaders {
 
     /** How often a redelivered message was delivered before (an {@code Integer}, 1 or more). */
     public static final String REDELIVERY_COUNT = PREFIX + "redeliveryCount";
+
+    /** The headers carried in header-mode embedded unless set otherwise: content type, correlation id, reply queue and the trace context. */
+    public static final List<String> EMBEDDED_DEFAULTS = List.of(MessageHeaders.CONTENT_TYPE,
+            IntegrationMessageHeaderAccessor.CORRELATION_ID, PREFIX + "replyTo", "traceparent", "tracestate");
+
+    /**
+     * Headers that steer Spring Integration (where replies and errors go, routing, sequences, expiry, priority,
+     * identity, history) or that the adapters set from the kernel: never listed, never taken from a queue.
+     */
+    public static final Set<String> CONTROL_HEADERS = Set.of(MessageHeaders.ID, MessageHeaders.TIMESTAMP,
+            MessageHeaders.REPLY_CHANNEL, MessageHeaders.ERROR_CHANNEL, IntegrationMessageHeaderAccessor.ROUTING_SLIP,
+            IntegrationMessageHeaderAccessor.SEQUENCE_NUMBER, IntegrationMessageHeaderAccessor.SEQUENCE_SIZE,
+            IntegrationMessageHeaderAccessor.SEQUENCE_DETAILS, IntegrationMessageHeaderAccessor.EXPIRATION_DATE,
+            IntegrationMessageHeaderAccessor.PRIORITY, IntegrationMessageHeaderAccessor.DUPLICATE_MESSAGE,
+            IntegrationMessageHeaderAccessor.CLOSEABLE_RESOURCE, IntegrationMessageHeaderAccessor.DELIVERY_ATTEMPT,
+            IntegrationMessageHeaderAccessor.ACKNOWLEDGMENT_CALLBACK, IntegrationMessageHeaderAccessor.SOURCE_DATA,
+            IntegrationMessageHeaderAccessor.REACTOR_CONTEXT, IntegrationMessageHeaderAccessor.CONTROL_BUS_ARGUMENTS,
+            MessageHistory.HEADER_NAME, PRIORITY, QUEUE);
+
+    /**
+     * Whether {@code name} is a header that must never come from a queue (one of {@link #CONTROL_HEADERS}, compared
+     * as Spring compares header names: exactly).
+     */
+    public static boolean isControlHeader(String name) {
+        return CONTROL_HEADERS.contains(name);
+    }
+
+    /** Why {@code name} cannot be an embedded header: one sentence for an exception or a start-up failure. */
+    public static String controlHeaderRefusal(String name) {
+        return "'" + PosixMqLogText.escape(name) + "' is a Spring Integration control header (one of "
+                + CONTROL_HEADERS.stream().sorted().toList() + "), which never crosses a queue: any writer of the "
+                + "queue could set it and steer the flow (where replies and errors go, routing, identity)";
+    }
 
     private PosixMqHeaders() {
     }

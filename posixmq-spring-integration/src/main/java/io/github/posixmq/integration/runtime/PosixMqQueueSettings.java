@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 import io.github.posixmq.QueueNames;
 import io.github.posixmq.SystemLimits;
-import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
+import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.PosixMqLogText;
 import org.jspecify.annotations.Nullable;
 
@@ -303,9 +303,9 @@ public record PosixMqQueueSettings(String key, String prefix, String name, boole
             List<String> headers = this.embeddedHeaders != null ? List.copyOf(this.embeddedHeaders) : null;
             if (headers != null) {
                 for (String header : headers) {
-                    if (PosixMqEmbeddedHeaders.isControlHeader(header)) {
+                    if (PosixMqHeaders.isControlHeader(header)) {
                         throw new PosixMqConfigurationException(prefix + ".embedded-headers", headers,
-                                PosixMqEmbeddedHeaders.controlHeaderRefusal(header), "Remove " + header + " from "
+                                PosixMqHeaders.controlHeaderRefusal(header), "Remove " + header + " from "
                                         + prefix + ".embedded-headers.", null);
                     }
                 }
