@@ -112,12 +112,12 @@ left="$(left_queues)"
 
 # 2. README command 2
 step "README command 2: $cmd2"
-as_user "$cmd2" >"$log/command2.log" 2>&1 || { say "README command 2 failed:"; grep -E 'ERROR|FAIL|Tests run:.*Fail' "$log/command2.log" | head -40 >&2; tail -30 "$log/command2.log" >&2; exit 1; }
+as_user "$cmd2" >"$log/command2.log" 2>&1 || { say "README command 2 failed:"; { grep -E '<<< (FAILURE|ERROR)|Tests run:.*(Failures|Errors): [1-9]|BUILD FAILURE' "$log/command2.log" | head -40 >&2; } || true; tail -30 "$log/command2.log" >&2; exit 1; }
 grep -E 'Tests run:|posixmq queue check' "$log/command2.log" | tail -3 >&2 || true
 
 # 3. ./mvnw test on this JDK
 step "./mvnw -B test ${NEWCOMER_TEST_ARGS:-} on $("$jdk/bin/java" -version 2>&1 | head -1)"
-as_user "./mvnw -B test ${NEWCOMER_TEST_ARGS:-}" >"$log/test.log" 2>&1 || { say "./mvnw test failed:"; grep -E 'ERROR|FAIL' "$log/test.log" | head -40 >&2; exit 1; }
+as_user "./mvnw -B test ${NEWCOMER_TEST_ARGS:-}" >"$log/test.log" 2>&1 || { say "./mvnw test failed:"; { grep -E 'ERROR|FAIL' "$log/test.log" | head -40 >&2; } || true; tail -30 "$log/test.log" >&2; exit 1; }
 
 left="$(left_queues)"
 [ -z "$left" ] || { say "queues of $user left in /dev/mqueue: $left"; exit 1; }
