@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqSelector;
@@ -393,7 +392,9 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
                 int current = this.priority;
                 while (true) {
                     deliver(current);
-                    if (!QueueDispatch.this.active || (++handled >= PosixMqDispatcher.DRAIN && othersWait())) {
+                    // at most DRAIN in a row, then the thread goes back to the pool: whether another queue waits for
+                    // it cannot be seen (the selector holds a ready queue's message until a worker takes it)
+                    if (!QueueDispatch.this.active || ++handled >= PosixMqDispatcher.DRAIN) {
                         break;
                     }
                     current = receiveNext();
@@ -421,14 +422,6 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
             finally {
                 buffers.finished(name, this.index, this.buffer);
             }
-        }
-
-        /**
-         * Whether other queues' messages wait for a worker: always assumed for an executor whose queue cannot be seen
-         * (then a worker gives its thread back every {@value PosixMqDispatcher#DRAIN} messages).
-         */
-        private boolean othersWait() {
-            return !(QueueDispatch.this.workers instanceof ThreadPoolExecutor pool) || !pool.getQueue().isEmpty();
         }
 
         /** The next message of the same descriptor, received on this worker; negative when none (or closed). */
