@@ -142,6 +142,7 @@ public final class InFlightJournal implements AutoCloseable {
         catch (IOException ex) {
             throw new JournalException("cannot create journal directory " + directory + ": " + ex.getMessage(), name);
         }
+        checkDirectory(directory, name);
         FileChannel channel = null;
         try {
             channel = openChannel(file, name);
@@ -377,6 +378,23 @@ public final class InFlightJournal implements AutoCloseable {
 
     private static int stride(int slotSize) {
         return (SLOT_HEADER + slotSize + 63) & ~63;
+    }
+
+    /** Refuses a journal directory of another user, or one others may write (they could swap the journal). */
+    private static void checkDirectory(Path directory, String name) {
+        try {
+            Object owner = Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            int mode = (Integer) Files.getAttribute(directory, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            if (!owner.equals(self) || (mode & 0022) != 0) {
+                throw new JournalException("journal directory " + directory + " is owned by uid " + owner
+                        + " with mode " + Integer.toOctalString(mode & 0777) + "; it must belong to this user (uid "
+                        + self + ") and be writable by nobody else, or another user could replace the journal", name);
+            }
+        }
+        catch (IOException ex) {
+            throw new JournalException("cannot check journal directory " + directory + ": " + ex.getMessage(), name);
+        }
     }
 
     private static FileChannel openChannel(Path file, String name) throws IOException {

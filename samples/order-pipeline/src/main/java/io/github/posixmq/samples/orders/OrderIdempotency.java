@@ -33,8 +33,8 @@ class OrderIdempotency {
     /** The store of processed order keys, in the journal directory unless {@code orders.processed-store} says. */
     @Bean(destroyMethod = "close")
     ProcessedOrders processedOrders(
-            @Value("${orders.processed-store:${posixmq.queues.orders.inbound.journal.directory:posixmq-journal}"
-                    + "/processed-orders}") Path file) {
+            @Value("${orders.processed-store:${posixmq.queues.orders.inbound.journal.directory}/processed-orders}")
+            Path file) {
         return new ProcessedOrders(file);
     }
 
