@@ -96,11 +96,6 @@ final class InboundJournal implements PosixMqReceiveBuffers, AutoCloseable {
         this.journal.slot(permit).done();
     }
 
-    /** Whether an in-flight message is in this journal's slots (for messages delivered with its headers). */
-    Path file() {
-        return this.journal.file();
-    }
-
     @Override
     public void close() {
         this.journal.close();
