@@ -7,6 +7,9 @@ import java.util.function.Consumer;
 
 import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.PosixMqLogText;
+import io.github.posixmq.integration.inbound.receiver.ReceiverThreads;
+import io.github.posixmq.integration.observation.PosixMqObservation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.AttributeAccessor;
@@ -193,6 +196,20 @@ final class InboundDelivery {
                     + PosixMqLogText.cause(ex) + ") of " + what + ": " + PosixMqLogText.cause(error));
             this.logger.debug(ex, "Stack trace of the error channel's failure above");
         }
+    }
+
+    /**
+     * {@code send} (to the output channel), observed as {@code posixmq.processor} with {@code observations} unless
+     * that is the no-op registry.
+     */
+    static Consumer<Message<?>> observed(Consumer<Message<?>> send, ObservationRegistry observations,
+            String queueName) {
+        return observations.isNoop() ? send
+                : (message) -> PosixMqObservation.observeReceived(observations, queueName,
+                        PosixMqObservation.Operation.PROCESS, message.getHeaders(), () -> {
+                            send.accept(message);
+                            return null;
+                        });
     }
 
     /**

@@ -287,7 +287,7 @@ public class PosixMqInboundGateway extends MessagingGatewaySupport {
     private ReplyDestinations destinations() {
         ReplyDestinations destinations = this.destinations;
         if (destinations == null) {
-            PosixMqQueueSupplier deadLetter = this.receiver.deadLetterQueueSupplier();
+            PosixMqQueueSupplier deadLetter = this.receiver.recovery().deadLetterQueue();
             destinations = new ReplyDestinations(this.receiver.getQueue().name(),
                     deadLetter != null ? deadLetter.queueName() : null, this.applicationQueueNames,
                     this.allowedReplyNames, this.sharedReplyQueues);
@@ -301,7 +301,7 @@ public class PosixMqInboundGateway extends MessagingGatewaySupport {
         this.failedReplies.incrementAndGet();
         String requestQueue = this.receiver.getQueue().name();
         PosixMqOperationListener listener = this.receiver.operationListener();
-        PosixMqQueueSupplier deadLetter = this.receiver.deadLetterQueueSupplier();
+        PosixMqQueueSupplier deadLetter = this.receiver.recovery().deadLetterQueue();
         io.github.posixmq.Message kept = mapped;
         if (deadLetter != null) {
             Message<byte[]> reply = this.embeddedHeaders.decode(mapped.bytes(), requestQueue);
@@ -315,9 +315,9 @@ public class PosixMqInboundGateway extends MessagingGatewaySupport {
             String sendFailure;
             try {
                 sendFailure = listener.timedSend(deadLetter.queueName(), () -> deadLetter.send(bytes,
-                        mapped.priority(), this.receiver.deadLetterSendTimeout())) ? null
+                        mapped.priority(), this.receiver.recovery().deadLetterSendTimeout())) ? null
                                 : "dead-letter queue " + deadLetter.queueName() + " stayed full for "
-                                        + this.receiver.deadLetterSendTimeout();
+                                        + this.receiver.recovery().deadLetterSendTimeout();
             }
             catch (RuntimeException ex) {
                 sendFailure = "cannot send it to dead-letter queue " + deadLetter.queueName() + ": " + ex.getMessage();

@@ -11,7 +11,6 @@ import io.github.posixmq.PosixMqSelector;
 import io.github.posixmq.integration.CompositePosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqHeaders;
-import io.github.posixmq.integration.PosixMqLogText;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqQueueSupplier;
 import io.github.posixmq.integration.dispatch.PosixMqDispatcher;
@@ -20,8 +19,6 @@ import io.github.posixmq.integration.observation.PosixMqObservation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.integration.core.RecoveryCallback;
 import org.springframework.integration.endpoint.MessageProducerSupport;
@@ -61,45 +58,13 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
 
     private final PosixMqInboundMessageMapper mapper;
 
-    private final InboundReceivers receivers;
+    private final InboundReceiving receiving;
 
-    private @Nullable PosixMqDispatcher dispatcher;
-
-    private boolean dedicatedThreads;
-
-    private @Nullable Path journalDirectory;
-
-    private @Nullable InboundJournal journal;
-
-    private PosixMqReceiveBuffers receiveBuffers = PosixMqReceiveBuffers.DIRECT;
-
-    private int concurrency = 1;
+    private final InboundRecovery recovery;
 
     private boolean observationEnabled;
 
-    private @Nullable Executor taskExecutor;
-
-    private @Nullable PosixMqQueueSupplier deadLetterQueue;
-
-    private @Nullable RecoveryCallback<?> recoveryCallback;
-
     private @Nullable PosixMqOperationListener listener;
-
-    private @Nullable ErrorMessageSendingRecoverer errorRecoverer;
-
-    private Duration stopTimeout = Duration.ofSeconds(30);
-
-    private int retryAttempts = 3;
-
-    private Duration retryInitialInterval = Duration.ofMillis(100);
-
-    private double retryMultiplier = 2;
-
-    private Duration retryMaxInterval = Duration.ofSeconds(2);
-
-    private Duration deadLetterSendTimeout = Duration.ofSeconds(5);
-
-    private int loggedBytes = PosixMqLogText.DEFAULT_LOGGED_BYTES;
 
     /** Creates an adapter receiving from {@code queue}, which must be open for reading and stays owned by the caller. */
     public PosixMqMessageProducer(PosixMq queue) {
@@ -114,7 +79,9 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         Assert.notNull(queue, "queue must not be null");
         this.queue = queue;
         this.mapper = new PosixMqInboundMessageMapper(queue.queueName());
-        this.receivers = new InboundReceivers(queue, this::listener, logger);
+        this.receiving = new InboundReceiving(queue, this::listener, logger,
+                () -> new SimpleAsyncTaskExecutor(threadPrefix()));
+        this.recovery = new InboundRecovery(queue);
     }
 
     private static PosixMq checkCanReceive(PosixMq queue) {
@@ -130,13 +97,12 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
 
     /** Sets the number of threads receiving from the queue (default 1). */
     public void setConcurrency(int concurrency) {
-        Assert.isTrue(concurrency > 0, "concurrency must be at least 1");
-        this.concurrency = concurrency;
+        this.receiving.setConcurrency(concurrency);
     }
 
     /** The number of receiving threads. */
     public int getConcurrency() {
-        return this.concurrency;
+        return this.receiving.concurrency();
     }
 
     /**
@@ -144,8 +110,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
      * once. Default: a {@link SimpleAsyncTaskExecutor} with threads named after the bean.
      */
     public void setTaskExecutor(Executor taskExecutor) {
-        Assert.notNull(taskExecutor, "taskExecutor must not be null");
-        this.taskExecutor = taskExecutor;
+        this.receiving.setTaskExecutor(taskExecutor);
     }
 
     /**
@@ -154,7 +119,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
      * ({@link #setDedicatedThreads}).
      */
     public void setDispatcher(@Nullable PosixMqDispatcher dispatcher) {
-        this.dispatcher = dispatcher;
+        this.receiving.setDispatcher(dispatcher);
     }
 
     /**
@@ -162,13 +127,12 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
      * even when a dispatcher is there: for one very busy queue, where no hand-off to a worker happens at all.
      */
     public void setDedicatedThreads(boolean dedicatedThreads) {
-        this.dedicatedThreads = dedicatedThreads;
+        this.receiving.setDedicatedThreads(dedicatedThreads);
     }
 
     /** Where the shared dispatcher receives this queue's messages (default: a direct buffer per permit). */
     public void setReceiveBuffers(PosixMqReceiveBuffers receiveBuffers) {
-        Assert.notNull(receiveBuffers, "receiveBuffers must not be null");
-        this.receiveBuffers = receiveBuffers;
+        this.receiving.setReceiveBuffers(receiveBuffers);
     }
 
     /**
@@ -178,7 +142,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
      * new is received (at-least-once). Needs the shared dispatcher ({@link #setDispatcher}, not dedicated threads).
      */
     public void setJournalDirectory(@Nullable Path directory) {
-        this.journalDirectory = directory;
+        this.receiving.setJournalDirectory(directory);
     }
 
     /**
@@ -224,14 +188,12 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
      * it switches to another descriptor); null for none. Used by the default recovery callback.
      */
     public void setDeadLetterQueue(@Nullable PosixMqQueueSupplier deadLetterQueue) {
-        Assert.isTrue(deadLetterQueue == null || !deadLetterQueue.queueName().equals(this.queue.queueName()),
-                "a queue cannot be its own dead-letter queue");
-        this.deadLetterQueue = deadLetterQueue;
+        this.recovery.setDeadLetterQueue(deadLetterQueue);
     }
 
     /** The dead-letter queue now, or null. */
     public @Nullable PosixMq getDeadLetterQueue() {
-        PosixMqQueueSupplier deadLetter = this.deadLetterQueue;
+        PosixMqQueueSupplier deadLetter = this.recovery.deadLetterQueue();
         return deadLetter != null ? deadLetter.get() : null;
     }
 
@@ -242,7 +204,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
      * dead-letter queue is set, else nothing.
      */
     public void setRecoveryCallback(@Nullable RecoveryCallback<?> recoveryCallback) {
-        this.recoveryCallback = recoveryCallback;
+        this.recovery.setRecoveryCallback(recoveryCallback);
     }
 
     /**
@@ -261,20 +223,12 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
      * recovered at once. Messages whose bytes cannot be mapped (invalid in the charset) are not retried.
      */
     public void setRetry(int attempts, Duration initialInterval, double multiplier, Duration maxInterval) {
-        Assert.isTrue(attempts >= 1, "attempts must be at least 1");
-        Assert.isTrue(initialInterval != null && !initialInterval.isNegative(), "initialInterval must not be negative");
-        Assert.isTrue(multiplier >= 1, "multiplier must be at least 1");
-        Assert.isTrue(maxInterval != null && maxInterval.compareTo(initialInterval) >= 0,
-                "maxInterval must not be shorter than initialInterval");
-        this.retryAttempts = attempts;
-        this.retryInitialInterval = initialInterval;
-        this.retryMultiplier = multiplier;
-        this.retryMaxInterval = maxInterval;
+        this.recovery.setRetry(attempts, initialInterval, multiplier, maxInterval);
     }
 
     /** How often the flow is tried for a message before it is recovered. */
     public int getRetryAttempts() {
-        return this.retryAttempts;
+        return this.recovery.retryAttempts();
     }
 
     /**
@@ -282,8 +236,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
      * the message is dropped loudly, so a full dead-letter queue never blocks {@link #stop()} for longer.
      */
     public void setDeadLetterSendTimeout(Duration timeout) {
-        Assert.isTrue(timeout != null && !timeout.isNegative(), "timeout must not be negative");
-        this.deadLetterSendTimeout = timeout;
+        this.recovery.setDeadLetterSendTimeout(timeout);
     }
 
     /**
@@ -291,22 +244,17 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
      * log with large messages.
      */
     public void setLoggedBytes(int loggedBytes) {
-        Assert.isTrue(loggedBytes >= 0, "loggedBytes must not be negative");
-        this.loggedBytes = loggedBytes;
-        if (this.recoveryCallback instanceof PosixMqDeadLetterRecoverer recoverer) {
-            recoverer.setLoggedBytes(loggedBytes);
-        }
+        this.recovery.setLoggedBytes(loggedBytes);
     }
 
     /** Whether a receiving thread waits now for room in the full dead-letter queue. */
     public boolean isBlockedOnDeadLetterQueue() {
-        return this.recoveryCallback instanceof PosixMqDeadLetterRecoverer recoverer && recoverer.isBlocked();
+        return this.recovery.isBlockedOnDeadLetterQueue();
     }
 
     /** Sets how long {@link #stop()} waits for the receiving threads to finish their messages (default 30s). */
     public void setStopTimeout(Duration stopTimeout) {
-        Assert.notNull(stopTimeout, "stopTimeout must not be null");
-        this.stopTimeout = stopTimeout;
+        this.receiving.setStopTimeout(stopTimeout);
     }
 
     /** Always null: errors are routed by the recovery step, after the recovery callback (see the class comment). */
@@ -333,36 +281,12 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
     @Override
     protected void onInit() {
         super.onInit();
-        if (this.taskExecutor == null) {
-            this.taskExecutor = defaultTaskExecutor();
-        }
         if (this.listener == null) {
             this.listener = CompositePosixMqOperationListener.ofBeans(getBeanFactory());
         }
-        if (this.dispatcher == null && !this.dedicatedThreads
-                && getBeanFactory() instanceof ListableBeanFactory beans) {
-            this.dispatcher = beans.getBeanProvider(PosixMqDispatcher.class).getIfUnique();
-        }
+        this.receiving.init(getBeanFactory());
         this.mapper.setMessageBuilderFactory(getMessageBuilderFactory());
-        PosixMqQueueSupplier deadLetter = this.deadLetterQueue;
-        if (this.recoveryCallback == null && deadLetter != null) {
-            PosixMqDeadLetterRecoverer recoverer = new PosixMqDeadLetterRecoverer(deadLetter, this.queue.queueName());
-            recoverer.setOperationListener(listener());
-            recoverer.setSendTimeout(this.deadLetterSendTimeout);
-            recoverer.setLoggedBytes(this.loggedBytes);
-            recoverer.setSourceQueue(this.queue);
-            this.recoveryCallback = recoverer;
-        }
-        if (this.recoveryCallback == null) {
-            logger.warn(() -> this + " has no dead-letter queue: a message whose flow fails " + this.retryAttempts
-                    + " time(s) is DROPPED, logged at ERROR with its bytes (base64) and counted; set a dead-letter "
-                    + "queue to keep such messages");
-        }
-    }
-
-    /** A thread per receiver, named after this adapter's bean or, without one, its queue. */
-    private Executor defaultTaskExecutor() {
-        return new SimpleAsyncTaskExecutor(threadPrefix());
+        this.recovery.init(listener(), logger, this);
     }
 
     /** The prefix of the names of receiving threads (and of shared workers while they handle this queue). */
@@ -376,104 +300,40 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         return current != null ? current : PosixMqOperationListener.NOOP;
     }
 
-    // ---------------------------------------------------------------- lifecycle
-
     @Override
     protected void doStart() {
-        Executor executor = this.taskExecutor;
-        if (executor == null) {
-            executor = defaultTaskExecutor();
-            this.taskExecutor = executor;
-        }
-        if (this.recoveryCallback instanceof PosixMqDeadLetterRecoverer recoverer) {
-            recoverer.resumeWaiting();
-        }
-        PosixMqQueueSupplier deadLetter = this.deadLetterQueue;
-        ObservationRegistry observations = this.observationEnabled ? PosixMqObservation.registry(getBeanFactory())
-                : ObservationRegistry.NOOP;
-        String queueName = this.queue.queueName();
-        Consumer<Message<?>> output = observations.isNoop() ? this::sendMessage
-                : (message) -> PosixMqObservation.observeReceived(observations, queueName,
-                        PosixMqObservation.Operation.PROCESS, message.getHeaders(), () -> {
-                            sendMessage(message);
-                            return null;
-                        });
-        InboundPolicy policy = new InboundPolicy(queueName,
-                deadLetter != null ? deadLetter.queueName() : null, new InboundPolicy.Retry(this.retryAttempts,
-                        this.retryInitialInterval, this.retryMultiplier, this.retryMaxInterval),
-                this.recoveryCallback, this::listener, this::errorRecoverer, toString(), () -> this.loggedBytes);
-        PosixMqReceiveBuffers buffers = this.receiveBuffers;
-        if (this.journalDirectory != null) {
-            buffers = journal(this.journalDirectory);
-            ((InboundJournal) buffers).redeliver(new InboundDelivery(this.mapper, output, policy,
-                    this.receivers.threads(), logger), this::isActive, listener());
-        }
-        this.receivers.start(this.concurrency, this.dedicatedThreads ? null : this.dispatcher, buffers,
-                executor, this::isActive, (active) -> new InboundDelivery(this.mapper, output, policy,
-                        this.receivers.threads(), logger),
-                toString(), threadPrefix());
-    }
-
-    /** The journal, opened at the first start (or again when the queue now needs more room). */
-    private InboundJournal journal(Path directory) {
-        if (this.dedicatedThreads || this.dispatcher == null) {
-            throw new IllegalStateException(this + ": the in-flight journal needs the shared dispatcher; "
-                    + (this.dedicatedThreads ? "turn dedicated threads off" : "set a PosixMqDispatcher"));
-        }
-        long maxMessageSize = this.queue.get().maxMessageSize();
-        InboundJournal current = this.journal;
-        if (current != null && !current.fits(this.concurrency, maxMessageSize)) {
-            current.close();
-            current = null;
-        }
-        if (current == null) {
-            current = InboundJournal.open(directory, this.queue.queueName(), this.concurrency, maxMessageSize, logger);
-            this.journal = current;
-        }
-        return current;
+        this.recovery.resumeWaiting();
+        InboundPolicy policy = this.recovery.policy(this::listener, () -> this.recovery.errorRecoverer(
+                this::resolveErrorChannel, this::getErrorMessageStrategy, getBeanFactory()), toString());
+        Consumer<Message<?>> output = InboundDelivery.observed(this::sendMessage, this.observationEnabled
+                ? PosixMqObservation.registry(getBeanFactory()) : ObservationRegistry.NOOP, this.queue.queueName());
+        this.receiving.start(() -> new InboundDelivery(this.mapper, output, policy, this.receiving.threads(), logger),
+                this::isActive, listener(), toString(), threadPrefix());
     }
 
     @Override
     public void destroy() {
         super.destroy();
-        InboundJournal current = this.journal;
-        if (current != null) {
-            current.close();
-        }
+        this.receiving.close();
     }
 
     @Override
     protected void doStop(Runnable callback) {
         super.doStop();
-        stopDeadLetterWaits();
-        this.receivers.threads().whenAllEnded(callback);
+        this.recovery.stopWaiting();
+        this.receiving.stop(callback);
     }
 
     @Override
     protected void doStop() {
         super.doStop();
-        stopDeadLetterWaits();
-        int busy = this.receivers.threads().awaitAllEnded(this.stopTimeout);
-        if (busy > 0) {
-            logger.warn(() -> this + ": " + busy + " receiving thread(s) still busy after " + this.stopTimeout);
-        }
+        this.recovery.stopWaiting();
+        this.receiving.stop(toString());
     }
 
-    /** A message waiting for room in the full dead-letter queue goes back to this queue: the stop ends now. */
-    private void stopDeadLetterWaits() {
-        if (this.recoveryCallback instanceof PosixMqDeadLetterRecoverer recoverer) {
-            recoverer.stopWaiting();
-        }
-    }
-
-    /** The dead-letter queue as set, or null (for the inbound gateway's refused replies). */
-    @Nullable PosixMqQueueSupplier deadLetterQueueSupplier() {
-        return this.deadLetterQueue;
-    }
-
-    /** How long a dead-letter send waits for room (for the inbound gateway's refused replies). */
-    Duration deadLetterSendTimeout() {
-        return this.deadLetterSendTimeout;
+    /** The dead-letter queue and its send timeout (for the inbound gateway's refused replies). */
+    InboundRecovery recovery() {
+        return this.recovery;
     }
 
     /** The listener told of sends, receives and drops (for the inbound gateway's replies). */
@@ -495,7 +355,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
      * concurrency while its selector thread runs; after a stop, those still finishing a message.
      */
     public int getActiveReceivers() {
-        return this.receivers.running();
+        return this.receiving.running();
     }
 
     /**
@@ -503,25 +363,7 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
      * receiver that ended unexpectedly and is not restarted yet); 0 when all run or the adapter is stopped.
      */
     public int getMissingReceivers() {
-        return isRunning() ? Math.max(0, this.concurrency - this.receivers.runningNow()) : 0;
-    }
-
-    /** Spring Integration's sender of error messages to the {@linkplain #resolveErrorChannel error channel}. */
-    private @Nullable ErrorMessageSendingRecoverer errorRecoverer() {
-        ErrorMessageSendingRecoverer recoverer = this.errorRecoverer;
-        if (recoverer == null) {
-            MessageChannel channel = resolveErrorChannel();
-            if (channel == null) {
-                return null;
-            }
-            recoverer = new ErrorMessageSendingRecoverer(channel, getErrorMessageStrategy());
-            BeanFactory beanFactory = getBeanFactory();
-            if (beanFactory != null) {
-                recoverer.setBeanFactory(beanFactory);
-            }
-            this.errorRecoverer = recoverer;
-        }
-        return recoverer;
+        return isRunning() ? this.receiving.missing() : 0;
     }
 
     @Override

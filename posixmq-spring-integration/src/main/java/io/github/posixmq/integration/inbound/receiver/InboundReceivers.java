@@ -1,4 +1,4 @@
-package io.github.posixmq.integration.inbound;
+package io.github.posixmq.integration.inbound.receiver;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -6,9 +6,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.github.posixmq.Message;
 import io.github.posixmq.PosixMqSelector;
 import io.github.posixmq.QueueAlreadyRegisteredException;
 import io.github.posixmq.integration.PosixMqOperationListener;
@@ -20,13 +22,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
 
 /**
- * The receivers of one {@link PosixMqMessageProducer}, in either mode: a registration with the shared
- * {@link PosixMqDispatcher} (selector threads and workers shared by every queue of the application), or
- * {@code concurrency} receiving threads of its own ({@link PosixMqReceiver}, one selector each). A receiving thread
- * that ends unexpectedly is restarted while its start is current, and counted
+ * The receivers of one {@link io.github.posixmq.integration.inbound.PosixMqMessageProducer}, in either mode: a
+ * registration with the shared {@link PosixMqDispatcher} (selector threads and workers shared by every queue of the
+ * application), or {@code concurrency} receiving threads of its own ({@link PosixMqReceiver}, one selector each). A
+ * receiving thread that ends unexpectedly is restarted while its start is current, and counted
  * ({@link PosixMqOperationListener#onReceiverRestart}).
  */
-final class InboundReceivers {
+public final class InboundReceivers {
 
     /** Pause after an unexpected receive failure, or before a failed receiving thread is replaced. */
     private static final long RECOVERY_MILLIS = 1000;
@@ -45,13 +47,16 @@ final class InboundReceivers {
 
     private volatile PosixMqDispatcher.@Nullable Registration current;
 
-    InboundReceivers(PosixMqQueueSupplier queue, Supplier<PosixMqOperationListener> listener, LogAccessor logger) {
+    /** Receivers of {@code queue}, telling {@code listener} of receives and restarts. */
+    public InboundReceivers(PosixMqQueueSupplier queue, Supplier<PosixMqOperationListener> listener,
+            LogAccessor logger) {
         this.queue = queue;
         this.listener = listener;
         this.logger = logger;
     }
 
-    ReceiverThreads threads() {
+    /** The receivers' generations: what waits for them to end and what pauses on their stop signal. */
+    public ReceiverThreads threads() {
         return this.threads;
     }
 
@@ -60,18 +65,18 @@ final class InboundReceivers {
      * descriptor already), else {@code concurrency} threads of {@code executor}.
      *
      * @param adapterActive whether the adapter runs
-     * @param deliveries the delivery of this generation, given whether it is still active
+     * @param deliveries what takes each message of this generation, given whether the generation is still active
      */
-    void start(int concurrency, @Nullable PosixMqDispatcher dispatcher, PosixMqReceiveBuffers buffers,
-            Executor executor, BooleanSupplier adapterActive, Function<BooleanSupplier, InboundDelivery> deliveries,
+    public void start(int concurrency, @Nullable PosixMqDispatcher dispatcher, PosixMqReceiveBuffers buffers,
+            Executor executor, BooleanSupplier adapterActive, Function<BooleanSupplier, Consumer<Message>> deliveries,
             String owner, String threadPrefix) {
         int started = this.threads.newGeneration();
         this.generation = started;
         this.current = null;
         BooleanSupplier active = () -> adapterActive.getAsBoolean() && this.threads.isCurrent(started);
-        InboundDelivery delivery = deliveries.apply(active);
+        Consumer<Message> delivery = deliveries.apply(active);
         if (dispatcher != null
-                && startShared(dispatcher, started, concurrency, buffers, delivery, active, owner, threadPrefix)) {
+                && startShared(dispatcher, started, concurrency, buffers, delivery, owner, threadPrefix)) {
             return;
         }
         for (int i = 0; i < concurrency; i++) {
@@ -86,10 +91,8 @@ final class InboundReceivers {
     }
 
     private boolean startShared(PosixMqDispatcher dispatcher, int started, int concurrency,
-            PosixMqReceiveBuffers buffers, InboundDelivery delivery, BooleanSupplier active, String owner,
-            String threadPrefix) {
-        SharedReceiver receiver = new SharedReceiver(started, concurrency, buffers, delivery, active, owner,
-                threadPrefix);
+            PosixMqReceiveBuffers buffers, Consumer<Message> delivery, String owner, String threadPrefix) {
+        SharedReceiver receiver = new SharedReceiver(started, concurrency, buffers, delivery, owner, threadPrefix);
         this.threads.started(started, receiver, () -> {
             PosixMqDispatcher.Registration registration = this.registrations.get(receiver);
             if (registration != null) {
@@ -123,14 +126,13 @@ final class InboundReceivers {
         return true;
     }
 
-    private void startThread(int started, BooleanSupplier active, InboundDelivery delivery, Executor executor,
+    private void startThread(int started, BooleanSupplier active, Consumer<Message> delivery, Executor executor,
             String owner) {
         PosixMqSelector selector = PosixMqSelector.open();
         try {
             PosixMqSelector.Key key = PosixMqReceiver.register(this.queue, selector);
             this.threads.started(started, selector, selector::wakeup);
-            executor.execute(new PosixMqReceiver(this.queue, selector, key, active, this.listener,
-                    (received) -> delivery.deliver(received, active),
+            executor.execute(new PosixMqReceiver(this.queue, selector, key, active, this.listener, delivery,
                     () -> this.threads.pause(RECOVERY_MILLIS, active),
                     (failure) -> ended(started, selector, failure, active, delivery, executor, owner), owner));
         }
@@ -143,7 +145,7 @@ final class InboundReceivers {
 
     /** A receiving thread ended; one that failed is replaced (after a pause) while its generation is current. */
     private void ended(int started, PosixMqSelector selector, @Nullable Throwable failure, BooleanSupplier active,
-            InboundDelivery delivery, Executor executor, String owner) {
+            Consumer<Message> delivery, Executor executor, String owner) {
         this.threads.ended(started, selector);
         if (failure == null || !active.getAsBoolean()) {
             return;
@@ -163,7 +165,7 @@ final class InboundReceivers {
     }
 
     /** The receivers running now, of every start (a stopped registration counts its messages in hand). */
-    int running() {
+    public int running() {
         int total = this.threads.running() - this.registrations.size();
         for (PosixMqDispatcher.Registration registration : this.registrations.values()) {
             total += registration.receivers();
@@ -172,7 +174,7 @@ final class InboundReceivers {
     }
 
     /** The receivers of the latest start that run now. */
-    int runningNow() {
+    public int runningNow() {
         PosixMqDispatcher.Registration registration = this.current;
         return registration != null ? registration.receivers() : this.threads.runningOf(this.generation);
     }
@@ -186,16 +188,14 @@ final class InboundReceivers {
 
         private final PosixMqReceiveBuffers buffers;
 
-        private final InboundDelivery delivery;
-
-        private final BooleanSupplier active;
+        private final Consumer<Message> delivery;
 
         private final String owner;
 
         private final String[] workerNames;
 
-        SharedReceiver(int generation, int concurrency, PosixMqReceiveBuffers buffers, InboundDelivery delivery,
-                BooleanSupplier active, String owner, String threadPrefix) {
+        SharedReceiver(int generation, int concurrency, PosixMqReceiveBuffers buffers, Consumer<Message> delivery,
+                String owner, String threadPrefix) {
             this.workerNames = new String[concurrency];
             for (int i = 0; i < concurrency; i++) {
                 this.workerNames[i] = threadPrefix + (i + 1);
@@ -204,7 +204,6 @@ final class InboundReceivers {
             this.concurrency = concurrency;
             this.buffers = buffers;
             this.delivery = delivery;
-            this.active = active;
             this.owner = owner;
         }
 
@@ -232,7 +231,7 @@ final class InboundReceivers {
         public void deliver(ByteBuffer message, int priority) {
             byte[] bytes = new byte[message.remaining()];
             message.get(bytes);
-            this.delivery.deliver(new io.github.posixmq.Message(priority, bytes), this.active);
+            this.delivery.accept(new Message(priority, bytes));
         }
 
         @Override

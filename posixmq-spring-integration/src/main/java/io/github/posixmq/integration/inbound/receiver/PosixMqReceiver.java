@@ -1,4 +1,4 @@
-package io.github.posixmq.integration.inbound;
+package io.github.posixmq.integration.inbound.receiver;
 
 import java.nio.ByteBuffer;
 import java.util.function.BooleanSupplier;
@@ -17,10 +17,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.SchedulingAwareRunnable;
 
 /**
- * One receiving thread of a {@link PosixMqMessageProducer}: waits on its own {@link PosixMqSelector} (epoll) until the
- * queue is readable, receives without blocking, and hands each message to the producer. It follows the queue
- * supplier: when the supplier switches to another descriptor (and the old one is closed, which wakes the selector),
- * it waits on the new one. It runs while the producer is active and finishes the message in hand before it ends.
+ * One receiving thread of a {@link io.github.posixmq.integration.inbound.PosixMqMessageProducer}: waits on its own
+ * {@link PosixMqSelector} (epoll) until the queue is readable, receives without blocking, and hands each message to
+ * the producer. It follows the queue supplier: when the supplier switches to another descriptor (and the old one is
+ * closed, which wakes the selector), it waits on the new one. It runs while the producer is active and finishes the
+ * message in hand before it ends.
  */
 final class PosixMqReceiver implements SchedulingAwareRunnable {
 

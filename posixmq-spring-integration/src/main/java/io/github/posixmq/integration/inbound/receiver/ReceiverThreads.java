@@ -1,4 +1,4 @@
-package io.github.posixmq.integration.inbound;
+package io.github.posixmq.integration.inbound.receiver;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,12 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * The receivers of one {@link PosixMqMessageProducer}: how many run (receiving threads, or registrations with the
- * shared dispatcher), how to wake or stop each on stop, and who waits for them to finish their message. Every start is a new generation: threads of an earlier generation
- * stop receiving (they finish the message in hand) even when the producer is running again, so a restart during a
- * pending stop never doubles the receivers, and each stop callback runs once every thread started before it ended.
+ * The receivers of one {@link io.github.posixmq.integration.inbound.PosixMqMessageProducer}: how many run (receiving
+ * threads, or registrations with the shared dispatcher), how to wake or stop each on stop, and who waits for them to
+ * finish their message. Every start is a new generation: threads of an earlier generation stop receiving (they finish
+ * the message in hand) even when the producer is running again, so a restart during a pending stop never doubles the
+ * receivers, and each stop callback runs once every thread started before it ended.
  */
-final class ReceiverThreads {
+public final class ReceiverThreads {
 
     private final Object monitor = new Object();
 
@@ -108,7 +109,7 @@ final class ReceiverThreads {
     }
 
     /** Runs {@code callback} once every thread started so far has ended: at once when none runs. */
-    void whenAllEnded(Runnable callback) {
+    public void whenAllEnded(Runnable callback) {
         boolean done;
         synchronized (this.monitor) {
             done = runningUpTo(this.generation) == 0;
@@ -123,7 +124,7 @@ final class ReceiverThreads {
     }
 
     /** Waits up to {@code timeout} for every thread started so far to end; returns how many still run. */
-    int awaitAllEnded(Duration timeout) {
+    public int awaitAllEnded(Duration timeout) {
         wakeAll();
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this.monitor) {
@@ -143,7 +144,7 @@ final class ReceiverThreads {
     }
 
     /** Waits {@code millis} after a failure while {@code active}, returning early on {@link #wakeAll()}. */
-    void pause(long millis, BooleanSupplier active) {
+    public void pause(long millis, BooleanSupplier active) {
         synchronized (this.monitor) {
             if (active.getAsBoolean()) {
                 try {
