@@ -284,6 +284,16 @@ public final class PosixMqProperties {
         }
     }
 
+    /** What an inbound adapter sends to its channel as the payload ({@code inbound.payload-type}). */
+    public enum PayloadType {
+
+        /** The bytes as received ({@code byte[]}). The default. */
+        BYTES,
+
+        /** A {@code String} decoded with the inbound charset; bytes that are not valid in it are an error. */
+        STRING
+    }
+
     /** Settings of the message-driven inbound channel adapter (queue to channel). */
     public static final class Inbound {
 
@@ -310,9 +320,9 @@ public final class PosixMqProperties {
 
         /**
          * Payload of the messages sent to the channel: "bytes" (byte[]) or "string" (decoded with the charset).
-         * Default: "bytes".
+         * Default: bytes.
          */
-        private String payloadType = "bytes";
+        private PayloadType payloadType = PayloadType.BYTES;
 
         /** Charset of string payloads; bytes that are not valid in it are an error, never replaced. Default: UTF-8. */
         private Charset charset = StandardCharsets.UTF_8;
@@ -428,13 +438,13 @@ public final class PosixMqProperties {
             this.concurrency = concurrency;
         }
 
-        /** The payload type: "bytes" or "string". */
-        public String getPayloadType() {
+        /** The payload type: bytes or string. */
+        public PayloadType getPayloadType() {
             return this.payloadType;
         }
 
-        /** Sets the payload type: "bytes" or "string". */
-        public void setPayloadType(String payloadType) {
+        /** Sets the payload type: bytes or string. */
+        public void setPayloadType(PayloadType payloadType) {
             this.payloadType = payloadType;
         }
 

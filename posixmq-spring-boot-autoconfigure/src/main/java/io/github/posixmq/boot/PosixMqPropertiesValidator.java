@@ -3,12 +3,12 @@ package io.github.posixmq.boot;
 import io.github.posixmq.integration.runtime.PosixMqSettings;
 import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
+import java.nio.charset.Charset;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import io.github.posixmq.PosixMq;
@@ -28,10 +28,6 @@ import org.springframework.util.unit.DataSize;
  * problem names its property and the fix.
  */
 final class PosixMqPropertiesValidator {
-
-    private static final String BYTES = "bytes";
-
-    private static final String STRING = "string";
 
     /** The longest duration that fits a {@code long} of nanoseconds, about 292 years. */
     private static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
@@ -139,12 +135,6 @@ final class PosixMqPropertiesValidator {
                     "at least one thread must receive", "Set " + prefix + ".concurrency to 1 or more, or set "
                             + prefix + ".enabled=false to not receive.", null);
         }
-        String type = inbound.getPayloadType().trim().toLowerCase(Locale.ROOT);
-        if (!type.equals(BYTES) && !type.equals(STRING)) {
-            throw new PosixMqConfigurationException(prefix + ".payload-type", inbound.getPayloadType(),
-                    "unknown payload type", "Set " + prefix + ".payload-type to 'bytes' (byte[] "
-                            + "payloads) or 'string' (decoded with " + prefix + ".charset).", null);
-        }
         String deadLetterKey = null;
         String deadLetter = inbound.getDeadLetterQueue();
         if (deadLetter != null) {
@@ -202,9 +192,10 @@ final class PosixMqPropertiesValidator {
                                 + "a fixed part, such as /clients.*, or remove the property.", null);
             }
         }
-        return new PosixMqQueueSettings.Inbound(enabled, channel, inbound.getConcurrency(),
-                type.equals(STRING) ? inbound.getCharset() : null, inbound.getErrorChannel(), deadLetterKey,
-                deadLetterTimeout, retry(prefix + ".retry", inbound.getRetry()), contentType, embeddedHeaders,
+        Charset charset = inbound.getPayloadType() == PosixMqProperties.PayloadType.STRING ? inbound.getCharset()
+                : null;
+        return new PosixMqQueueSettings.Inbound(enabled, channel, inbound.getConcurrency(), charset,
+                inbound.getErrorChannel(), deadLetterKey, deadLetterTimeout, retry(prefix + ".retry", inbound.getRetry()), contentType, embeddedHeaders,
                 List.copyOf(allowedReplyNames), replySendTimeout, inbound.isSharedReplyQueues(),
                 (int) logged.toBytes(), journal(prefix + ".journal", inbound.getJournal()));
     }

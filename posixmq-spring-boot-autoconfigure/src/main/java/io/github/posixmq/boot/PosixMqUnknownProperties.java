@@ -3,6 +3,7 @@ package io.github.posixmq.boot;
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import java.beans.PropertyDescriptor;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -70,12 +71,21 @@ final class PosixMqUnknownProperties {
                 null);
     }
 
-    /** The known setting nearest to {@code unknown} (edit distance at most a third of its length), or null. */
+    /**
+     * The known setting nearest to {@code unknown} (edit distance at most a third of its length), else the one
+     * setting that ends in it (a setting of an adapter written on the queue, such as {@code payload-type} for
+     * {@code inbound.payload-type}), or null.
+     */
     private static @Nullable String closest(String unknown) {
-        return KNOWN.stream()
+        String nearest = KNOWN.stream()
             .min(Comparator.comparingInt((String known) -> distance(unknown, known)))
             .filter((known) -> distance(unknown, known) <= Math.max(2, unknown.length() / 3))
             .orElse(null);
+        if (nearest != null) {
+            return nearest;
+        }
+        List<String> nested = KNOWN.stream().filter((known) -> known.endsWith("." + unknown)).toList();
+        return (nested.size() == 1) ? nested.get(0) : null;
     }
 
     /** Levenshtein distance. */

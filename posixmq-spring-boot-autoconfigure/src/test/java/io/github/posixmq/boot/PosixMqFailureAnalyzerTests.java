@@ -1,6 +1,7 @@
 package io.github.posixmq.boot;
 
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
+import io.github.posixmq.integration.runtime.PosixMqQueues;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -127,13 +128,61 @@ class PosixMqFailureAnalyzerTests {
         assertFailure(TestQueues.properties(key, "mode=rw-r--r--"), ex -> assertThat(ex.property()).endsWith(".mode"));
     }
 
+    /** The analysis of a start-up that failed in binding a value to its enum: the property and the allowed values. */
+    private void assertUnknownConstant(ApplicationContextRunner runner, String property, String value,
+            String allowed) {
+        runner.withPropertyValues(property + "=" + value).run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new PosixMqFailureAnalyzer(null).analyze(context.getStartupFailure());
+            assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();
+            assertThat(analysis.getDescription())
+                .startsWith("POSIX message queue configuration property '" + property + "' with value '" + value
+                        + "' (from \"" + property + "\" from property source")
+                .endsWith(" is invalid:\n\n    it must be one of " + allowed.replace(" or ", ", "));
+            assertThat(analysis.getAction()).isEqualTo("Set " + property + " to " + allowed
+                    + " (quoted in YAML if it could read as a boolean).");
+        });
+    }
+
     @Test
-    void unknownPayloadType() {
+    void payloadTypeTypoNamesThePropertyAndTheAllowedValues() {
         String key = this.queues.key("payload");
-        assertFailure(TestQueues.properties(key, "capacity=2", "inbound.payload-type=json"), ex -> {
-            assertThat(ex.property()).isEqualTo("posixmq.queues." + key + ".inbound.payload-type");
-            assertThat(ex.value()).isEqualTo("json");
-            assertThat(ex.action()).contains("'bytes'").contains("'string'");
+        String property = "posixmq.queues." + key + ".inbound.payload-type";
+        ApplicationContextRunner runner = this.runner.withPropertyValues(TestQueues.properties(key, "capacity=2"));
+        assertUnknownConstant(runner, property, "strng", "'bytes' or 'string'");
+        assertUnknownConstant(runner, property, "json", "'bytes' or 'string'");
+        // the integration auto-configuration binds the same properties when it registers the adapters
+        assertUnknownConstant(TestQueues.integrationRunner().withPropertyValues(TestQueues.properties(key,
+                "capacity=2", "inbound.channel=in")), property, "text", "'bytes' or 'string'");
+    }
+
+    @Test
+    void headerModeTypoNamesThePropertyAndTheAllowedValues() {
+        String key = this.queues.key("mode");
+        assertUnknownConstant(this.runner.withPropertyValues(TestQueues.properties(key, "capacity=2")),
+                "posixmq.queues." + key + ".header-mode", "embeded", "'raw' or 'embedded'");
+    }
+
+    @Test
+    void payloadTypeInAnyCaseBinds() {
+        for (String value : new String[] { "string", "STRING", "String", " string " }) {
+            String key = this.queues.key("case");
+            this.runner.withPropertyValues(TestQueues.smallQueue(key, "inbound.payload-type=" + value))
+                .run(context -> assertThat(context.getBean(PosixMqQueues.class).info(key).inbound().charset())
+                    .as("payload-type=%s", value).isEqualTo(StandardCharsets.UTF_8));
+        }
+        String key = this.queues.key("bytes");
+        this.runner.withPropertyValues(TestQueues.smallQueue(key, "inbound.payload-type=BYTES"))
+            .run(context -> assertThat(context.getBean(PosixMqQueues.class).info(key).inbound().charset()).isNull());
+    }
+
+    @Test
+    void payloadTypeOnTheQueueInsteadOfItsInboundAdapterIsRefused() {
+        String key = this.queues.key("wrongplace");
+        assertFailure(TestQueues.properties(key, "capacity=2", "payload-type=string"), ex -> {
+            assertThat(ex.property()).isEqualTo("posixmq.queues." + key + ".payload-type");
+            assertThat(ex.reason()).isEqualTo("no such setting; did you mean posixmq.queues." + key
+                    + ".inbound.payload-type?");
         });
     }
 
@@ -242,6 +291,19 @@ class PosixMqFailureAnalyzerTests {
             .contains("POSIX message queue configuration property 'posixmq.queues.badmode.mode' with value '0999' "
                     + "(from class path resource [application-badmode.yml] - 5:13) is invalid")
             .contains("Set posixmq.queues.badmode.mode to octal permission bits between 0000 and 0777");
+    }
+
+    @Test
+    void unquotedYamlWordForAnEnumIsExplainedWithItsOrigin(CapturedOutput output) {
+        SpringApplication application = new SpringApplication(BadModeApplication.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        application.setAdditionalProfiles("badpayload");
+        assertThatThrownBy(application::run).isNotNull();
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("POSIX message queue configuration property 'posixmq.queues.badpayload.inbound.payload-type' "
+                    + "with value 'true' (from class path resource [application-badpayload.yml] - 6:23) is invalid")
+            .contains("it must be one of 'bytes', 'string'")
+            .contains("Set posixmq.queues.badpayload.inbound.payload-type to 'bytes' or 'string'");
     }
 
     @Configuration(proxyBeanMethods = false)
