@@ -1,5 +1,6 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
 import io.github.posixmq.integration.template.PosixMqTemplate;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
+import org.springframework.beans.BeanInstantiationException;
+import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -56,6 +59,31 @@ class PosixMqAutoConfigurationTests {
             assertThat(context).hasSingleBean(PosixMqQueues.class).hasSingleBean(PosixMqTemplate.class);
             assertThat(context.getBean(PosixMqQueues.class).keys()).isEmpty();
         });
+    }
+
+    /**
+     * The registry's bean method does no check and no I/O: a bad value fails the initialization of the checked
+     * settings, a lifecycle step, not a bean method (no {@link BeanInstantiationException} on the way).
+     */
+    @Test
+    void settingsAreCheckedWhenTheirBeanIsInitializedNotInABeanMethod() {
+        String key = this.queues.key("checked");
+        for (String bad : new String[] { "capacity=0", "capacitty=2" }) {
+            this.runner.withPropertyValues(TestQueues.properties(key, bad)).run(context -> {
+                assertThat(context).hasFailed();
+                BeanCreationException innermost = null;
+                for (Throwable cause = context.getStartupFailure(); cause != null; cause = cause.getCause()) {
+                    assertThat(cause).isNotInstanceOf(BeanInstantiationException.class);
+                    if (cause instanceof BeanCreationException creation) {
+                        innermost = creation;
+                    }
+                }
+                assertThat(innermost).isNotNull();
+                assertThat(innermost.getBeanName()).isEqualTo("posixMqCheckedSettings");
+                assertThat(innermost.getCause()).isInstanceOf(PosixMqConfigurationException.class);
+            });
+        }
+        assertThat(TestQueues.exists("/" + key)).isFalse();
     }
 
     @Test
