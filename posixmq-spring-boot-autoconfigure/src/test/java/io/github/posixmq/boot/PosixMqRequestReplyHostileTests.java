@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
+import io.github.posixmq.integration.OtherUser;
 import io.github.posixmq.integration.PosixMqEmbeddedHeaders;
 import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.dsl.PosixMqs;

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real second OS user for the ownership tests: as root, runs a small C program as {@code nobody} (uid 65534,
  * through {@code setpriv}) that creates a queue, as a squatter would. Unavailable (empty) when this process is not
- * root or {@code setpriv} or {@code gcc} is missing.
+ * root or {@code setpriv} or {@code gcc} is missing. Shared with the Boot module's tests through this module's
+ * test-jar.
  */
 public final class OtherUser implements AutoCloseable {
 

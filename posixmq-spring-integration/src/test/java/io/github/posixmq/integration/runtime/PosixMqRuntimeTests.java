@@ -13,6 +13,7 @@ import io.github.posixmq.Message;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.QueueStat;
+import io.github.posixmq.integration.OtherUser;
 import io.github.posixmq.integration.TestQueues;
 import io.github.posixmq.integration.dsl.PosixMqs;
 import org.junit.jupiter.api.AfterEach;
