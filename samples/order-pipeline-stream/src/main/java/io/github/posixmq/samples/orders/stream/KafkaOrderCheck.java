@@ -2,13 +2,9 @@ package io.github.posixmq.samples.orders.stream;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,7 +21,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * orders to topic NAME with the record header {@code priority} (0 to 9 as decimal text, as any producer can write it;
  * every 7th order invalid), then reads topics {@code NAME.processed} and {@code NAME.rejected} from the start and checks
  * that every valid order came back processed as the same JSON plus {@code "status":"ACCEPTED"}, every invalid one
- * rejected byte for byte, each exactly once, with its priority header, and in the order it was sent (one partition).
+ * rejected byte for byte, each exactly once, with its priority header, and in the order it was sent (one partition;
+ * see {@link OrderTally}).
  *
  * <pre>{@code
  * java -cp order-pipeline-stream.jar -Dloader.main=io.github.posixmq.samples.orders.stream.KafkaOrderCheck \
@@ -35,8 +32,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class KafkaOrderCheck {
 
-    private static final Pattern REF = Pattern.compile("#(\\d+)");
-
     private KafkaOrderCheck() {
     }
 
@@ -45,7 +40,7 @@ public final class KafkaOrderCheck {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         String name = args.length > 1 ? args[1] : "orders";
         String brokers = args.length > 2 ? args[2] : "127.0.0.1:9092";
-        RabbitOrderCheck.Result result = run(brokers, name, count, 30_000);
+        OrderTally.Result result = run(brokers, name, count, 30_000);
         System.out.println(result);
         System.exit(result.ok() ? 0 : 1);
     }
@@ -54,26 +49,19 @@ public final class KafkaOrderCheck {
      * Publishes {@code count} orders to topic {@code name} on {@code brokers} and reads the results, waiting up to
      * {@code waitMillis}; out-of-order, wrong-priority and altered results count as wrong.
      */
-    public static RabbitOrderCheck.Result run(String brokers, String name, int count, long waitMillis) {
-        Map<Integer, byte[]> orders = new HashMap<>();
-        int invalid = 0;
+    public static OrderTally.Result run(String brokers, String name, int count, long waitMillis) {
+        OrderTally tally = new OrderTally(count);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers, ProducerConfig.ACKS_CONFIG, "all"),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int id = 1; id <= count; id++) {
-                boolean valid = id % RabbitOrderCheck.INVALID_EVERY != 0;
-                invalid += valid ? 0 : 1;
-                byte[] order = RabbitOrderCheck.order(id, valid);
-                orders.put(id, order);
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(name, order);
-                record.headers().add("priority", Integer.toString(id % 10).getBytes(StandardCharsets.US_ASCII));
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(name, tally.order(id));
+                record.headers().add("priority",
+                        Integer.toString(OrderTally.priority(id)).getBytes(StandardCharsets.US_ASCII));
                 producer.send(record);
             }
             producer.flush();
         }
-        Map<Integer, Integer> seen = new HashMap<>();
-        Map<String, Integer> last = new HashMap<>();
-        int[] tally = new int[5]; // processed, rejected, wrong, duplicated, received
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
                 ConsumerConfig.GROUP_ID_CONFIG, "order-check-" + UUID.randomUUID(),
@@ -81,40 +69,15 @@ public final class KafkaOrderCheck {
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(name + ".processed", name + ".rejected"));
             long deadline = System.nanoTime() + waitMillis * 1_000_000;
-            while (tally[4] < count && System.nanoTime() < deadline) {
+            while (!tally.complete() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    take(record, record.topic().equals(name + ".processed"), orders, seen, last, tally);
+                    // one partition: each topic's results come back in the order sent
+                    tally.take(record.value(), record.topic().equals(name + ".processed"), priority(record),
+                            record.topic());
                 }
             }
         }
-        int missing = count - seen.size();
-        return new RabbitOrderCheck.Result(count, invalid, tally[0], tally[1], tally[2], missing, tally[3]);
-    }
-
-    private static void take(ConsumerRecord<byte[], byte[]> record, boolean processed, Map<Integer, byte[]> orders,
-            Map<Integer, Integer> seen, Map<String, Integer> last, int[] tally) {
-        tally[4]++;
-        tally[processed ? 0 : 1]++;
-        byte[] body = record.value();
-        Matcher matcher = REF.matcher(new String(body, StandardCharsets.ISO_8859_1));
-        if (!matcher.find()) {
-            tally[2]++;
-            return;
-        }
-        int id = Integer.parseInt(matcher.group(1));
-        if (seen.merge(id, 1, Integer::sum) > 1) {
-            tally[3]++;
-            return;
-        }
-        byte[] order = orders.get(id);
-        boolean valid = id % RabbitOrderCheck.INVALID_EVERY != 0;
-        byte[] expected = (order != null && valid) ? RabbitOrderCheck.accepted(order) : order;
-        boolean inOrder = last.getOrDefault(record.topic(), 0) < id;
-        last.put(record.topic(), id);
-        if (order == null || valid != processed || !Arrays.equals(body, expected) || priority(record) != id % 10
-                || !inOrder) {
-            tally[2]++;
-        }
+        return tally.result();
     }
 
     /** The record's {@code priority} header as a number (the binder writes it as JSON: {@code 7}), or -1. */

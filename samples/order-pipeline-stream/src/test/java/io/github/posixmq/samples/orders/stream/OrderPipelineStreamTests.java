@@ -104,7 +104,7 @@ class OrderPipelineStreamTests {
         String name = uniqueName();
         rabbitTopology(name);
         start(name, "--spring.profiles.active=rabbit");
-        RabbitOrderCheck.Result result = RabbitOrderCheck.run("127.0.0.1", name, ORDERS, 60_000);
+        OrderTally.Result result = RabbitOrderCheck.run("127.0.0.1", name, ORDERS, 60_000);
         assertThat(result.ok()).as("%s", result).isTrue();
         assertThat(result.processed()).isEqualTo(ORDERS - ORDERS / 7);
         assertThat(result.rejected()).isEqualTo(ORDERS / 7);
@@ -122,7 +122,7 @@ class OrderPipelineStreamTests {
         String name = uniqueName();
         start(name, "--spring.profiles.active=kafka",
                 "--spring.cloud.stream.kafka.binder.brokers=" + broker.getBrokersAsString());
-        RabbitOrderCheck.Result result = KafkaOrderCheck.run(broker.getBrokersAsString(), name, ORDERS, 120_000);
+        OrderTally.Result result = KafkaOrderCheck.run(broker.getBrokersAsString(), name, ORDERS, 120_000);
         assertThat(result.ok()).as("%s", result).isTrue();
         assertThat(result.processed()).isEqualTo(ORDERS - ORDERS / 7);
         assertThat(result.rejected()).isEqualTo(ORDERS / 7);
