@@ -45,18 +45,13 @@ class PosixMqRequestReplyTests {
 
     private final TestQueues names = new TestQueues();
 
-    private final List<PosixMq> opened = new ArrayList<>();
-
     @AfterEach
     void removeQueues() {
-        this.opened.forEach(PosixMq::close);
         this.names.close();
     }
 
     private PosixMq queue(String hint) {
-        PosixMq queue = OpenOptions.readWrite().create().capacity(10).maxMessageSize(1024).open(this.names.name(hint));
-        this.opened.add(queue);
-        return queue;
+        return this.names.open(hint, OpenOptions.readWrite().create().capacity(10).maxMessageSize(1024));
     }
 
     @Test

@@ -55,8 +55,6 @@ class PosixMqInboundGatewayHostileTests {
 
     private final TestQueues names = new TestQueues();
 
-    private final List<PosixMq> opened = new ArrayList<>();
-
     private final PosixMqEmbeddedHeaders headers = new PosixMqEmbeddedHeaders();
 
     /** Reads what the gateway dead-letters: the carried headers plus the reason. */
@@ -68,22 +66,19 @@ class PosixMqInboundGatewayHostileTests {
 
     @AfterEach
     void removeQueues() {
-        this.opened.forEach(PosixMq::close);
         this.names.close();
     }
 
     private PosixMq queue(String hint, int capacity, int maxMessageSize) {
-        PosixMq queue = OpenOptions.readWrite().createNew().mode(0600).capacity(capacity).maxMessageSize(maxMessageSize)
-            .open(this.names.name(hint));
-        this.opened.add(queue);
-        return queue;
+        return this.names.open(hint,
+                OpenOptions.readWrite().createNew().mode(0600).capacity(capacity).maxMessageSize(maxMessageSize));
     }
 
     /** A queue named as a requester's reply queue for {@code requests}, created by this test (mode 0600). */
     private PosixMq replyQueue(PosixMq requests, int capacity) {
         PosixMq queue = OpenOptions.readWrite().createNew().mode(0600).capacity(capacity).maxMessageSize(1024)
             .open(replyName(requests));
-        this.opened.add(queue);
+        this.names.hold(queue);
         return queue;
     }
 
@@ -219,7 +214,7 @@ class PosixMqInboundGatewayHostileTests {
         PosixMq deadLetters = queue("wide-dlq", 10, 2048);
         String wideName = replyName(requests);
         PosixMq wide = OpenOptions.readWrite().createNew().capacity(10).maxMessageSize(1024).open(wideName);
-        this.opened.add(wide);
+        this.names.hold(wide);
         // chmod on the mqueue file system, as its owner could (the umask would narrow a created mode)
         Files.setPosixFilePermissions(Path.of("/dev/mqueue" + wideName), PosixFilePermissions.fromString("rw--w--w-"));
         assertThat(wide.stat().mode()).isEqualTo(0622);
@@ -243,7 +238,7 @@ class PosixMqInboundGatewayHostileTests {
         PosixMq deadLetters = queue("optin-dlq", 10, 2048);
         String wideName = replyName(requests);
         PosixMq wide = OpenOptions.readWrite().createNew().capacity(10).maxMessageSize(1024).open(wideName);
-        this.opened.add(wide);
+        this.names.hold(wide);
         Files.setPosixFilePermissions(Path.of("/dev/mqueue" + wideName), PosixFilePermissions.fromString("rw--w--w-"));
         try (AnnotationConfigApplicationContext context = replier(requests, (gateway) -> {
             gateway.getReceiver().setDeadLetterQueue(deadLetters);

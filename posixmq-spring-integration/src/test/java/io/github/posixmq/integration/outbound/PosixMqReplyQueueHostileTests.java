@@ -37,18 +37,13 @@ class PosixMqReplyQueueHostileTests {
 
     private final TestQueues names = new TestQueues();
 
-    private final List<PosixMq> opened = new ArrayList<>();
-
     @AfterEach
     void removeQueues() {
-        this.opened.forEach(PosixMq::close);
         this.names.close();
     }
 
     private PosixMq queue(String hint) {
-        PosixMq queue = OpenOptions.readWrite().createNew().capacity(4).maxMessageSize(256).open(this.names.name(hint));
-        this.opened.add(queue);
-        return queue;
+        return this.names.open(hint, OpenOptions.readWrite().createNew().capacity(4).maxMessageSize(256));
     }
 
     private static Pattern replyNames(PosixMq requests) {
