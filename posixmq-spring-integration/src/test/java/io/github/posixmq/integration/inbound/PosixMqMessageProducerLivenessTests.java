@@ -156,6 +156,7 @@ class PosixMqMessageProducerLivenessTests {
         for (int i = 0; i < 3; i++) {
             assertThat(handled.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("next" + i);
         }
+        assertThat(producer.getActiveReceivers()).as("concurrency 1: never two receivers").isEqualTo(1);
         producer.stop();
         assertThat(producer.getActiveReceivers()).isZero();
     }

@@ -48,52 +48,6 @@ class PosixMqMessageProducerTests {
     }
 
     @Test
-    void aRestartDuringAPendingStopNeverDoublesTheReceiversAndTheStopCallbackRuns() throws Exception {
-        PosixMqMessageProducer producer = new PosixMqMessageProducer(this.queue);
-        DirectChannel channel = new DirectChannel();
-        producer.setOutputChannel(channel);
-        CountDownLatch inHand = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
-        channel.subscribe(message -> {
-            String text = new String((byte[]) message.getPayload(), StandardCharsets.UTF_8);
-            if (text.equals("slow")) {
-                inHand.countDown();
-                try {
-                    release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-                }
-                catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            received.add(Thread.currentThread().getName() + ":" + text);
-        });
-        producer.setBeanFactory(new DefaultListableBeanFactory());
-        producer.afterPropertiesSet();
-        producer.start();
-        this.queue.send("slow".getBytes(StandardCharsets.UTF_8), 0);
-        assertThat(inHand.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        CountDownLatch stopped = new CountDownLatch(1);
-        producer.stop(stopped::countDown); // pending: the message in hand is not finished
-        producer.start(); // a restart while the old thread still holds its message
-        assertThat(producer.getActiveReceivers()).as("the old thread and one new one").isEqualTo(2);
-        release.countDown();
-        assertThat(stopped.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the stop callback ran").isTrue();
-        await().atMost(WAIT).until(() -> producer.getActiveReceivers() == 1);
-        String first = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertThat(first).endsWith(":slow");
-        for (int i = 0; i < 3; i++) {
-            this.queue.send(("next" + i).getBytes(StandardCharsets.UTF_8), 0);
-        }
-        for (int i = 0; i < 3; i++) {
-            assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).endsWith(":next" + i);
-        }
-        assertThat(producer.getActiveReceivers()).as("concurrency 1: never two receivers").isEqualTo(1);
-        producer.stop();
-        assertThat(producer.getActiveReceivers()).isZero();
-    }
-
-    @Test
     void synchronousStopWaitsForTheMessageInHandAndTheAdapterRestarts() throws Exception {
         PosixMqMessageProducer producer = new PosixMqMessageProducer(this.queue);
         DirectChannel channel = new DirectChannel();
