@@ -1,5 +1,6 @@
 package io.github.posixmq.integration.inbound;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,6 +73,16 @@ class PosixMqInboundGatewayHostileTests {
     private PosixMq queue(String hint, int capacity, int maxMessageSize) {
         return this.names.open(hint,
                 OpenOptions.readWrite().createNew().mode(0600).capacity(capacity).maxMessageSize(maxMessageSize));
+    }
+
+    /** A reply queue for {@code requests} that others may write too (mode 0622), as its owner could make it. */
+    private PosixMq wideReplyQueue(PosixMq requests) throws IOException {
+        String name = replyName(requests);
+        PosixMq wide = this.names.hold(OpenOptions.readWrite().createNew().capacity(10).maxMessageSize(1024).open(name));
+        // chmod on the mqueue file system, as its owner could (the umask would narrow a created mode)
+        Files.setPosixFilePermissions(Path.of("/dev/mqueue" + name), PosixFilePermissions.fromString("rw--w--w-"));
+        assertThat(wide.stat().mode()).isEqualTo(0622);
+        return wide;
     }
 
     /** A queue named as a requester's reply queue for {@code requests}, created by this test (mode 0600). */
@@ -212,12 +223,8 @@ class PosixMqInboundGatewayHostileTests {
     void aReplyQueueThatGrantsOtherUsersMoreThan0600IsRefused() throws Exception {
         PosixMq requests = queue("wide", 10, 1024);
         PosixMq deadLetters = queue("wide-dlq", 10, 2048);
-        String wideName = replyName(requests);
-        PosixMq wide = OpenOptions.readWrite().createNew().capacity(10).maxMessageSize(1024).open(wideName);
-        this.names.hold(wide);
-        // chmod on the mqueue file system, as its owner could (the umask would narrow a created mode)
-        Files.setPosixFilePermissions(Path.of("/dev/mqueue" + wideName), PosixFilePermissions.fromString("rw--w--w-"));
-        assertThat(wide.stat().mode()).isEqualTo(0622);
+        PosixMq wide = wideReplyQueue(requests);
+        String wideName = wide.name();
         PosixMq replies = replyQueue(requests, 10);
         try (AnnotationConfigApplicationContext context = replier(requests,
                 (gateway) -> gateway.getReceiver().setDeadLetterQueue(deadLetters))) {
@@ -236,10 +243,7 @@ class PosixMqInboundGatewayHostileTests {
     void sharedReplyQueuesOptsInToAWiderModeReplyQueueButNotToOtherNames() throws Exception {
         PosixMq requests = queue("optin", 10, 1024);
         PosixMq deadLetters = queue("optin-dlq", 10, 2048);
-        String wideName = replyName(requests);
-        PosixMq wide = OpenOptions.readWrite().createNew().capacity(10).maxMessageSize(1024).open(wideName);
-        this.names.hold(wide);
-        Files.setPosixFilePermissions(Path.of("/dev/mqueue" + wideName), PosixFilePermissions.fromString("rw--w--w-"));
+        PosixMq wide = wideReplyQueue(requests);
         try (AnnotationConfigApplicationContext context = replier(requests, (gateway) -> {
             gateway.getReceiver().setDeadLetterQueue(deadLetters);
             gateway.setSharedReplyQueues(true);
