@@ -1,18 +1,16 @@
 package io.github.posixmq.boot;
 
-import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
+import io.github.posixmq.boot.properties.PosixMqProperties;
+import io.github.posixmq.boot.properties.PosixMqCheckedSettings;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.runtime.PosixMqRecovery;
-import io.github.posixmq.integration.runtime.PosixMqSettings;
 import io.github.posixmq.integration.template.PosixMqTemplate;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.integration.CompositePosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqOperationListener;
 
 import io.micrometer.observation.ObservationRegistry;
-import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -27,7 +25,6 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.core.env.Environment;
 import org.springframework.messaging.converter.MessageConverter;
-import org.springframework.util.Assert;
 
 /**
  * Auto-configuration of the queues declared under {@code posixmq.queues}: the {@link PosixMqQueues} registry, its
@@ -51,8 +48,8 @@ public final class PosixMqAutoConfiguration {
         /** The {@code posixmq.*} properties, checked when this bean is initialized (not by this method). */
         @Bean
         @ConditionalOnMissingBean(PosixMqQueues.class)
-        CheckedSettings posixMqCheckedSettings(PosixMqProperties properties, Environment environment) {
-            return new CheckedSettings(properties, environment);
+        PosixMqCheckedSettings posixMqCheckedSettings(PosixMqProperties properties, Environment environment) {
+            return new PosixMqCheckedSettings(properties, environment);
         }
 
         /**
@@ -62,7 +59,7 @@ public final class PosixMqAutoConfiguration {
          */
         @Bean(initMethod = "open")
         @ConditionalOnMissingBean
-        public PosixMqQueues posixMqQueues(CheckedSettings settings) {
+        public PosixMqQueues posixMqQueues(PosixMqCheckedSettings settings) {
             PosixMqQueues queues = PosixMqQueues.unopened(settings.settings());
             queues.removeCreatedUnlessStarted();
             return queues;
@@ -83,37 +80,6 @@ public final class PosixMqAutoConfiguration {
         @ConditionalOnMissingBean
         public PosixMqRecovery posixMqRecovery(PosixMqQueues queues) {
             return new PosixMqRecovery(queues);
-        }
-    }
-
-    /**
-     * The {@code posixmq.*} properties checked, at the bean's initialization, and resolved into the runtime's settings:
-     * a property under {@code posixmq.queues.<key>} that no setting has, then every value
-     * ({@link PosixMqProperties#settings()}), each failing start-up with a {@link PosixMqConfigurationException}.
-     */
-    static final class CheckedSettings implements InitializingBean {
-
-        private final PosixMqProperties properties;
-
-        private final Environment environment;
-
-        private @Nullable PosixMqSettings settings;
-
-        CheckedSettings(PosixMqProperties properties, Environment environment) {
-            this.properties = properties;
-            this.environment = environment;
-        }
-
-        @Override
-        public void afterPropertiesSet() {
-            PosixMqUnknownProperties.check(this.environment);
-            this.settings = this.properties.settings();
-        }
-
-        /** The checked settings. */
-        PosixMqSettings settings() {
-            Assert.state(this.settings != null, "the posixmq settings are checked when their bean is initialized");
-            return this.settings;
         }
     }
 

@@ -1,5 +1,9 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.boot.adapters.PosixMqChannelAdapterCustomizer;
+import io.github.posixmq.boot.adapters.PosixMqChannelAdapterFactory;
+import io.github.posixmq.boot.adapters.PosixMqChannelAdapterRegistrar;
+import io.github.posixmq.boot.properties.PosixMqProperties;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.template.PosixMqTemplate;
 import io.github.posixmq.PosixMq;
@@ -25,7 +29,8 @@ import org.springframework.messaging.converter.MessageConverter;
 
 /**
  * Auto-configuration of the Spring Integration channel adapters declared under {@code posixmq.queues.<key>.inbound}
- * and {@code .outbound}. For each enabled adapter it registers, unless a bean of that name already exists:
+ * and {@code .outbound}: the {@link PosixMqChannelAdapterRegistrar} registers for each enabled adapter, unless a bean
+ * of that name already exists (the names are its static methods):
  * <ul>
  * <li>{@code posixmq.<key>.inbound-channel-adapter}: a {@link PosixMqMessageProducer} sending to the inbound
  * channel;</li>
@@ -41,9 +46,6 @@ import org.springframework.messaging.converter.MessageConverter;
 @Conditional(OnPosixMqSupportedCondition.class)
 public final class PosixMqIntegrationAutoConfiguration {
 
-    /** The name of the {@link PosixMqChannelAdapterFactory} bean the adapters' definitions refer to. */
-    public static final String ADAPTER_FACTORY_BEAN_NAME = "posixMqChannelAdapterFactory";
-
     /** Registers the channel adapters (and missing channels) configured under {@code posixmq.queues}. */
     @Bean
     static PosixMqChannelAdapterRegistrar posixMqChannelAdapterRegistrar(Environment environment) {
@@ -56,7 +58,7 @@ public final class PosixMqIntegrationAutoConfiguration {
      * {@link PosixMqOperationListener} bean of the adapters' operations; applies every
      * {@link PosixMqChannelAdapterCustomizer} bean, in order, to each adapter it makes.
      */
-    @Bean(ADAPTER_FACTORY_BEAN_NAME)
+    @Bean(PosixMqChannelAdapterFactory.BEAN_NAME)
     static PosixMqChannelAdapterFactory posixMqChannelAdapterFactory(PosixMqQueues queues,
             @Qualifier(PosixMqAutoConfiguration.MESSAGE_CONVERTER_BEAN_NAME) ObjectProvider<MessageConverter> converter,
             ObjectProvider<PosixMqOperationListener> listeners, ObjectProvider<PosixMqProperties> properties,
@@ -92,25 +94,5 @@ public final class PosixMqIntegrationAutoConfiguration {
             workers = virtual;
         }
         return settings.dispatcher(workers);
-    }
-
-    /** The bean name of the inbound channel adapter of {@code posixmq.queues.<key>}. */
-    public static String inboundAdapterBeanName(String key) {
-        return "posixmq." + key + ".inbound-channel-adapter";
-    }
-
-    /** The bean name of the inbound gateway of {@code posixmq.queues.<key>} ({@code inbound.gateway: true}). */
-    public static String inboundGatewayBeanName(String key) {
-        return "posixmq." + key + ".inbound-gateway";
-    }
-
-    /** The bean name of the outbound channel adapter endpoint of {@code posixmq.queues.<key>}. */
-    public static String outboundAdapterBeanName(String key) {
-        return "posixmq." + key + ".outbound-channel-adapter";
-    }
-
-    /** The bean name of the outbound channel adapter's message handler of {@code posixmq.queues.<key>}. */
-    public static String outboundHandlerBeanName(String key) {
-        return outboundAdapterBeanName(key) + ".handler";
     }
 }

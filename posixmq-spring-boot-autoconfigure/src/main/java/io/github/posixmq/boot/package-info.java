@@ -1,9 +1,8 @@
 /**
- * Spring Boot support for POSIX message queues: {@code posixmq.*} properties, the {@link PosixMqQueues} registry,
- * the template and the auto-configuration.
+ * Spring Boot auto-configuration of POSIX message queues: the entry classes (the queue runtime and template, the
+ * channel adapters) and the condition that backs off where the kernel has no message queues.
  */
 @NullMarked
 package io.github.posixmq.boot;
 
-import io.github.posixmq.integration.runtime.PosixMqQueues;
 import org.jspecify.annotations.NullMarked;

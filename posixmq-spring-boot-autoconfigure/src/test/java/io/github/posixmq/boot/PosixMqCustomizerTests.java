@@ -1,5 +1,6 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.boot.adapters.PosixMqChannelAdapterCustomizer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,5 +1,6 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.boot.adapters.PosixMqChannelAdapterRegistrar;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.template.PosixMqTemplate;
 import java.nio.charset.StandardCharsets;
@@ -129,7 +130,7 @@ class PosixMqDeliveryTests {
                 PosixMqQueues registry = context.getBean(PosixMqQueues.class);
                 registry.get(dlq).send(new byte[] { 9 }, 0); // the dead-letter queue is full
                 PosixMqMessageProducer adapter = context.getBean(
-                        PosixMqIntegrationAutoConfiguration.inboundAdapterBeanName(key), PosixMqMessageProducer.class);
+                        PosixMqChannelAdapterRegistrar.inboundAdapterBeanName(key), PosixMqMessageProducer.class);
                 send("/" + key, new byte[] { 5 }, 2);
                 await().atMost(WAIT).until(adapter::isBlockedOnDeadLetterQueue);
                 HealthIndicator health = health(context, key);

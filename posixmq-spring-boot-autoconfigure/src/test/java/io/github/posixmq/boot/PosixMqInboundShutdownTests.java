@@ -1,5 +1,6 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.boot.adapters.PosixMqChannelAdapterRegistrar;
 import io.github.posixmq.integration.template.PosixMqTemplate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -51,7 +52,7 @@ class PosixMqInboundShutdownTests {
         ConfigurableApplicationContext context = start("posixmq.queues." + in + ".capacity=10",
                 "posixmq.queues." + in + ".max-message-size=64", "posixmq.queues." + in + ".inbound.channel=inHand",
                 "posixmq.queues." + out + ".capacity=10", "posixmq.queues." + out + ".max-message-size=64");
-        PosixMqMessageProducer adapter = context.getBean(PosixMqIntegrationAutoConfiguration.inboundAdapterBeanName(in),
+        PosixMqMessageProducer adapter = context.getBean(PosixMqChannelAdapterRegistrar.inboundAdapterBeanName(in),
                 PosixMqMessageProducer.class);
         // stopped in an early phase, before the endpoints that handle its messages
         assertThat(adapter.getPhase()).isEqualTo(Integer.MAX_VALUE / 2);

@@ -1,5 +1,6 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.boot.adapters.PosixMqChannelAdapterRegistrar;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.template.PosixMqTemplate;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +81,7 @@ class PosixMqIntegrationAutoConfigurationTests {
         this.runner.withPropertyValues(TestQueues.smallQueue(key, "inbound.channel=ordersIn")).run(context -> {
             assertThat(context.getBean("ordersIn")).isInstanceOf(DirectChannel.class);
             PosixMqMessageProducer adapter = context.getBean(
-                    PosixMqIntegrationAutoConfiguration.inboundAdapterBeanName(key), PosixMqMessageProducer.class);
+                    PosixMqChannelAdapterRegistrar.inboundAdapterBeanName(key), PosixMqMessageProducer.class);
             assertThat(adapter.isRunning()).isTrue();
             assertThat(adapter.getConcurrency()).isEqualTo(1);
             assertThat(adapter.getCharset()).isNull();
@@ -117,11 +118,11 @@ class PosixMqIntegrationAutoConfigurationTests {
             .withPropertyValues(TestQueues.smallQueue(defaulted, "inbound.enabled=true"))
             .withPropertyValues(TestQueues.smallQueue(none))
             .run(context -> {
-                assertThat(context).doesNotHaveBean(PosixMqIntegrationAutoConfiguration.inboundAdapterBeanName(disabled))
+                assertThat(context).doesNotHaveBean(PosixMqChannelAdapterRegistrar.inboundAdapterBeanName(disabled))
                     .doesNotHaveBean("neverCreated")
-                    .doesNotHaveBean(PosixMqIntegrationAutoConfiguration.inboundAdapterBeanName(none))
-                    .doesNotHaveBean(PosixMqIntegrationAutoConfiguration.outboundAdapterBeanName(none))
-                    .hasBean(PosixMqIntegrationAutoConfiguration.inboundAdapterBeanName(defaulted));
+                    .doesNotHaveBean(PosixMqChannelAdapterRegistrar.inboundAdapterBeanName(none))
+                    .doesNotHaveBean(PosixMqChannelAdapterRegistrar.outboundAdapterBeanName(none))
+                    .hasBean(PosixMqChannelAdapterRegistrar.inboundAdapterBeanName(defaulted));
                 BlockingQueue<org.springframework.messaging.Message<?>> received = collect(context,
                         defaulted + ".inbound");
                 sendFromOutside("/" + defaulted, "x".getBytes(StandardCharsets.UTF_8), 0);
@@ -152,7 +153,7 @@ class PosixMqIntegrationAutoConfigurationTests {
             }
             assertThat(payloads).hasSize(30);
             assertThat(threads).allMatch(name -> name.startsWith(
-                    PosixMqIntegrationAutoConfiguration.inboundAdapterBeanName(key) + "-"));
+                    PosixMqChannelAdapterRegistrar.inboundAdapterBeanName(key) + "-"));
         });
     }
 
@@ -237,9 +238,9 @@ class PosixMqIntegrationAutoConfigurationTests {
                     "outbound.priority-expression=headers['urgent'] == true ? 9 : null", "outbound.priority=2"))
             .run(context -> {
                 assertThat(context.getBean("toQueue")).isInstanceOf(DirectChannel.class);
-                assertThat(context.getBean(PosixMqIntegrationAutoConfiguration.outboundAdapterBeanName(key),
+                assertThat(context.getBean(PosixMqChannelAdapterRegistrar.outboundAdapterBeanName(key),
                         AbstractEndpoint.class).isRunning()).isTrue();
-                assertThat(context.getBean(PosixMqIntegrationAutoConfiguration.outboundHandlerBeanName(key)))
+                assertThat(context.getBean(PosixMqChannelAdapterRegistrar.outboundHandlerBeanName(key)))
                     .isInstanceOf(PosixMqMessageHandler.class);
                 MessageChannel toQueue = context.getBean("toQueue", MessageChannel.class);
                 toQueue.send(MessageBuilder.withPayload("text").build());
@@ -296,7 +297,7 @@ class PosixMqIntegrationAutoConfigurationTests {
             .withPropertyValues(TestQueues.smallQueue(disabled, "outbound.channel=neverCreated", "outbound.enabled=false"))
             .withPropertyValues(TestQueues.smallQueue(defaulted, "outbound.enabled=true"))
             .run(context -> {
-                assertThat(context).doesNotHaveBean(PosixMqIntegrationAutoConfiguration.outboundAdapterBeanName(disabled))
+                assertThat(context).doesNotHaveBean(PosixMqChannelAdapterRegistrar.outboundAdapterBeanName(disabled))
                     .doesNotHaveBean("neverCreated");
                 context.getBean(defaulted + ".outbound", MessageChannel.class)
                     .send(MessageBuilder.withPayload("via default channel").build());
@@ -309,15 +310,15 @@ class PosixMqIntegrationAutoConfigurationTests {
     void adaptersBackOffWhenTheUserDefinesBeansOfTheirNames() {
         String key = "mine";
         this.runner.withUserConfiguration(UserQueueChannel.class)
-            .withBean(PosixMqIntegrationAutoConfiguration.inboundAdapterBeanName(key), String.class, () -> "user's")
-            .withBean(PosixMqIntegrationAutoConfiguration.outboundAdapterBeanName(key), String.class, () -> "user's")
+            .withBean(PosixMqChannelAdapterRegistrar.inboundAdapterBeanName(key), String.class, () -> "user's")
+            .withBean(PosixMqChannelAdapterRegistrar.outboundAdapterBeanName(key), String.class, () -> "user's")
             .withPropertyValues(TestQueues.smallQueue(key, "name=" + this.queues.name("mine"), "inbound.channel=userChannel",
                     "outbound.channel=mineOut"))
             .run(context -> {
                 assertThat(context).doesNotHaveBean(PosixMqMessageProducer.class)
                     .doesNotHaveBean(PosixMqMessageHandler.class)
                     .doesNotHaveBean("mineOut");
-                assertThat(context.getBean(PosixMqIntegrationAutoConfiguration.inboundAdapterBeanName(key)))
+                assertThat(context.getBean(PosixMqChannelAdapterRegistrar.inboundAdapterBeanName(key)))
                     .isEqualTo("user's");
             });
     }
@@ -346,7 +347,7 @@ class PosixMqIntegrationAutoConfigurationTests {
             .run(context -> {
                 assertThat(context).hasNotFailed().hasSingleBean(PosixMqQueues.class)
                     .doesNotHaveBean("posixMqChannelAdapterRegistrar")
-                    .doesNotHaveBean(PosixMqIntegrationAutoConfiguration.inboundAdapterBeanName(key));
+                    .doesNotHaveBean(PosixMqChannelAdapterRegistrar.inboundAdapterBeanName(key));
             });
     }
 

@@ -1,5 +1,6 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.boot.properties.PosixMqProperties;
 import io.github.posixmq.integration.OtherUser;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.runtime.QueueTrust;

@@ -1,5 +1,6 @@
 package io.github.posixmq.boot;
 
+import io.github.posixmq.boot.adapters.PosixMqChannelAdapterRegistrar;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -59,7 +60,7 @@ class PosixMqShutdownWhileBlockedTests {
                 });
                 context.getBean(PosixMqQueues.class).get(dlq).send(new byte[] { 9 }, 0); // the dead-letter queue is full
                 PosixMqMessageProducer adapter = context.getBean(
-                        PosixMqIntegrationAutoConfiguration.inboundAdapterBeanName(key), PosixMqMessageProducer.class);
+                        PosixMqChannelAdapterRegistrar.inboundAdapterBeanName(key), PosixMqMessageProducer.class);
                 try (PosixMq mq = OpenOptions.writeOnly().existing().open("/" + key)) {
                     mq.send(new byte[] { 5, 6 }, 7);
                 }

@@ -1,12 +1,12 @@
 package io.github.posixmq.boot.actuate;
 
+import io.github.posixmq.boot.adapters.PosixMqChannelAdapterRegistrar;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 import io.github.posixmq.boot.PosixMqAutoConfiguration;
-import io.github.posixmq.boot.PosixMqIntegrationAutoConfiguration;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 
@@ -57,7 +57,7 @@ public final class PosixMqHealthContributorAutoConfiguration {
         if (!ClassUtils.isPresent(SI_PRODUCER, PosixMqHealthContributorAutoConfiguration.class.getClassLoader())) {
             return () -> 0;
         }
-        String name = PosixMqIntegrationAutoConfiguration.inboundAdapterBeanName(key);
+        String name = PosixMqChannelAdapterRegistrar.inboundAdapterBeanName(key);
         return () -> beans.containsBean(name) && beans.getBean(name) instanceof PosixMqMessageProducer producer
                 ? producer.getMissingReceivers() : 0;
     }
@@ -67,7 +67,7 @@ public final class PosixMqHealthContributorAutoConfiguration {
         if (!ClassUtils.isPresent(SI_PRODUCER, PosixMqHealthContributorAutoConfiguration.class.getClassLoader())) {
             return () -> false;
         }
-        String name = PosixMqIntegrationAutoConfiguration.inboundAdapterBeanName(key);
+        String name = PosixMqChannelAdapterRegistrar.inboundAdapterBeanName(key);
         return () -> beans.containsBean(name) && beans.getBean(name) instanceof PosixMqMessageProducer producer
                 && producer.isBlockedOnDeadLetterQueue();
     }

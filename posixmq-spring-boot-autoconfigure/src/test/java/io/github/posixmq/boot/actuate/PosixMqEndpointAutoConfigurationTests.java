@@ -4,7 +4,7 @@ import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.SystemLimits;
 import io.github.posixmq.boot.PosixMqAutoConfiguration;
-import io.github.posixmq.boot.PosixMqProperties;
+import io.github.posixmq.boot.properties.PosixMqProperties;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.boot.actuate.PosixMqEndpoint.QueueDescriptor;
 import io.github.posixmq.boot.actuate.PosixMqEndpoint.QueuesDescriptor;

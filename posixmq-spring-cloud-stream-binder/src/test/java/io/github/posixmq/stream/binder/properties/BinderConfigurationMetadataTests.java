@@ -2,7 +2,7 @@ package io.github.posixmq.stream.binder.properties;
 
 import java.util.List;
 
-import io.github.posixmq.boot.ConfigurationMetadataTests;
+import io.github.posixmq.boot.properties.ConfigurationMetadataTests;
 
 import org.junit.jupiter.api.Test;
 

@@ -23,7 +23,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
-import io.github.posixmq.boot.PosixMqProperties;
+import io.github.posixmq.boot.properties.PosixMqProperties;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.template.PosixMqTemplate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -1,4 +1,4 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.boot.diagnostics;
 
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import java.util.Arrays;

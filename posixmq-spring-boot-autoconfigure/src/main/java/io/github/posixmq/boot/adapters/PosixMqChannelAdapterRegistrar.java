@@ -1,5 +1,6 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.boot.adapters;
 
+import io.github.posixmq.boot.properties.PosixMqProperties;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.runtime.PosixMqSettings;
 import io.github.posixmq.integration.runtime.PosixMqQueueSettings;
@@ -31,13 +32,14 @@ import org.springframework.integration.config.ConsumerEndpointFactoryBean;
  * time under Spring AOT, as for any {@code @ConditionalOnProperty}); their settings are bound once, into the
  * {@code PosixMqProperties} bean, and read from {@link PosixMqQueues} when the adapters are created.
  */
-final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPostProcessor, BeanFactoryAware {
+public final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPostProcessor, BeanFactoryAware {
 
     private final Environment environment;
 
     private @Nullable BeanFactory beanFactory;
 
-    PosixMqChannelAdapterRegistrar(Environment environment) {
+    /** A registrar of the adapters that the {@code posixmq.queues} properties of {@code environment} declare. */
+    public PosixMqChannelAdapterRegistrar(Environment environment) {
         this.environment = environment;
     }
 
@@ -73,7 +75,7 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
     }
 
     private void registerInbound(BeanDefinitionRegistry registry, String key, String channel) {
-        String name = PosixMqIntegrationAutoConfiguration.inboundAdapterBeanName(key);
+        String name = inboundAdapterBeanName(key);
         if (inUse(registry, name)) {
             return;
         }
@@ -82,7 +84,7 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
     }
 
     private void registerInboundGateway(BeanDefinitionRegistry registry, String key, String channel) {
-        String name = PosixMqIntegrationAutoConfiguration.inboundGatewayBeanName(key);
+        String name = inboundGatewayBeanName(key);
         if (inUse(registry, name)) {
             return;
         }
@@ -91,8 +93,8 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
     }
 
     private void registerOutbound(BeanDefinitionRegistry registry, String key, String channel) {
-        String name = PosixMqIntegrationAutoConfiguration.outboundAdapterBeanName(key);
-        String handlerName = PosixMqIntegrationAutoConfiguration.outboundHandlerBeanName(key);
+        String name = outboundAdapterBeanName(key);
+        String handlerName = outboundHandlerBeanName(key);
         if (inUse(registry, name) || inUse(registry, handlerName)) {
             return;
         }
@@ -107,7 +109,7 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
     /** A definition of a bean made by {@code PosixMqChannelAdapterFactory.<method>(key)}. */
     private static RootBeanDefinition fromFactory(Class<?> type, String method, String key) {
         RootBeanDefinition definition = new RootBeanDefinition(type);
-        definition.setFactoryBeanName(PosixMqIntegrationAutoConfiguration.ADAPTER_FACTORY_BEAN_NAME);
+        definition.setFactoryBeanName(PosixMqChannelAdapterFactory.BEAN_NAME);
         definition.setFactoryMethodName(method);
         definition.getConstructorArgumentValues().addIndexedArgumentValue(0, key);
         return definition;
@@ -121,5 +123,25 @@ final class PosixMqChannelAdapterRegistrar implements BeanDefinitionRegistryPost
 
     private boolean inUse(BeanDefinitionRegistry registry, String name) {
         return registry.isBeanNameInUse(name) || (this.beanFactory != null && this.beanFactory.containsBean(name));
+    }
+
+    /** The bean name of the inbound channel adapter of {@code posixmq.queues.<key>}. */
+    public static String inboundAdapterBeanName(String key) {
+        return "posixmq." + key + ".inbound-channel-adapter";
+    }
+
+    /** The bean name of the inbound gateway of {@code posixmq.queues.<key>} ({@code inbound.gateway: true}). */
+    public static String inboundGatewayBeanName(String key) {
+        return "posixmq." + key + ".inbound-gateway";
+    }
+
+    /** The bean name of the outbound channel adapter endpoint of {@code posixmq.queues.<key>}. */
+    public static String outboundAdapterBeanName(String key) {
+        return "posixmq." + key + ".outbound-channel-adapter";
+    }
+
+    /** The bean name of the outbound channel adapter's message handler of {@code posixmq.queues.<key>}. */
+    public static String outboundHandlerBeanName(String key) {
+        return outboundAdapterBeanName(key) + ".handler";
     }
 }

@@ -1,4 +1,4 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.boot.adapters;
 
 import java.util.List;
 import java.util.function.Predicate;
@@ -23,10 +23,14 @@ import org.springframework.util.Assert;
 
 /**
  * Builds the channel adapters configured under {@code posixmq.queues.<key>.inbound} and {@code .outbound} from the
- * resolved settings of {@link PosixMqQueues}. The bean definitions that {@link PosixMqIntegrationAutoConfiguration}
+ * resolved settings of {@link PosixMqQueues}. The bean definitions that {@link PosixMqChannelAdapterRegistrar}
  * registers name this bean as their factory and the key as their one argument, which Spring AOT can turn into code.
  */
 public final class PosixMqChannelAdapterFactory implements BeanFactoryAware {
+
+    /** The name of the factory's bean, which the adapters' definitions refer to. */
+    public static final String BEAN_NAME = "posixMqChannelAdapterFactory";
+
 
     private final PosixMqQueues queues;
 

@@ -1,4 +1,4 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.boot.properties;
 
 import org.springframework.util.Assert;
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;

@@ -1,5 +1,7 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.boot.diagnostics;
 
+import io.github.posixmq.boot.PosixMqAutoConfiguration;
+import io.github.posixmq.boot.TestQueues;
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import java.io.FileInputStream;

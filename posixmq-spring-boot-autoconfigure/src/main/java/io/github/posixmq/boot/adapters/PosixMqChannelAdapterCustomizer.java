@@ -1,4 +1,4 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.boot.adapters;
 
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import io.github.posixmq.integration.outbound.PosixMqMessageHandler;

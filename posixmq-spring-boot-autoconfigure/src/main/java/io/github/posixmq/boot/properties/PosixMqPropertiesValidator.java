@@ -1,4 +1,4 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.boot.properties;
 
 import io.github.posixmq.integration.runtime.PosixMqSettings;
 import io.github.posixmq.integration.runtime.PosixMqQueueSettings;

@@ -1,4 +1,4 @@
-package io.github.posixmq.boot;
+package io.github.posixmq.boot.properties;
 
 import java.io.IOException;
 import java.io.InputStream;
