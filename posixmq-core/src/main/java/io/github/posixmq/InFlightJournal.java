@@ -21,17 +21,21 @@ import java.util.Set;
 /**
  * An in-flight journal: makes the message a consumer holds survive a crash of the consumer's process. A POSIX queue
  * has no acknowledgement ({@code mq_receive} removes the message), so each receiving thread owns a {@link Slot} in a
- * file mapped {@code MAP_SHARED}: the message is received straight into the slot, one 8-byte store then marks it in
- * flight with its length and priority, and {@link Slot#done()} clears it once the message was handled. A process
- * killed at any instant leaves the slot's bytes in the page cache of the file; the next {@link #open} finds them in
- * {@link #inFlight()} for redelivery. Survives a crash of the process, not of the host (nothing a POSIX queue holds
- * does). No system call per message: the file is written only through the mapping.
+ * file mapped {@code MAP_SHARED}: the message is received straight into the slot, with the kernel writing its
+ * priority into the slot header; one 8-byte store then marks it in flight with its length and priority, and
+ * {@link Slot#done()} clears it once the message was handled. A process killed at any instant leaves the slot's bytes
+ * in the page cache of the file; the next {@link #open} finds them in {@link #inFlight()} for redelivery. Survives a
+ * crash of the process, not of the host (nothing a POSIX queue holds does). No system call per message: the file is
+ * written only through the mapping.
  *
- * <p>The one window a journal cannot close is between the receive's return and the store that marks the slot: before
- * each receive the slot is marked {@code receiving} with a fresh nonce written both into its header and over the
- * first bytes of its payload, so a message the kernel delivered into the slot in that window is still detected at the
- * next open ({@link #lostInWindow()}): its bytes are there but not its length, so it can be reported, not
- * redelivered.
+ * <p>The receive window: a SIGKILL that arrives while a thread is inside the receive system call takes effect at the
+ * call's exit, after the kernel dequeued the message, wrote its priority into the slot and copied its bytes, but
+ * before the store that records its length. Before each receive the slot is marked {@code receiving}, its priority
+ * field holds a sentinel no priority can have, and its payload is zero beyond the previous message (the bytes that
+ * message used are zeroed again: cost proportional to the message). A slot found {@code receiving} with a real
+ * priority therefore holds a whole message, whose length is the position after its last non-zero byte: it is
+ * delivered again like any message in flight, marked {@link Slot#lengthInferred()} (a message that ended in zero
+ * bytes comes back without them). A slot found {@code receiving} with the sentinel had nothing dequeued into it.
  *
  * <p>One process per journal file: {@link #open} takes an exclusive lock and refuses a second holder with a
  * sentence. The file is created mode 0600 (it holds message bytes) and must be owned by this user.
@@ -41,24 +45,30 @@ public final class InFlightJournal implements AutoCloseable {
     /** The file name suffix of journals. */
     public static final String SUFFIX = ".journal";
 
-    private static final long MAGIC = 0x4c4e524a514d5850L; // "PXMQJRNL" little-endian
+    /** A slot's header: state (8 bytes), redelivery count (4), the priority the kernel writes (4), reserved (8). */
+    static final int SLOT_HEADER = 24;
 
-    private static final int VERSION = 2;
+    private static final int REDELIVERIES = 8;
 
-    private static final int HEADER_SIZE = 4096;
+    private static final int KERNEL_PRIORITY = 12;
 
-    private static final int SLOT_HEADER = 24;
-
-    /** Slot state: a receive into the slot may be under way; the nonce at offset 16 tells whether one completed. */
-    private static final long RECEIVING = 1L << 62;
-
-    private static final int NONCE = 16;
-
-    private static final int NONCE_BYTES = 8;
+    /**
+     * What the priority field holds before each receive: {@code 0xFFFFFFFF}, which no message can carry (the kernel
+     * refuses priorities of {@code MQ_PRIO_MAX} and above with {@code EINVAL} on send).
+     */
+    static final int NO_PRIORITY = -1;
 
     private static final long IN_FLIGHT = 1L << 63;
 
-    private static final int MAX_SLOTS = 4096;
+    /** Slot state: a receive into the slot may be under way; the priority field tells whether it dequeued one. */
+    private static final long RECEIVING = 1L << 62;
+
+    /** With {@link #IN_FLIGHT}: the length was inferred from the zero-filled payload after a crash. */
+    private static final long INFERRED = 1L << 61;
+
+    private static final long LENGTH_MASK = 0xffff_ffffL;
+
+    private static final long PRIORITY_MASK = 0xffffL << 32;
 
     private final Path file;
 
@@ -69,6 +79,8 @@ public final class InFlightJournal implements AutoCloseable {
     private final FileLock lock;
 
     private final MappedByteBuffer map;
+
+    private final long mapAddress;
 
     private final Slot[] slots;
 
@@ -83,10 +95,11 @@ public final class InFlightJournal implements AutoCloseable {
         this.channel = channel;
         this.lock = lock;
         this.map = map;
+        this.mapAddress = PosixMq.binding().directBufferAddress(map);
         this.slotSize = slotSize;
         this.slots = new Slot[slotCount];
         for (int i = 0; i < slotCount; i++) {
-            this.slots[i] = new Slot(i, HEADER_SIZE + (long) i * stride(slotSize));
+            this.slots[i] = new Slot(i, JournalHeader.SIZE + i * JournalHeader.stride(slotSize));
         }
     }
 
@@ -114,19 +127,22 @@ public final class InFlightJournal implements AutoCloseable {
     /**
      * Opens (creating it and {@code directory} where missing, mode 0700/0600) the journal of {@code queueName} in
      * {@code directory} with {@code slots} slots of {@code maxMessageSize} bytes. Slots a crashed previous holder left
-     * in flight are kept, with their redelivery count raised by one, for {@link #inFlight()}. An existing journal of
-     * another geometry is re-created when it holds nothing in flight, else it is opened as it is (its slots are
-     * redelivered first; call again after to change the geometry).
+     * in flight (or caught in the receive window: see the class comment) are kept, with their redelivery count raised
+     * by one, for {@link #inFlight()}. An existing journal of another geometry is re-created when it holds nothing in
+     * flight, else it is opened as it is (its slots are redelivered first; call again after to change the geometry).
      *
      * @throws JournalException when another process holds the journal, it belongs to another queue or user, or it
      *         cannot be created
      */
     public static InFlightJournal open(Path directory, String queueName, int slots, int maxMessageSize) {
-        if (slots < 1 || slots > MAX_SLOTS) {
-            throw new IllegalArgumentException("slots must be 1 to " + MAX_SLOTS + ", not " + slots);
+        if (slots < 1 || slots > JournalHeader.MAX_SLOTS) {
+            throw new IllegalArgumentException("slots must be 1 to " + JournalHeader.MAX_SLOTS + ", not " + slots);
         }
         if (maxMessageSize < 1) {
             throw new IllegalArgumentException("maxMessageSize must be positive, not " + maxMessageSize);
+        }
+        if (JournalHeader.fileSize(slots, maxMessageSize) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(slots + " slots of " + maxMessageSize + " bytes exceed 2 GiB");
         }
         String name = QueueNames.normalize(queueName);
         Path file = fileOf(directory, name);
@@ -147,53 +163,21 @@ public final class InFlightJournal implements AutoCloseable {
         try {
             channel = openChannel(file, name);
             FileLock lock = lock(channel, file, name);
-            long size = channel.size();
-            int existingSlots = 0;
-            int existingSize = 0;
-            if (size >= HEADER_SIZE) {
-                ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-                channel.read(header, 0);
-                header.flip();
-                if (header.getLong(0) != MAGIC || header.getInt(8) != VERSION) {
-                    throw new JournalException("journal " + file + " is not a posixmq journal of version " + VERSION
-                            + "; move it away", name);
-                }
-                existingSlots = header.getInt(12);
-                existingSize = header.getInt(16);
-                int nameLength = header.getInt(20);
-                String owner = nameLength > 0 && nameLength <= 256
-                        ? new String(header.array(), 24, nameLength, StandardCharsets.UTF_8) : "";
-                if (!owner.equals(name)) {
-                    throw new JournalException("journal " + file + " belongs to queue " + escape(owner)
-                            + ", not " + name, name);
-                }
-                if (existingSlots < 1 || existingSlots > MAX_SLOTS || existingSize < 1
-                        || size < HEADER_SIZE + (long) existingSlots * stride(existingSize)) {
-                    throw new JournalException("journal " + file + " is truncated or corrupt; move it away", name);
-                }
-            }
-            int slotCount = slots;
-            int slotSize = maxMessageSize;
-            if (existingSlots > 0 && (existingSlots != slots || existingSize != maxMessageSize)) {
-                MappedByteBuffer old = map(channel, existingSlots, existingSize);
-                InFlightJournal previous = new InFlightJournal(file, name, channel, lock, old, existingSlots,
-                        existingSize);
-                if (previous.inFlightCount() > 0 || !previous.lostInWindow().isEmpty()) {
+            JournalHeader wanted = new JournalHeader(name, slots, maxMessageSize);
+            if (channel.size() > 0) {
+                JournalHeader existing = JournalHeader.read(channel, file, name);
+                InFlightJournal previous = new InFlightJournal(file, name, channel, lock, map(channel, existing),
+                        existing.slotCount(), existing.slotSize());
+                previous.recover();
+                if (existing.equals(wanted) || !previous.inFlight().isEmpty() || !previous.corrupt().isEmpty()) {
                     previous.countRedelivery();
                     return previous;
                 }
                 channel.truncate(0);
-                existingSlots = 0;
             }
-            MappedByteBuffer map = map(channel, slotCount, slotSize);
-            if (existingSlots == 0) {
-                byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-                map.putLong(0, MAGIC).putInt(8, VERSION).putInt(12, slotCount).putInt(16, slotSize)
-                    .putInt(20, nameBytes.length).put(24, nameBytes);
-            }
-            InFlightJournal journal = new InFlightJournal(file, name, channel, lock, map, slotCount, slotSize);
-            journal.countRedelivery();
-            return journal;
+            MappedByteBuffer map = map(channel, wanted);
+            wanted.write(map);
+            return new InFlightJournal(file, name, channel, lock, map, slots, maxMessageSize);
         }
         catch (IOException ex) {
             closeQuietly(channel);
@@ -213,36 +197,22 @@ public final class InFlightJournal implements AutoCloseable {
      * @throws JournalException when the file is not a journal, or a consumer still holds it
      */
     public static InFlightJournal openExisting(Path file) {
-        String queue;
-        int slotCount;
-        int slotSize;
+        JournalHeader header;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-            channel.read(header, 0);
-            int nameLength = header.getInt(20);
-            if (header.getLong(0) != MAGIC || nameLength < 2 || nameLength > 256) {
-                throw new JournalException("journal " + file + " is not a posixmq journal", null);
-            }
-            queue = new String(header.array(), 24, nameLength, StandardCharsets.UTF_8);
-            slotCount = header.getInt(12);
-            slotSize = header.getInt(16);
+            header = JournalHeader.read(channel, file, null);
         }
         catch (IOException ex) {
             throw new JournalException("cannot read journal " + file + ": " + ex.getMessage(), null);
         }
-        if (!QueueNames.isValid(queue) || !fileOf(file.toAbsolutePath().getParent(), queue).getFileName()
-            .equals(file.getFileName())) {
-            throw new JournalException("journal " + file + " names queue " + escape(queue)
+        Path directory = file.toAbsolutePath().getParent();
+        if (!fileOf(directory, header.queue()).getFileName().equals(file.getFileName())) {
+            throw new JournalException("journal " + file + " names queue " + escape(header.queue())
                     + ", which does not match its file name", null);
         }
-        if (slotCount < 1 || slotCount > MAX_SLOTS || slotSize < 1) {
-            throw new JournalException("journal " + file + " is truncated or corrupt", queue);
-        }
-        Path directory = file.toAbsolutePath().getParent();
-        InFlightJournal journal = open(directory, queue, slotCount, slotSize);
+        InFlightJournal journal = open(directory, header.queue(), header.slotCount(), header.slotSize());
         for (Slot slot : journal.slots) {
             if (slot.isInFlight()) {
-                journal.map.putInt((int) slot.offset + 8, slot.redeliveries() - 1);
+                journal.map.putInt(slot.at + REDELIVERIES, slot.redeliveries() - 1);
             }
         }
         return journal;
@@ -250,29 +220,28 @@ public final class InFlightJournal implements AutoCloseable {
 
     /**
      * Reads what {@code file} holds in flight without taking its lock or changing it (for listing a journal that
-     * another process may hold).
+     * another process may hold): the messages marked in flight, and those a crash caught in the receive window
+     * ({@link InFlight#lengthInferred()}); a slot whose header no journal writes is left out.
      */
     public static List<InFlight> read(Path file) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-            channel.read(header, 0);
-            if (header.getLong(0) != MAGIC) {
-                throw new JournalException("journal " + file + " is not a posixmq journal", null);
-            }
-            int slotCount = header.getInt(12);
-            int slotSize = header.getInt(16);
-            if (slotCount < 1 || slotCount > MAX_SLOTS || slotSize < 1
-                    || channel.size() < HEADER_SIZE + (long) slotCount * stride(slotSize)) {
-                throw new JournalException("journal " + file + " is truncated or corrupt", null);
-            }
+            JournalHeader header = JournalHeader.read(channel, file, null);
+            int stride = JournalHeader.stride(header.slotSize());
             List<InFlight> result = new ArrayList<>();
-            ByteBuffer slot = ByteBuffer.allocate(stride(slotSize)).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < slotCount; i++) {
+            ByteBuffer slot = ByteBuffer.allocate(stride).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < header.slotCount(); i++) {
                 slot.clear();
-                channel.read(slot, HEADER_SIZE + (long) i * stride(slotSize));
-                InFlight entry = decode(i, slot.getLong(0), slot.getInt(8), slot, SLOT_HEADER, slotSize);
-                if (entry != null) {
-                    result.add(entry);
+                while (slot.hasRemaining() && channel.read(slot, JournalHeader.SIZE + (long) i * stride
+                        + slot.position()) > 0) {
+                    // the header check made sure the file holds every slot
+                }
+                ByteBuffer payload = slot.slice(SLOT_HEADER, header.slotSize());
+                long state = recovered(slot.getLong(0), slot.getInt(KERNEL_PRIORITY), payload, header.slotSize());
+                if (classify(state, header.slotSize()) == IN_FLIGHT) {
+                    byte[] bytes = new byte[length(state)];
+                    payload.get(0, bytes);
+                    result.add(new InFlight(i, priority(state), bytes, slot.getInt(REDELIVERIES),
+                            (state & INFERRED) != 0));
                 }
             }
             return result;
@@ -319,35 +288,99 @@ public final class InFlightJournal implements AutoCloseable {
     }
 
     /**
-     * The slots into which a message was received when the previous holder died, before it could mark them in
-     * flight (the window no journal can close): each holds the message's bytes but not its length, so it cannot be
-     * delivered again; report it (its {@link Slot#windowBytes()}) and {@link Slot#done() clear} it. Empty on a
-     * zero-length message, or in about one case in 2^64 when the message starts with the slot's nonce.
+     * The slots whose header holds nothing a journal writes (a state, length or priority out of range: the file was
+     * changed by someone else, or is damaged): their bytes cannot be trusted to be one message, so they are not
+     * delivered; report them (their {@link Slot#rawBytes()}) and {@link Slot#done() clear} them.
      */
-    public List<Slot> lostInWindow() {
+    public List<Slot> corrupt() {
         List<Slot> result = new ArrayList<>();
         for (Slot slot : this.slots) {
-            if (slot.lostInWindow()) {
+            long state = this.map.getLong(slot.at);
+            if (state != 0 && classify(state, this.slotSize) == 0) {
                 result.add(slot);
             }
         }
         return result;
     }
 
-    private int inFlightCount() {
-        int count = 0;
-        for (Slot slot : this.slots) {
-            count += slot.isInFlight() ? 1 : 0;
-        }
-        return count;
-    }
-
     private void countRedelivery() {
         for (Slot slot : this.slots) {
             if (slot.isInFlight()) {
-                this.map.putInt((int) slot.offset + 8, slot.redeliveries() + 1);
+                this.map.putInt(slot.at + REDELIVERIES, slot.redeliveries() + 1);
             }
         }
+    }
+
+    /**
+     * At open, under the lock: a slot a crash left {@code receiving} becomes in flight (length inferred) when the
+     * kernel wrote a priority into it, free when its priority field still holds {@link #NO_PRIORITY}.
+     */
+    private void recover() {
+        for (Slot slot : this.slots) {
+            long state = this.map.getLong(slot.at);
+            if (state == RECEIVING) {
+                long recovered = recovered(state, this.map.getInt(slot.at + KERNEL_PRIORITY), slot.payload,
+                        this.slotSize);
+                if (recovered != RECEIVING) {
+                    this.map.putInt(slot.at + REDELIVERIES, 0);
+                    this.map.putLong(slot.at, recovered);
+                }
+            }
+        }
+    }
+
+    /**
+     * What a slot found in {@code state} after a crash holds: {@code state} itself unless it is {@code receiving};
+     * then 0 (free) when {@code kernelPriority} is still {@link #NO_PRIORITY}, in flight with the inferred length
+     * when it is a priority, and {@code receiving} (corrupt) when it is neither.
+     *
+     * <p>Why a priority proves a whole message, and the sentinel proves none. Linux's {@code do_mq_timedreceive}
+     * (ipc/mqueue.c) dequeues the message under the queue's lock ({@code msg_get}, or a sender's hand-over in
+     * {@code wq_sleep}, which re-checks for a message handed over before it returns to a pending signal), then, with
+     * no signal check in between, runs
+     * {@code if ((u_msg_prio && put_user(msg_ptr->m_type, u_msg_prio)) || store_msg(u_msg_ptr, msg_ptr, msg_ptr->m_ts))
+     * ret = -EFAULT;} and {@code free_msg}. A SIGKILL takes effect only when the call returns to user space, so a
+     * dequeued message always gets its priority written and then its bytes copied, both before the process dies.
+     * The priority is written first: a sentinel still in place means nothing was dequeued by that receive. The copy
+     * after it can fail only with {@code EFAULT}: a slot page that is not mapped (the file truncated by someone else)
+     * or, on a disk file under memory pressure, a page that must be read back from disk while the kill is already
+     * pending (the page fault gives up on a fatal signal). The journal keeps its pages written (hence resident): the
+     * payload is zeroed up to the previous message before each receive, so the first case needs a hostile truncation
+     * and the second a page evicted between receives; a journal on tmpfs (/dev/shm) has neither.
+     */
+    static long recovered(long state, int kernelPriority, ByteBuffer payload, int slotSize) {
+        if (state != RECEIVING) {
+            return state;
+        }
+        if (kernelPriority == NO_PRIORITY) {
+            return 0;
+        }
+        if (kernelPriority < 0 || kernelPriority >= PosixMq.MQ_PRIO_MAX) {
+            return RECEIVING;
+        }
+        int length = slotSize;
+        while (length > 0 && payload.get(length - 1) == 0) {
+            length--;
+        }
+        return IN_FLIGHT | INFERRED | ((long) kernelPriority << 32) | length;
+    }
+
+    /** {@link #IN_FLIGHT} when {@code state} is a valid in-flight state for slots of {@code slotSize}, else 0. */
+    private static long classify(long state, int slotSize) {
+        long known = IN_FLIGHT | INFERRED | PRIORITY_MASK | LENGTH_MASK;
+        if ((state & IN_FLIGHT) == 0 || (state & ~known) != 0 || length(state) < 0 || length(state) > slotSize
+                || priority(state) >= PosixMq.MQ_PRIO_MAX) {
+            return 0;
+        }
+        return IN_FLIGHT;
+    }
+
+    private static int length(long state) {
+        return (int) state;
+    }
+
+    private static int priority(long state) {
+        return (int) ((state & PRIORITY_MASK) >>> 32);
     }
 
     /** Unmaps nothing early (the mapping ends with the last reference) but releases the lock and the file. */
@@ -374,10 +407,6 @@ public final class InFlightJournal implements AutoCloseable {
     @Override
     public String toString() {
         return "InFlightJournal[" + this.file + ", " + this.slots.length + " slots of " + this.slotSize + " bytes]";
-    }
-
-    private static int stride(int slotSize) {
-        return (SLOT_HEADER + slotSize + 63) & ~63;
     }
 
     /** Refuses a journal directory of another user, or one others may write (they could swap the journal). */
@@ -444,41 +473,14 @@ public final class InFlightJournal implements AutoCloseable {
         return lock;
     }
 
-    private static MappedByteBuffer map(FileChannel channel, int slotCount, int slotSize) throws IOException {
-        long size = HEADER_SIZE + (long) slotCount * stride(slotSize);
-        if (size > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(slotCount + " slots of " + slotSize + " bytes exceed 2 GiB");
-        }
-        MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+    private static MappedByteBuffer map(FileChannel channel, JournalHeader header) throws IOException {
+        MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0,
+                JournalHeader.fileSize(header.slotCount(), header.slotSize()));
         map.order(ByteOrder.LITTLE_ENDIAN);
         return map;
     }
 
-    private static InFlight decode(int index, long state, int redeliveries, ByteBuffer source, int payloadOffset,
-            int slotSize) {
-        if ((state & IN_FLIGHT) == 0) {
-            return null;
-        }
-        int length = (int) state;
-        int priority = (int) (state >>> 32) & 0x7fff_ffff;
-        if (length < 0 || length > slotSize || priority >= PosixMq.MQ_PRIO_MAX) {
-            return null;
-        }
-        byte[] bytes = new byte[length];
-        source.get(payloadOffset, bytes);
-        return new InFlight(index, priority, bytes, redeliveries);
-    }
-
-    private static final long SEED = System.nanoTime();
-
-    /** SplitMix64's finalizer: distinct counters give unrelated nonces. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
-    }
-
-    private static String escape(String text) {
+    static String escape(String text) {
         StringBuilder out = new StringBuilder();
         text.codePoints().limit(300).forEach((c) -> {
             if (c < 0x20 || c == 0x7f || c == '\\' || Character.isISOControl(c)) {
@@ -510,16 +512,24 @@ public final class InFlightJournal implements AutoCloseable {
 
         private final int index;
 
-        private final long offset;
+        private final int at;
 
         private final ByteBuffer payload;
 
-        private long receives;
+        private final long payloadAddress;
 
-        Slot(int index, long offset) {
+        private final long priorityAddress;
+
+        /** The payload bytes from 0 that may be non-zero: zeroed before the next receive. */
+        private int dirty;
+
+        Slot(int index, int at) {
             this.index = index;
-            this.offset = offset;
-            this.payload = InFlightJournal.this.map.slice((int) offset + SLOT_HEADER, InFlightJournal.this.slotSize);
+            this.at = at;
+            this.payload = InFlightJournal.this.map.slice(at + SLOT_HEADER, InFlightJournal.this.slotSize);
+            this.payloadAddress = InFlightJournal.this.mapAddress + at + SLOT_HEADER;
+            this.priorityAddress = InFlightJournal.this.mapAddress + at + KERNEL_PRIORITY;
+            this.dirty = InFlightJournal.this.slotSize; // unknown until the first receive zeroes it
         }
 
         /** This slot's index in the journal. */
@@ -532,67 +542,82 @@ public final class InFlightJournal implements AutoCloseable {
          * flight; returns the priority. The bytes are then in {@link #payload()}.
          */
         public int receive(PosixMq queue) {
-            ByteBuffer buffer = prepareReceive();
-            int priority = queue.receive(buffer);
-            markInFlight(buffer.position(), priority);
-            return priority;
+            return receiveWithin(queue, -1);
         }
 
         /** Like {@link #receive(PosixMq)} without waiting: {@link PosixMq#NO_MESSAGE} when the queue is empty. */
         public int tryReceive(PosixMq queue) {
-            ByteBuffer buffer = prepareReceive();
-            int priority = queue.tryReceive(buffer);
-            if (priority != PosixMq.NO_MESSAGE) {
-                markInFlight(buffer.position(), priority);
-            }
-            return priority;
+            return receiveWithin(queue, 0);
         }
 
         /** Like {@link #receive(PosixMq)}, waiting at most {@code timeoutNanos}: {@link PosixMq#NO_MESSAGE} then. */
         public int receive(PosixMq queue, long timeoutNanos) {
-            ByteBuffer buffer = prepareReceive();
-            int priority = queue.receive(buffer, java.time.Duration.ofNanos(Math.max(0, timeoutNanos)));
-            if (priority != PosixMq.NO_MESSAGE) {
-                markInFlight(buffer.position(), priority);
+            return receiveWithin(queue, Math.max(0, timeoutNanos));
+        }
+
+        /**
+         * Prepares the slot, receives with the kernel writing the priority into the slot header, and marks the slot
+         * in flight. Leaves {@link #clearedPayload()}'s buffer at position = the message length.
+         */
+        private int receiveWithin(PosixMq queue, long timeoutNanos) {
+            prepareReceive();
+            long length = queue.receiveToAddress(this.payloadAddress, InFlightJournal.this.slotSize,
+                    this.priorityAddress, timeoutNanos);
+            if (length < 0) {
+                this.dirty = 0;
+                return PosixMq.NO_MESSAGE;
             }
+            this.dirty = (int) length;
+            int priority = InFlightJournal.this.map.getInt(this.at + KERNEL_PRIORITY);
+            markInFlight((int) length, priority);
+            this.payload.clear().position((int) length);
             return priority;
         }
 
         /**
          * Marks the slot in flight with a message of {@code length} bytes and {@code priority} already written into
-         * {@link #payload()}: one 8-byte store, the only one between the receive and a crash-safe slot.
+         * the payload: one 8-byte store, the only one between the receive and a crash-safe slot.
          */
-        public void markInFlight(int length, int priority) {
-            if (length < 0 || length > InFlightJournal.this.slotSize || priority < 0) {
+        void markInFlight(int length, int priority) {
+            if (length < 0 || length > InFlightJournal.this.slotSize || priority < 0
+                    || priority >= PosixMq.MQ_PRIO_MAX) {
                 throw new IllegalArgumentException("length " + length + " / priority " + priority);
             }
-            InFlightJournal.this.map.putLong((int) this.offset, IN_FLIGHT | ((long) priority << 32) | length);
+            InFlightJournal.this.map.putLong(this.at, IN_FLIGHT | ((long) priority << 32) | length);
         }
 
-        /** The message was handled (or dead-lettered): the slot is free. One 8-byte store. */
+        /** The message was handled (or dead-lettered): the slot is free. Two stores. */
         public void done() {
-            InFlightJournal.this.map.putInt((int) this.offset + 8, 0);
-            InFlightJournal.this.map.putLong((int) this.offset, 0L);
+            InFlightJournal.this.map.putInt(this.at + REDELIVERIES, 0);
+            InFlightJournal.this.map.putLong(this.at, 0L);
         }
 
         /** Whether the slot holds a message not yet {@link #done()}. */
         public boolean isInFlight() {
-            return (InFlightJournal.this.map.getLong((int) this.offset) & IN_FLIGHT) != 0;
+            return classify(InFlightJournal.this.map.getLong(this.at), InFlightJournal.this.slotSize) != 0;
         }
 
         /** The length of the message in flight. */
         public int length() {
-            return (int) InFlightJournal.this.map.getLong((int) this.offset);
+            return InFlightJournal.length(InFlightJournal.this.map.getLong(this.at));
         }
 
         /** The priority of the message in flight. */
         public int priority() {
-            return (int) (InFlightJournal.this.map.getLong((int) this.offset) >>> 32) & 0x7fff_ffff;
+            return InFlightJournal.priority(InFlightJournal.this.map.getLong(this.at));
+        }
+
+        /**
+         * Whether the message in flight was caught in the receive window by a crash, so that its length was inferred
+         * from the zero-filled slot: exact unless the message ended in zero bytes, which are then missing.
+         */
+        public boolean lengthInferred() {
+            return (InFlightJournal.this.map.getLong(this.at) & INFERRED) != 0;
         }
 
         /** How often this message was redelivered after a crash (0 for a message received by this process). */
         public int redeliveries() {
-            return InFlightJournal.this.map.getInt((int) this.offset + 8);
+            return InFlightJournal.this.map.getInt(this.at + REDELIVERIES);
         }
 
         /**
@@ -602,58 +627,54 @@ public final class InFlightJournal implements AutoCloseable {
         public ByteBuffer payload() {
             ByteBuffer view = this.payload.duplicate();
             view.clear();
-            view.limit(Math.min(length(), InFlightJournal.this.slotSize));
+            view.limit(Math.max(0, Math.min(length(), InFlightJournal.this.slotSize)));
             return view;
         }
 
-        /** The slot's whole buffer, cleared, to receive into by hand after {@link #prepareReceive()}. */
+        /**
+         * The slot's whole buffer, cleared: the one object {@link #receive} and {@link #tryReceive} receive into
+         * (their position is then the message length), for callers that hand the buffer on. Receive into it only
+         * through this slot, which lets the kernel write the priority into the slot: a message received into it by
+         * other means is not protected by the journal.
+         */
         public ByteBuffer clearedPayload() {
             this.payload.clear();
             return this.payload;
         }
 
         /**
-         * Marks the slot {@code receiving} (three stores, no system call): a fresh nonce goes into the slot header
-         * and over the first payload bytes, so a message received before {@link #markInFlight} is detected after a
-         * crash ({@link InFlightJournal#lostInWindow()}). Call before each receive into {@link #clearedPayload()};
-         * returns that buffer. A free slot only: a slot in flight stays in flight.
+         * Marks the slot {@code receiving} (no system call): zeroes the payload bytes the previous message used (so
+         * the payload is zero beyond whatever the kernel copies next), stores {@link #NO_PRIORITY} where the kernel
+         * writes the priority, then the state. A free slot only: a slot in flight stays in flight.
          */
-        public ByteBuffer prepareReceive() {
+        void prepareReceive() {
             MappedByteBuffer map = InFlightJournal.this.map;
-            int at = (int) this.offset;
-            long nonce = mix(++this.receives ^ this.offset ^ SEED);
-            map.putLong(at + NONCE, nonce);
-            if (InFlightJournal.this.slotSize >= NONCE_BYTES) {
-                map.putLong(at + SLOT_HEADER, nonce);
+            int dirtyBytes = this.dirty;
+            int from = this.at + SLOT_HEADER;
+            int i = 0;
+            for (; i + 8 <= dirtyBytes; i += 8) {
+                map.putLong(from + i, 0L);
             }
-            else {
-                for (int i = 0; i < InFlightJournal.this.slotSize; i++) {
-                    map.put(at + SLOT_HEADER + i, (byte) (nonce >>> (8 * i)));
-                }
+            for (; i < dirtyBytes; i++) {
+                map.put(from + i, (byte) 0);
             }
-            map.putLong(at, RECEIVING);
-            return clearedPayload();
+            this.dirty = InFlightJournal.this.slotSize; // until the receive says how much the kernel wrote
+            map.putInt(this.at + KERNEL_PRIORITY, NO_PRIORITY);
+            map.putLong(this.at, RECEIVING);
         }
 
-        /** Whether the previous holder died after the kernel delivered a message here but before it was marked. */
-        boolean lostInWindow() {
-            MappedByteBuffer map = InFlightJournal.this.map;
-            int at = (int) this.offset;
-            if (map.getLong(at) != RECEIVING) {
-                return false;
-            }
-            long nonce = map.getLong(at + NONCE);
-            int n = Math.min(NONCE_BYTES, InFlightJournal.this.slotSize);
-            for (int i = 0; i < n; i++) {
-                if (map.get(at + SLOT_HEADER + i) != (byte) (nonce >>> (8 * i))) {
-                    return true;
-                }
-            }
-            return false;
+        /** The native address of the payload (for tests that play the kernel's part in a crash). */
+        long payloadAddress() {
+            return this.payloadAddress;
         }
 
-        /** The whole payload area of a slot {@link #lostInWindow() lost in the window}: the message and what follows. */
-        public byte[] windowBytes() {
+        /** The native address of the priority field the kernel writes. */
+        long priorityAddress() {
+            return this.priorityAddress;
+        }
+
+        /** The whole payload area of a {@link InFlightJournal#corrupt() corrupt} slot. */
+        public byte[] rawBytes() {
             byte[] bytes = new byte[InFlightJournal.this.slotSize];
             this.payload.duplicate().clear().get(bytes);
             return bytes;
@@ -670,7 +691,8 @@ public final class InFlightJournal implements AutoCloseable {
         @Override
         public String toString() {
             return "slot " + this.index + (isInFlight() ? " in flight: " + length() + " bytes, priority " + priority()
-                    + ", redelivered " + redeliveries() + "x" : " free");
+                    + ", redelivered " + redeliveries() + "x" + (lengthInferred() ? ", length inferred" : "")
+                    : " free");
         }
     }
 
@@ -681,8 +703,10 @@ public final class InFlightJournal implements AutoCloseable {
      * @param priority the message priority
      * @param bytes the message bytes
      * @param redeliveries how often it was already redelivered
+     * @param lengthInferred whether a crash caught it in the receive window, so its length was inferred (trailing
+     *        zero bytes lost: see {@link Slot#lengthInferred()})
      */
-    public record InFlight(int slot, int priority, byte[] bytes, int redeliveries) {
+    public record InFlight(int slot, int priority, byte[] bytes, int redeliveries, boolean lengthInferred) {
     }
 
     /** A journal cannot be opened or read; the message says why and what to do. */

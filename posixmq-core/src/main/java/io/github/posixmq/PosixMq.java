@@ -448,7 +448,7 @@ public final class PosixMq implements AutoCloseable {
         Scratch scratch = Scratch.get();
         try {
             ByteBuffer received = scratch.messageBuffer(maxMessageSize);
-            long length = doReceive(scratch.messageAddress(), maxMessageSize, timeout, scratch);
+            long length = doReceive(scratch.messageAddress(), maxMessageSize, scratch.priority(), timeout);
             if (length < 0) {
                 return null;
             }
@@ -479,12 +479,12 @@ public final class PosixMq implements AutoCloseable {
         Scratch scratch = Scratch.get();
         long length;
         if (buffer.isDirect()) {
-            length = doReceive(scratch.directAddress(buffer) + position, room, timeout, scratch);
+            length = doReceive(scratch.directAddress(buffer) + position, room, scratch.priority(), timeout);
         }
         else {
             try {
                 ByteBuffer received = scratch.messageBuffer(maxMessageSize);
-                length = doReceive(scratch.messageAddress(), maxMessageSize, timeout, scratch);
+                length = doReceive(scratch.messageAddress(), maxMessageSize, scratch.priority(), timeout);
                 if (length > 0) {
                     buffer.put(position, received, 0, (int) length);
                 }
@@ -509,14 +509,32 @@ public final class PosixMq implements AutoCloseable {
         }
     }
 
-    /** Returns the message length, or -1 when none arrived in time. The priority is in the scratch slot. */
-    private long doReceive(long address, long length, long timeout, Scratch scratch) {
+    /**
+     * Receives into native memory the caller keeps valid (an {@link InFlightJournal} slot, mapped from its file) and
+     * lets the kernel write the priority to {@code priorityAddress} (an {@code unsigned int}): the journal's slot
+     * header, so that a crash right after the system call still finds the priority there. {@code timeoutNanos}: 0
+     * returns at once, negative waits forever. Returns the message length, or -1 when none arrived in time. Allocates
+     * nothing.
+     */
+    long receiveToAddress(long address, long room, long priorityAddress, long timeoutNanos) {
+        checkReceive();
+        if (room < maxMessageSize) {
+            throw new IllegalArgumentException("receive buffer has " + room + " bytes, but queue " + name
+                    + " holds messages of up to " + maxMessageSize + " bytes (mq_msgsize)");
+        }
+        long timeout = timeoutNanos < 0 ? FOREVER : timeoutNanos == 0 ? NOW : Math.min(timeoutNanos,
+                MAX_TIMEOUT_NANOS);
+        return doReceive(address, room, priorityAddress, timeout);
+    }
+
+    /** Returns the message length, or -1 when none arrived in time. The kernel writes the priority to the address. */
+    private long doReceive(long address, long length, long priorityAddress, long timeout) {
         acquire();
         try {
             long deadline = 0; // read the clock only when the call has to wait
             boolean firstWait = true;
             while (true) {
-                long received = binding.mqTimedreceive(handle, address, length, scratch.priority(),
+                long received = binding.mqTimedreceive(handle, address, length, priorityAddress,
                         Scratch.EXPIRED_DEADLINE);
                 if (received >= 0) {
                     return received;

@@ -188,6 +188,31 @@ final class ChildJvm {
         }
     }
 
+    /**
+     * The lines of a child's output file that were completed with a newline. The output goes to a file, not a pipe:
+     * the JDK drains a dead child's pipe into memory and closes it, and a reader racing with that can miss lines.
+     * Empty while the file does not exist yet.
+     */
+    static List<String> completeLines(Path output) throws IOException {
+        if (!Files.exists(output)) {
+            return List.of();
+        }
+        String text = Files.readString(output, StandardCharsets.UTF_8);
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        lines.remove(lines.size() - 1); // empty after the last newline, or a line cut short
+        return lines;
+    }
+
+    /** What a child wrote to {@code file} (its stderr, for a failure message), or {@code (none)}. */
+    static String readOrNone(Path file) {
+        try {
+            return Files.readString(file);
+        }
+        catch (IOException ex) {
+            return "(none)";
+        }
+    }
+
     // ---------------------------------------------------------------- used by the child mains
 
     private static final FileOutputStream STDOUT = new FileOutputStream(FileDescriptor.out);

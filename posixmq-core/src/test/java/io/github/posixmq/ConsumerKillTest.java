@@ -1,9 +1,6 @@
 package io.github.posixmq;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,12 +77,13 @@ class ConsumerKillTest {
             });
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
                     .failFast("the consumer process died", () -> !consumer.isAlive())
-                    .until(() -> completeLines(output).size() >= KILL_AFTER);
+                    .until(() -> ChildJvm.completeLines(output).size() >= KILL_AFTER);
             consumer.destroyForcibly();
-            assertThat(consumer.waitFor()).as("killed by SIGKILL; stderr: %s", stderr(tmp)).isEqualTo(128 + 9);
+            assertThat(consumer.waitFor()).as("killed by SIGKILL; stderr: %s",
+                    ChildJvm.readOrNone(tmp.resolve("consumer.err"))).isEqualTo(128 + 9);
             killed.set(true);
 
-            List<String> killedLines = completeLines(output);
+            List<String> killedLines = ChildJvm.completeLines(output);
             assertThat(killedLines).as("the killed consumer saw no corrupt message")
                     .noneMatch(line -> line.startsWith("CORRUPT"));
             Set<Long> first = new HashSet<>();
@@ -131,25 +129,4 @@ class ConsumerKillTest {
                     .hasSizeLessThanOrEqualTo(CONCURRENCY);
         }
     }
-
-    /**
-     * The lines of the consumer's output that were completed with a newline. The output goes to a file, not a pipe:
-     * the JDK drains a dead child's pipe into memory and closes it, and a reader racing with that can miss lines.
-     */
-    private static List<String> completeLines(Path output) throws IOException {
-        String text = Files.readString(output, StandardCharsets.UTF_8);
-        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
-        lines.remove(lines.size() - 1); // empty after the last newline, or a line cut short
-        return lines;
-    }
-
-    private static String stderr(Path tmp) {
-        try {
-            return Files.readString(tmp.resolve("consumer.err"));
-        }
-        catch (IOException ex) {
-            return "(none)";
-        }
-    }
-
 }

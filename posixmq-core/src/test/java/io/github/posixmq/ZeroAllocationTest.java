@@ -55,7 +55,16 @@ class ZeroAllocationTest {
     }
 
     @AfterEach
-    void closeQueues() {
+    void closeQueues() throws java.io.IOException {
+        journals.forEach(InFlightJournal::close);
+        for (java.nio.file.Path directory : journalDirectories) {
+            try (Stream<java.nio.file.Path> files = java.nio.file.Files.list(directory)) {
+                for (java.nio.file.Path file : files.toList()) {
+                    java.nio.file.Files.delete(file);
+                }
+            }
+            java.nio.file.Files.delete(directory);
+        }
         open.forEach(PosixMq::close);
         queues.close();
     }
@@ -167,6 +176,28 @@ class ZeroAllocationTest {
                         check(mq.receive(in, timeout) == 4);
                     };
                 }),
+                test("receive into an in-flight journal slot: blocking, try, timed, then done", () -> {
+                    PosixMq mq = queue("journal", 10, 64);
+                    InFlightJournal journal = InFlightJournal.open(journalDirectory(), mq.name(), 1, 64);
+                    journals.add(journal);
+                    InFlightJournal.Slot slot = journal.slot(0);
+                    ByteBuffer out = ByteBuffer.allocateDirect(64);
+                    return () -> {
+                        out.clear();
+                        mq.send(out, 5);
+                        check(slot.receive(mq) == 5);
+                        slot.done();
+                        out.clear();
+                        mq.send(out, 6);
+                        check(slot.tryReceive(mq) == 6);
+                        slot.done();
+                        out.clear();
+                        mq.send(out, 7);
+                        check(slot.receive(mq, 5_000_000_000L) == 7);
+                        slot.done();
+                        check(slot.receive(mq, 1) == PosixMq.NO_MESSAGE);
+                    };
+                }),
                 test("timed send and receive that time out (full and empty queue)", () -> {
                     PosixMq full = queue("timedfull", 1, 64);
                     PosixMq empty = queue("timedempty", 1, 64);
@@ -181,6 +212,22 @@ class ZeroAllocationTest {
                         check(empty.receive(in, timeout) == PosixMq.NO_MESSAGE);
                     };
                 }));
+    }
+
+    private final List<InFlightJournal> journals = new ArrayList<>();
+
+    private final List<java.nio.file.Path> journalDirectories = new ArrayList<>();
+
+    /** A fresh directory for journals, removed after the test. */
+    private java.nio.file.Path journalDirectory() {
+        try {
+            java.nio.file.Path directory = java.nio.file.Files.createTempDirectory("zero-allocation-journal");
+            journalDirectories.add(directory);
+            return directory;
+        }
+        catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 
     /** The measurement is not blind: receive() returning a new Message allocates, and the counter sees it. */

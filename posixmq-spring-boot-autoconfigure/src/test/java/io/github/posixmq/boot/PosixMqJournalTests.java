@@ -1,7 +1,11 @@
 package io.github.posixmq.boot;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,11 +16,15 @@ import io.github.posixmq.InFlightJournal;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.integration.PosixMqHeaders;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHandler;
@@ -29,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * finished; one a crashed predecessor left there is delivered again first, with {@code posixmq_redelivered=true}.
  * (Killing the consumer process itself is {@code JournalKillTest} in core and the order-pipeline end-to-end test.)
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PosixMqJournalTests {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -72,6 +81,53 @@ class PosixMqJournalTests {
                     assertThat(InFlightJournal.read(InFlightJournal.fileOf(this.dir, name))).isEmpty();
                 });
         }
+    }
+
+    /**
+     * What a SIGKILL inside the receive system call leaves, written by hand as the kernel leaves it (layout:
+     * InFlightJournal, version 3): slot 0 "receiving" with the priority the kernel stored in the slot header and the
+     * bytes it copied, zeros after them; slot 1 with a header no journal writes (someone edited the file).
+     */
+    @Test
+    void aMessageACrashCaughtInsideTheReceiveIsDeliveredWithItsLengthInferredWarnedAndCounted(CapturedOutput output)
+            throws Exception {
+        String key = this.queues.key("inferred");
+        String name = "/" + key;
+        Path file;
+        try (InFlightJournal crashed = InFlightJournal.open(this.dir, name, 2, 256)) {
+            file = crashed.file();
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer slot = ByteBuffer.allocate(24 + 256).order(ByteOrder.LITTLE_ENDIAN);
+            slot.putLong(0, 1L << 62).putInt(12, 6).put(24, "order 8".getBytes(StandardCharsets.UTF_8));
+            channel.write(slot, 4096);
+            slot.clear();
+            slot.putLong(0, (1L << 63) | 9999).putInt(12, 0); // longer than the slot
+            channel.write(slot, 4096 + 320);
+        }
+        List<Message<?>> handled = new CopyOnWriteArrayList<>();
+        TestQueues.fullStackRunner().withPropertyValues(journaled(key)).withPropertyValues("posixmq.queues." + key
+                + ".inbound.concurrency=2")
+            .withBean("journaled", DirectChannel.class, () -> channel(handled::add))
+            .run((context) -> {
+                assertThat(context).hasNotFailed();
+                await().atMost(WAIT).until(() -> handled.size() == 1);
+                Message<?> message = handled.get(0);
+                assertThat(message.getPayload()).isEqualTo("order 8".getBytes(StandardCharsets.UTF_8));
+                assertThat(message.getHeaders()).containsEntry(PosixMqHeaders.REDELIVERED, true)
+                    .containsEntry(PosixMqHeaders.LENGTH_INFERRED, true)
+                    .containsEntry(PosixMqHeaders.REDELIVERY_COUNT, 1)
+                    .containsEntry(PosixMqHeaders.PRIORITY, 6);
+                assertThat(output.getAll()).contains("Redelivering a message of queue " + name
+                        + " (priority 6) with an inferred length of 7 bytes")
+                    .contains("DROPPED a message from queue " + name, "slot 1 of the in-flight journal",
+                            "holds a state no journal writes");
+                MeterRegistry meters = context.getBean(MeterRegistry.class);
+                assertThat(meters.get("posixmq.journal.recovered.inferred").tag("queue", name).counter().count())
+                    .isEqualTo(1);
+                assertThat(meters.get("posixmq.messages.dropped").tag("queue", name).counter().count()).isEqualTo(1);
+                await().atMost(WAIT).until(() -> InFlightJournal.read(file).isEmpty());
+            });
     }
 
     @Test

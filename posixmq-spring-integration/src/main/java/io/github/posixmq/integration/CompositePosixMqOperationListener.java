@@ -85,6 +85,18 @@ public final class CompositePosixMqOperationListener implements PosixMqOperation
     }
 
     @Override
+    public void onRecoveredLengthInferred(String queueName, int priority, int size) {
+        for (PosixMqOperationListener listener : this.listeners) {
+            try {
+                listener.onRecoveredLengthInferred(queueName, priority, size);
+            }
+            catch (RuntimeException ex) {
+                logger.warn("PosixMqOperationListener " + listener + " failed in onRecoveredLengthInferred", ex);
+            }
+        }
+    }
+
+    @Override
     public void onReceiverRestart(String queueName) {
         for (PosixMqOperationListener listener : this.listeners) {
             try {

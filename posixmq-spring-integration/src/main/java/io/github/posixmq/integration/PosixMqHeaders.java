@@ -37,6 +37,12 @@ public final class PosixMqHeaders {
     /** How often a redelivered message was delivered before (an {@code Integer}, 1 or more). */
     public static final String REDELIVERY_COUNT = PREFIX + "redeliveryCount";
 
+    /**
+     * {@code true} on a redelivered message whose length the in-flight journal inferred: a crash caught it inside the
+     * receive system call, before its length was recorded, so zero bytes it ended with are missing. Absent otherwise.
+     */
+    public static final String LENGTH_INFERRED = PREFIX + "lengthInferred";
+
     /** The headers carried in header-mode embedded unless set otherwise: content type, correlation id, reply queue and the trace context. */
     public static final List<String> EMBEDDED_DEFAULTS = List.of(MessageHeaders.CONTENT_TYPE,
             IntegrationMessageHeaderAccessor.CORRELATION_ID, PREFIX + "replyTo", "traceparent", "tracestate");

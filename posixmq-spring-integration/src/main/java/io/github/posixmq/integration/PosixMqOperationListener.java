@@ -49,6 +49,18 @@ public interface PosixMqOperationListener {
     }
 
     /**
+     * The in-flight journal delivered a message again whose length it inferred: a crash caught it inside the receive
+     * system call, after the kernel copied it into the journal, before its length was recorded. Trailing zero bytes
+     * of such a message are lost. It was logged at WARN and carries {@code posixmq_lengthInferred=true}.
+     *
+     * @param queueName the queue it was received from, such as {@code /orders}
+     * @param priority its priority
+     * @param size its inferred size in bytes
+     */
+    default void onRecoveredLengthInferred(String queueName, int priority, int size) {
+    }
+
+    /**
      * A receiver of the queue ended unexpectedly (a receiving thread, a selector thread or a worker failed outside a
      * message's flow) and was restarted while its adapter runs.
      *

@@ -100,6 +100,23 @@ public final class PosixMqMeterListener implements PosixMqOperationListener {
             .register(registry);
     }
 
+    @Override
+    public void onRecoveredLengthInferred(String queueName, int priority, int size) {
+        recoveredInferred(this.registry, queueName).increment();
+    }
+
+    /**
+     * The counter of messages from {@code queueName} an in-flight journal redelivered with their length inferred
+     * (registered at 0 when new).
+     */
+    static Counter recoveredInferred(MeterRegistry registry, String queueName) {
+        return Counter.builder(PosixMqMetricNames.JOURNAL_RECOVERED_INFERRED)
+            .description("Messages an in-flight journal delivered again after a crash caught them inside the receive "
+                    + "system call, their length inferred (logged at WARN; trailing zero bytes are lost)")
+            .tag(PosixMqMetricNames.QUEUE_TAG, queueName)
+            .register(registry);
+    }
+
     /** The counter of messages from {@code queueName} that were sent to the dead-letter queue. */
     static Counter deadLettered(MeterRegistry registry, String queueName) {
         return Counter.builder(DEAD_LETTERED)

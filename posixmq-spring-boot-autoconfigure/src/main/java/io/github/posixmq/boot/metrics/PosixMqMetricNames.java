@@ -49,6 +49,13 @@ public final class PosixMqMetricNames {
      */
     public static final String MESSAGES_DEAD_LETTERED = "posixmq.messages.dead.lettered";
 
+    /**
+     * Counter of messages an in-flight journal delivered again after a crash caught them inside the receive system
+     * call, their length inferred from the zero-filled slot (each logged at WARN; trailing zero bytes are lost);
+     * Prometheus: {@code posixmq_journal_recovered_inferred_total}.
+     */
+    public static final String JOURNAL_RECOVERED_INFERRED = "posixmq.journal.recovered.inferred";
+
     /** Gauge of the receiving threads of an inbound adapter running now; Prometheus: {@code posixmq_receivers_active}. */
     public static final String RECEIVERS_ACTIVE = "posixmq.receivers.active";
 
@@ -72,7 +79,7 @@ public final class PosixMqMetricNames {
 
     /** Every meter name above. */
     public static final List<String> ALL = List.of(QUEUE_MESSAGES, QUEUE_CAPACITY, QUEUE_MESSAGE_SIZE_MAX, SEND,
-            RECEIVE, MESSAGES_DROPPED, MESSAGES_DEAD_LETTERED, RECEIVERS_ACTIVE, RECEIVERS_CONCURRENCY,
+            RECEIVE, MESSAGES_DROPPED, MESSAGES_DEAD_LETTERED, JOURNAL_RECOVERED_INFERRED, RECEIVERS_ACTIVE, RECEIVERS_CONCURRENCY,
             RECEIVERS_RESTARTED, HEALTH);
 
     /** Tag holding the queue name, such as {@code /orders}. */

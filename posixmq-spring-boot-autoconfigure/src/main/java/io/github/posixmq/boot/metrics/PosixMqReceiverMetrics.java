@@ -44,6 +44,7 @@ public final class PosixMqReceiverMetrics implements MeterBinder {
                 .register(registry);
             PosixMqMeterListener.dropped(registry, queue);
             PosixMqMeterListener.deadLettered(registry, queue);
+            PosixMqMeterListener.recoveredInferred(registry, queue);
             Counter.builder(PosixMqMetricNames.RECEIVERS_RESTARTED)
                 .description("Receiving threads of the inbound adapter that ended unexpectedly and were started again")
                 .tag(PosixMqMetricNames.QUEUE_TAG, queue)

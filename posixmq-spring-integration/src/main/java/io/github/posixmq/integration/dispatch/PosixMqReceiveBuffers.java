@@ -2,6 +2,8 @@ package io.github.posixmq.integration.dispatch;
 
 import java.nio.ByteBuffer;
 
+import io.github.posixmq.PosixMq;
+
 /**
  * Where a queue's receive permits receive their messages: by default one direct buffer of the queue's maximum
  * message size per permit. The seam for an in-flight journal, whose buffers are slots of a file mapped
@@ -18,15 +20,15 @@ public interface PosixMqReceiveBuffers {
      */
     ByteBuffer buffer(String queueName, int permit, int maxMessageSize);
 
-    /** A receive into {@code buffer} is about to happen (called before each receive, on the receiving thread). */
-    default void receiving(String queueName, int permit, ByteBuffer buffer) {
-    }
-
     /**
-     * A message of {@code priority} was received into {@code buffer} (position 0, limit its length): called on the
-     * receiving thread right after the receive returned, before the message is handed to a worker.
+     * Receives one message from {@code queue} into {@code buffer} (permit {@code permit}'s buffer) without waiting:
+     * returns its priority, the buffer's position then the message length, or {@link PosixMq#NO_MESSAGE}. Called on
+     * the receiving thread; an in-flight journal receives into its slot here, with the kernel writing the priority
+     * into the slot, and marks the slot in flight before it returns.
      */
-    default void received(String queueName, int permit, ByteBuffer buffer, int priority) {
+    default int receive(String queueName, int permit, PosixMq queue, ByteBuffer buffer) {
+        buffer.clear();
+        return queue.tryReceive(buffer);
     }
 
     /** The flow of the message in {@code buffer} finished (handled, dead-lettered or dropped). */

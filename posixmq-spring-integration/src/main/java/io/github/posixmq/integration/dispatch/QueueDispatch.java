@@ -229,12 +229,11 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
             permit.buffer = this.receiver.buffers().buffer(this.queueName, permit.index, (int) mq.maxMessageSize());
         }
         ByteBuffer buffer = permit.buffer;
-        this.receiver.buffers().receiving(this.queueName, permit.index, buffer);
-        buffer.clear();
         long start = System.nanoTime();
         int priority;
         try {
-            priority = mq.tryReceive(buffer);
+            // an in-flight journal marks its slot in there, on the receiving thread (its crash window ends)
+            priority = this.receiver.buffers().receive(this.queueName, permit.index, mq, buffer);
         }
         catch (QueueClosedException ex) {
             return CLOSED;
@@ -245,8 +244,6 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
         }
         if (priority >= 0) {
             buffer.flip();
-            // at once, on the receiving thread: an in-flight journal marks its slot here (its crash window ends)
-            this.receiver.buffers().received(this.queueName, permit.index, buffer, priority);
             tell(System.nanoTime() - start, null);
         }
         return priority;

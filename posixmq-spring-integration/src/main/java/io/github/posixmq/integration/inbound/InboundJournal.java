@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import io.github.posixmq.InFlightJournal;
+import io.github.posixmq.PosixMq;
 import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.PosixMqOperationListener;
 import io.github.posixmq.integration.dispatch.PosixMqReceiveBuffers;
@@ -15,8 +16,8 @@ import org.springframework.core.log.LogAccessor;
 
 /**
  * The in-flight journal of one inbound adapter: the dispatcher receives each message straight into the slot of its
- * receive permit ({@link #buffer}), the slot is marked in flight on the receiving thread right after the receive
- * ({@link #received}) and cleared once the message's flow finished ({@link #finished}: handled, dead-lettered or
+ * receive permit ({@link #receive}: the kernel writes the priority into the slot, and the slot is marked in flight on
+ * the receiving thread right after the receive) and cleared once the message's flow finished ({@link #finished}: handled, dead-lettered or
  * dropped loudly). At start, before anything new is received, what a crashed predecessor left in flight is delivered
  * again with {@link PosixMqHeaders#REDELIVERED} ({@link #redeliver}).
  */
@@ -45,15 +46,17 @@ final class InboundJournal implements PosixMqReceiveBuffers, AutoCloseable {
 
     /**
      * Delivers every message left in flight again, with {@link PosixMqHeaders#REDELIVERED} {@code true} and
-     * {@link PosixMqHeaders#REDELIVERY_COUNT}, and clears its slot once its flow finished.
+     * {@link PosixMqHeaders#REDELIVERY_COUNT}, and clears its slot once its flow finished. A message a crash caught
+     * inside the receive system call (its length inferred from the zero-filled slot) is delivered too, with
+     * {@link PosixMqHeaders#LENGTH_INFERRED}, one WARN line and {@link PosixMqOperationListener#onRecoveredLengthInferred}.
+     * A slot whose header the journal never writes (the file was changed) is dropped loudly, its raw bytes logged.
      */
     void redeliver(InboundDelivery delivery, BooleanSupplier active, PosixMqOperationListener listener) {
-        for (InFlightJournal.Slot slot : this.journal.lostInWindow()) {
-            // the kernel delivered it into the slot, the process died before the store that records its length
+        for (InFlightJournal.Slot slot : this.journal.corrupt()) {
             DroppedMessages.drop(listener, this.journal.queueName(), new io.github.posixmq.Message(0,
-                    slot.windowBytes()), "the consumer that received it died within nanoseconds of the receive, "
-                            + "before the in-flight journal " + this.journal.file() + " recorded its length and "
-                            + "priority (priority unknown, shown as 0; bytes: the whole slot, the message first)", null);
+                    slot.rawBytes()), "slot " + slot.index() + " of the in-flight journal " + this.journal.file()
+                            + " holds a state no journal writes (the file was changed or damaged); its bytes are not "
+                            + "delivered (shown: the whole slot, priority unknown, shown as 0)", null);
             slot.done();
         }
         List<InFlightJournal.Slot> left = this.journal.inFlight();
@@ -64,8 +67,23 @@ final class InboundJournal implements PosixMqReceiveBuffers, AutoCloseable {
                 + this.journal.queueName() + " held when it ended (journal " + this.journal.file() + ")");
         for (InFlightJournal.Slot slot : left) {
             io.github.posixmq.Message message = new io.github.posixmq.Message(slot.priority(), slot.bytes());
-            delivery.deliver(message, Map.of(PosixMqHeaders.REDELIVERED, Boolean.TRUE,
-                    PosixMqHeaders.REDELIVERY_COUNT, slot.redeliveries()), active);
+            Map<String, Object> headers;
+            if (slot.lengthInferred()) {
+                this.logger.warn(() -> "Redelivering a message of queue " + this.journal.queueName() + " (priority "
+                        + message.priority() + ") with an inferred length of " + message.bytes().length + " bytes: "
+                        + "the previous consumer was killed inside the receive system call, after the kernel copied "
+                        + "it into the in-flight journal, before its length was recorded; zero bytes it ended with, "
+                        + "if any, are missing (header " + PosixMqHeaders.LENGTH_INFERRED + "=true)");
+                listener.onRecoveredLengthInferred(this.journal.queueName(), message.priority(),
+                        message.bytes().length);
+                headers = Map.of(PosixMqHeaders.REDELIVERED, Boolean.TRUE, PosixMqHeaders.REDELIVERY_COUNT,
+                        slot.redeliveries(), PosixMqHeaders.LENGTH_INFERRED, Boolean.TRUE);
+            }
+            else {
+                headers = Map.of(PosixMqHeaders.REDELIVERED, Boolean.TRUE, PosixMqHeaders.REDELIVERY_COUNT,
+                        slot.redeliveries());
+            }
+            delivery.deliver(message, headers, active);
             slot.done();
         }
     }
@@ -81,14 +99,10 @@ final class InboundJournal implements PosixMqReceiveBuffers, AutoCloseable {
         return this.journal.slot(permit).clearedPayload();
     }
 
+    /** Receives into the permit's slot, the kernel writing the priority there, and marks the slot in flight. */
     @Override
-    public void receiving(String queueName, int permit, ByteBuffer buffer) {
-        this.journal.slot(permit).prepareReceive();
-    }
-
-    @Override
-    public void received(String queueName, int permit, ByteBuffer buffer, int priority) {
-        this.journal.slot(permit).markInFlight(buffer.limit(), priority);
+    public int receive(String queueName, int permit, PosixMq queue, ByteBuffer buffer) {
+        return this.journal.slot(permit).tryReceive(queue);
     }
 
     @Override
