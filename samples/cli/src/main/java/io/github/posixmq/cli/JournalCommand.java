@@ -26,11 +26,15 @@ final class JournalCommand {
             An in-flight journal (posixmq.queues.<key>.inbound.journal) keeps each message a consumer
             has in hand until it was handled, so a crashed consumer redelivers it at its next start.
               list PATH      the messages left in flight in the journal FILE, or in every *.journal
-                             of the directory PATH (read without taking the journal's lock)
+                             of the directory PATH (read without taking the journal's lock); LENGTH
+                             "inferred": a kill caught the message inside the receive system call, its
+                             length was inferred from the zero-filled slot (zero bytes it ended with are
+                             missing)
               replay FILE    send every message left in flight back to the journal's queue (or --to
                              QUEUE) with its priority, then clear its slot; refused while a consumer
                              holds the journal. A message is cleared only after it was sent, so a
-                             replay that fails part-way can be run again (at-least-once).
+                             replay that fails part-way can be run again (at-least-once). Messages
+                             with an inferred length are replayed too, and counted.
                 --to QUEUE           send to this existing queue instead
                 --timeout DURATION   wait at most this long for room per message (default 5s), then exit 3
             """;
@@ -75,14 +79,15 @@ final class JournalCommand {
             files = List.of(path);
         }
         boolean raw = args.flag("raw");
-        String format = "%-40s %4s %8s %8s %11s %s%n";
-        this.out.printf(format, "JOURNAL", "SLOT", "PRIORITY", "BYTES", "REDELIVERED", "MESSAGE");
+        String format = "%-40s %4s %8s %8s %11s %8s %s%n";
+        this.out.printf(format, "JOURNAL", "SLOT", "PRIORITY", "BYTES", "REDELIVERED", "LENGTH", "MESSAGE");
         for (Path file : files) {
             for (InFlightJournal.InFlight entry : InFlightJournal.read(file)) {
                 byte[] shown = Arrays.copyOf(entry.bytes(), Math.min(entry.bytes().length, 60));
                 String text = Printable.of(shown) + (entry.bytes().length > shown.length ? "..." : "");
                 this.out.printf(format, raw ? file.toString() : Printable.of(file.toString()), entry.slot(),
-                        entry.priority(), entry.bytes().length, entry.redeliveries(), text);
+                        entry.priority(), entry.bytes().length, entry.redeliveries(),
+                        entry.lengthInferred() ? "inferred" : "recorded", text);
             }
         }
         return PosixMqCli.OK;
@@ -95,6 +100,7 @@ final class JournalCommand {
         try (InFlightJournal journal = InFlightJournal.openExisting(Path.of(args.operands().get(1)))) {
             String target = args.option("to") != null ? args.queueName(args.option("to")) : journal.queueName();
             int replayed = 0;
+            int inferred = 0;
             try (PosixMq queue = OpenOptions.writeOnly().open(target)) {
                 for (InFlightJournal.Slot slot : journal.inFlight()) {
                     if (!queue.send(slot.payload(), slot.priority(), timeout)) {
@@ -102,12 +108,14 @@ final class JournalCommand {
                                 + timeout + "; replayed " + replayed + ", the rest stays in the journal");
                         return PosixMqCli.TIMEOUT;
                     }
+                    inferred += slot.lengthInferred() ? 1 : 0;
                     slot.done();
                     replayed++;
                 }
             }
             this.out.println("replayed " + replayed + " message" + (replayed == 1 ? "" : "s") + " to "
-                    + Printable.of(target));
+                    + Printable.of(target) + (inferred > 0 ? " (" + inferred + " with an inferred length: a kill "
+                            + "caught it inside the receive system call; zero bytes it ended with are missing)" : ""));
             return PosixMqCli.OK;
         }
     }

@@ -49,7 +49,8 @@ class JournalCommandTest {
             assertThat(list.code).isZero();
             assertThat(list.out).contains("REDELIVERED").contains(file.toString())
                 .contains("order\\n42").doesNotContain("order\n42");
-            assertThat(list.out.lines().toList().get(1).split(" +")).containsSubsequence("1", "5", "8", "0");
+            assertThat(list.out.lines().toList().get(1).split(" +")).containsSubsequence("1", "5", "8", "0",
+                    "recorded");
 
             Result replay = cli("journal", "replay", file.toString());
             assertThat(replay.code).as(replay.err).isZero();
@@ -61,6 +62,41 @@ class JournalCommandTest {
             });
             assertThat(InFlightJournal.read(file)).as("cleared after the send").isEmpty();
             assertThat(cli("journal", "replay", file.toString()).out).contains("replayed 0 messages");
+        }
+    }
+
+    /**
+     * A consumer killed inside the receive system call leaves its slot as the kernel wrote it: state "receiving", the
+     * priority the kernel stored in the slot header, the bytes it copied, zeros after them. Written here by hand, as
+     * the kernel leaves it (layout: InFlightJournal, version 3).
+     */
+    @Test
+    void listShowsAndReplaySendsAMessageWhoseLengthWasInferred() throws Exception {
+        try (PosixMq queue = OpenOptions.readWrite().createNew().capacity(3).maxMessageSize(64).open(this.name)) {
+            Path file;
+            try (InFlightJournal journal = InFlightJournal.open(this.dir, this.name, 2, 64)) {
+                file = journal.file();
+            }
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer slot = java.nio.ByteBuffer.allocate(24 + 64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                slot.putLong(0, 1L << 62).putInt(12, 4).put(24, "order 7\0".getBytes(StandardCharsets.UTF_8));
+                channel.write(slot, 4096);
+            }
+            Result list = cli("journal", "list", file.toString());
+            assertThat(list.code).as(list.err).isZero();
+            assertThat(list.out).contains("LENGTH");
+            assertThat(list.out.lines().toList().get(1).split(" +")).containsSubsequence("0", "4", "7", "0",
+                    "inferred", "order");
+
+            Result replay = cli("journal", "replay", file.toString());
+            assertThat(replay.code).as(replay.err).isZero();
+            assertThat(replay.out).contains("replayed 1 message to " + this.name, "1 with an inferred length");
+            assertThat(queue.tryReceive()).hasValueSatisfying((message) -> {
+                assertThat(message.priority()).isEqualTo(4);
+                assertThat(message.utf8()).as("the trailing zero byte is lost").isEqualTo("order 7");
+            });
+            assertThat(InFlightJournal.read(file)).isEmpty();
         }
     }
 
