@@ -30,6 +30,16 @@ class OrderIdempotency {
     /** Channel of redelivered orders whose output was already sent (logged by {@link OrderHandler#duplicate}). */
     static final String DUPLICATES = "orderDuplicates";
 
+    /** One digest per thread, reused: a rejected order's key costs no {@code MessageDigest.getInstance}. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    });
+
     /** The store of processed order keys, in the journal directory unless {@code orders.processed-store} says. */
     @Bean(destroyMethod = "close")
     ProcessedOrders processedOrders(
@@ -59,12 +69,7 @@ class OrderIdempotency {
         if (decision.id() != null) {
             return "id:" + decision.id();
         }
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(order));
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return "sha256:" + HexFormat.of().formatHex(SHA256.get().digest(order));
     }
 
     private static byte[] bytes(Message<?> message) {
