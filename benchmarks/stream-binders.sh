@@ -5,7 +5,11 @@
 # broker started in the driver's JVM. Prints a Markdown table, also written to benchmarks/build/stream-binders.md.
 #
 #   benchmarks/stream-binders.sh [--orders N] [--warmup N] [--iterations N] [--latency-orders N] [--messages N]
-#                                [--kafka HOST:PORT] [--no-build]
+#                                [--kafka HOST:PORT] [--binders posixmq,rabbit[,kafka]] [--app-prefix "taskset -c 1"]
+#                                [--app-jvm-args "JVM OPTIONS"] [--latency-trace FILE] [--no-build]
+# --binders posixmq,rabbit skips Kafka (posixmq alone: a profiling run); --app-prefix runs each application under a
+# command (such as taskset); --app-jvm-args adds JVM options to each application ({label}: posixmq, rabbit, kafka);
+# --latency-trace writes each posixmq order of the latency run (start in epoch µs, latency in µs) to FILE.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -15,7 +19,9 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --no-build) build=0 ;;
         --orders|--warmup|--iterations|--latency-orders|--messages|--kafka) args+=("$1" "$2"); shift ;;
-        -h|--help) sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --binders|--app-prefix|--app-jvm-args|--latency-trace)
+            args+=("$1" "'$2'"); shift ;;
+        -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "stream-binders.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -28,4 +34,4 @@ fi
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 ./mvnw -B -q -pl samples/order-pipeline-stream test-compile exec:exec -Dexec.executable=java \
     -Dexec.classpathScope=test \
-    "-Dexec.args=--enable-native-access=ALL-UNNAMED -cp %classpath io.github.posixmq.samples.orders.stream.StreamBinderBenchmark --app-jar $root/samples/order-pipeline-stream/target/order-pipeline-stream.jar --out $here/build/stream-binders.md ${args[*]}"
+    "-Dexec.args=--enable-native-access=ALL-UNNAMED -cp %classpath io.github.posixmq.samples.orders.stream.StreamBinderBenchmark --app-jar $root/samples/order-pipeline-stream/target/order-pipeline-stream.jar --out $here/build/stream-binders.md ${args[*]+${args[*]}}"

@@ -77,7 +77,8 @@ public final class StreamBinderBenchmark {
 
     /**
      * Runs the benchmark: {@code --app-jar JAR [--orders N] [--warmup N] [--iterations N] [--latency-orders N]
-     * [--messages N] [--kafka BROKERS] [--out FILE]}.
+     * [--messages N] [--kafka BROKERS] [--binders posixmq,rabbit[,kafka]] [--app-prefix "taskset -c 1"]
+     * [--app-jvm-args "JVM OPTIONS"] [--out FILE]}.
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new java.util.LinkedHashMap<>();
@@ -109,58 +110,80 @@ public final class StreamBinderBenchmark {
         int iterations = option("--iterations", 3);
         int warmup = option("--warmup", 3);
         int messages = option("--messages", 20000);
+        List<String> binders = List.of(this.options.getOrDefault("--binders", "posixmq,rabbit,kafka").split(","));
+        boolean withKafka = binders.contains("kafka");
         StringBuilder table = new StringBuilder();
-        table.append("| what | posixmq | RabbitMQ | Kafka | posixmq / RabbitMQ | posixmq / Kafka |\n"
-                + "| --- | --- | --- | --- | --- | --- |\n");
+        table.append(withKafka ? "| what | posixmq | RabbitMQ | Kafka | posixmq / RabbitMQ | posixmq / Kafka |\n"
+                + "| --- | --- | --- | --- | --- | --- |\n"
+                : "| what | posixmq | RabbitMQ | posixmq / RabbitMQ |\n| --- | --- | --- | --- |\n");
 
         Pipeline posix = startPosix();
         Result posixThroughput = throughput(posix, orders, warmup, iterations);
-        double[] posixLatency = latency(posix, latencyOrders);
+        double[] posixLatency = latency(posix, latencyOrders, this.options.get("--latency-trace"));
         posix.close();
         stop();
 
-        Pipeline rabbit = startRabbit();
-        Result rabbitThroughput = throughput(rabbit, orders, warmup, iterations);
-        double[] rabbitLatency = latency(rabbit, latencyOrders);
-        rabbit.close();
-        stop();
+        Result rabbitThroughput = new Result(List.of(Double.NaN));
+        double[] rabbitLatency = { Double.NaN, Double.NaN, Double.NaN };
+        boolean withRabbit = binders.contains("rabbit"); // without: a profiling run of posixmq alone
+        if (withRabbit) {
+            Pipeline rabbit = startRabbit();
+            rabbitThroughput = throughput(rabbit, orders, warmup, iterations);
+            rabbitLatency = latency(rabbit, latencyOrders, null);
+            rabbit.close();
+            stop();
+        }
 
-        String brokers = kafkaBrokers();
-        Pipeline kafka = startKafka(brokers);
-        Result kafkaThroughput = throughput(kafka, orders, warmup, iterations);
-        double[] kafkaLatency = latency(kafka, latencyOrders);
-        kafka.close();
-        stop();
+        String brokers = withKafka ? kafkaBrokers() : "";
+        Result kafkaThroughput = new Result(List.of(Double.NaN));
+        double[] kafkaLatency = { Double.NaN, Double.NaN, Double.NaN };
+        if (withKafka) {
+            Pipeline kafka = startKafka(brokers);
+            kafkaThroughput = throughput(kafka, orders, warmup, iterations);
+            kafkaLatency = latency(kafka, latencyOrders, null);
+            kafka.close();
+            stop();
+        }
 
-        row(table, "stream sample: orders/s (" + orders + " orders, median of " + iterations + " runs)",
+        row(table, withKafka, "stream sample: orders/s (" + orders + " orders, median of " + iterations + " runs)",
                 posixThroughput.median(), rabbitThroughput.median(), kafkaThroughput.median(), "%,.0f", true);
-        row(table, "stream sample: latency per order p50, one at a time", posixLatency[0], rabbitLatency[0],
-                kafkaLatency[0], "%,.0f µs", false);
-        row(table, "stream sample: latency per order p99", posixLatency[1], rabbitLatency[1], kafkaLatency[1],
-                "%,.0f µs", false);
+        row(table, withKafka, "stream sample: latency per order p50, one at a time (" + latencyOrders + " orders)",
+                posixLatency[0], rabbitLatency[0], kafkaLatency[0], "%,.0f µs", false);
+        row(table, withKafka, "stream sample: latency per order p99", posixLatency[1], rabbitLatency[1],
+                kafkaLatency[1], "%,.0f µs", false);
+        row(table, withKafka, "stream sample: latency per order p99.9", posixLatency[2], rabbitLatency[2],
+                kafkaLatency[2], "%,.0f µs", false);
 
         double[] posixTemplate = posixTemplate(messages);
-        double[] rabbitTemplate = rabbitTemplate(messages);
-        double[] kafkaTemplate = kafkaTemplate(brokers, messages);
-        row(table, "template send + receive 64 B: p50", posixTemplate[0], rabbitTemplate[0], kafkaTemplate[0],
-                "%,.1f µs", false);
-        row(table, "template send + receive 64 B: p99", posixTemplate[1], rabbitTemplate[1], kafkaTemplate[1],
-                "%,.1f µs", false);
-        row(table, "template send + receive 64 B: pairs/s", posixTemplate[2], rabbitTemplate[2], kafkaTemplate[2],
-                "%,.0f", true);
+        double[] rabbitTemplate = withRabbit ? rabbitTemplate(messages) : new double[] { Double.NaN, Double.NaN,
+            Double.NaN };
+        double[] kafkaTemplate = withKafka ? kafkaTemplate(brokers, messages) : new double[] { Double.NaN, Double.NaN,
+            Double.NaN };
+        row(table, withKafka, "template send + receive 64 B: p50", posixTemplate[0], rabbitTemplate[0],
+                kafkaTemplate[0], "%,.1f µs", false);
+        row(table, withKafka, "template send + receive 64 B: p99", posixTemplate[1], rabbitTemplate[1],
+                kafkaTemplate[1], "%,.1f µs", false);
+        row(table, withKafka, "template send + receive 64 B: pairs/s", posixTemplate[2], rabbitTemplate[2],
+                kafkaTemplate[2], "%,.0f", true);
         if (this.embeddedKafka != null) {
             table.append("\nKafka: a single-node KRaft broker in the benchmark driver's JVM (spring-kafka-test).\n");
         }
         return table.toString();
     }
 
-    private static void row(StringBuilder table, String what, double posix, double rabbit, double kafka,
-            String format, boolean higherIsBetter) {
+    private static void row(StringBuilder table, boolean withKafka, String what, double posix, double rabbit,
+            double kafka, String format, boolean higherIsBetter) {
         table.append("| ").append(what).append(" | ").append(String.format(Locale.ROOT, format, posix)).append(" | ")
-            .append(String.format(Locale.ROOT, format, rabbit)).append(" | ")
-            .append(String.format(Locale.ROOT, format, kafka)).append(" | ")
-            .append(ratio(posix, rabbit, higherIsBetter)).append(" | ")
-            .append(ratio(posix, kafka, higherIsBetter)).append(" |\n");
+            .append(String.format(Locale.ROOT, format, rabbit)).append(" | ");
+        if (withKafka) {
+            table.append(String.format(Locale.ROOT, format, kafka)).append(" | ");
+        }
+        table.append(ratio(posix, rabbit, higherIsBetter)).append(" | ");
+        if (withKafka) {
+            table.append(ratio(posix, kafka, higherIsBetter)).append(" | ");
+        }
+        table.setLength(table.length() - 1);
+        table.append("\n");
     }
 
     private static String ratio(double posix, double other, boolean higherIsBetter) {
@@ -385,12 +408,18 @@ public final class StreamBinderBenchmark {
         return new Result(rates);
     }
 
-    /** p50 and p99 in microseconds of {@code count} orders sent one at a time. */
-    private static double[] latency(Pipeline pipeline, int count) throws Exception {
+    /**
+     * p50, p99 and p99.9 in microseconds of {@code count} orders sent one at a time; with {@code trace}, each order's
+     * start (epoch microseconds, to match JFR and GC logs) and latency in microseconds to that file.
+     */
+    private static double[] latency(Pipeline pipeline, int count, @Nullable String trace) throws Exception {
         long[] nanos = new long[count];
+        long[] starts = new long[count];
+        long epochOffset = System.currentTimeMillis() * 1000 - System.nanoTime() / 1000;
         for (int i = 0; i < count; i++) {
             int id = 1_000_000 + i;
             long start = System.nanoTime();
+            starts[i] = start;
             pipeline.send(id, 5);
             int back = pipeline.result();
             nanos[i] = System.nanoTime() - start;
@@ -398,13 +427,21 @@ public final class StreamBinderBenchmark {
                 throw new IllegalStateException("expected order " + id + " back, got " + back);
             }
         }
+        if (trace != null) {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < count; i++) {
+                lines.append(epochOffset + starts[i] / 1000).append(' ').append(nanos[i] / 1000).append('\n');
+            }
+            Files.writeString(Path.of(trace), lines);
+        }
         return percentiles(nanos);
     }
 
     private static double[] percentiles(long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
-        return new double[] { sorted[sorted.length / 2] / 1e3, sorted[(int) (sorted.length * 0.99)] / 1e3 };
+        return new double[] { sorted[sorted.length / 2] / 1e3, sorted[(int) (sorted.length * 0.99)] / 1e3,
+            sorted[(int) (sorted.length * 0.999)] / 1e3 };
     }
 
     // ---------------------------------------------------------------- templates
@@ -506,9 +543,19 @@ public final class StreamBinderBenchmark {
 
     /** Starts the sample jar and waits until it logged that it started. */
     private void startApp(String label, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "--enable-native-access=ALL-UNNAMED", "-jar", this.options.get("--app-jar"),
-                "--spring.main.banner-mode=off"));
+        List<String> command = new ArrayList<>();
+        // --app-prefix "taskset -c 1" pins the application; --app-jvm-args "-Xlog:gc ..." adds JVM options
+        String prefixOption = this.options.getOrDefault("--app-prefix", "").trim();
+        if (!prefixOption.isEmpty()) {
+            command.addAll(List.of(prefixOption.split("\\s+")));
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        String jvmArgs = this.options.getOrDefault("--app-jvm-args", "").trim();
+        if (!jvmArgs.isEmpty()) {
+            command.addAll(List.of(jvmArgs.replace("{label}", label).split("\\s+")));
+        }
+        command.addAll(List.of("-jar", this.options.get("--app-jar"), "--spring.main.banner-mode=off"));
         command.addAll(List.of(args));
         System.out.println(label + ": " + String.join(" ", command));
         Process app = new ProcessBuilder(command).redirectErrorStream(true).start();
