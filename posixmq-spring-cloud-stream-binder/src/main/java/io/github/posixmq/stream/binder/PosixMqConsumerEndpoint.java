@@ -2,15 +2,12 @@ package io.github.posixmq.stream.binder;
 
 import java.time.Duration;
 
-import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.inbound.PosixMqMessageProducer;
 import io.github.posixmq.stream.binder.provisioning.ProvisionedQueue;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryTemplate;
-import org.springframework.integration.IntegrationMessageHeaderAccessor;
-import org.springframework.integration.support.MessageBuilder;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessagingException;
 
@@ -29,14 +26,13 @@ final class PosixMqConsumerEndpoint extends PosixMqMessageProducer {
         this.retryTemplate = retryTemplate;
         // retries are Spring Cloud Stream's (max-attempts, back-off-*), around each delivery below
         setRetry(1, Duration.ZERO, 1, Duration.ZERO);
+        // the priority also as the standard "priority" header, which the RabbitMQ binder maps to the AMQP priority:
+        // set as the message is built (a copy of every message here cost a second set of headers per message)
+        setStandardPriorityHeader(true);
     }
 
     @Override
-    protected void sendMessage(Message<?> received) {
-        // the priority also as the standard "priority" header, which the RabbitMQ binder maps to the AMQP priority
-        Message<?> message = MessageBuilder.fromMessage(received)
-            .setHeader(IntegrationMessageHeaderAccessor.PRIORITY, received.getHeaders().get(PosixMqHeaders.PRIORITY))
-            .build();
+    protected void sendMessage(Message<?> message) {
         RetryTemplate retry = this.retryTemplate;
         if (retry == null) {
             super.sendMessage(message);

@@ -115,6 +115,20 @@ class PosixMqBinderTests {
     }
 
     @Test
+    void theStandardPriorityHeaderBothWays() {
+        String in = this.app.destination("in");
+        String out = this.app.destination("out");
+        this.app.run(Functions.class, "spring.cloud.function.definition=bump",
+                "spring.cloud.stream.bindings.bump-in-0.destination=" + in,
+                "spring.cloud.stream.bindings.bump-out-0.destination=" + out);
+        StreamApp.send(in, "x", 4);
+        // the function sees the queue priority in "priority" and sends only "priority" (as from a RabbitMQ binding)
+        Message result = StreamApp.receive(out);
+        assertThat(result.priority()).isEqualTo(5);
+        assertThat(StreamApp.text(result)).isEqualTo("x");
+    }
+
+    @Test
     void setsThePriorityFromTheHeaderOrTheProducerDefault() {
         String in = this.app.destination("in");
         String out = this.app.destination("out");
@@ -318,6 +332,15 @@ class PosixMqBinderTests {
                 }
                 return result.build();
             };
+        }
+
+        /** Sends its input with the standard priority header one higher, and no posixmq_priority. */
+        @Bean
+        Function<org.springframework.messaging.Message<String>, org.springframework.messaging.Message<String>> bump() {
+            return (message) -> MessageBuilder.withPayload(message.getPayload())
+                .setHeader(MessageHeaders.CONTENT_TYPE, "text/plain")
+                .setHeader("priority", (Integer) message.getHeaders().get("priority") + 1)
+                .build();
         }
 
         @Bean

@@ -12,7 +12,9 @@ import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.PosixMqLogText;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.integration.IntegrationMessageHeaderAccessor;
 import org.springframework.integration.mapping.InboundMessageMapper;
+import org.springframework.integration.support.AbstractIntegrationMessageBuilder;
 import org.springframework.integration.support.DefaultMessageBuilderFactory;
 import org.springframework.integration.support.MessageBuilderFactory;
 import org.springframework.messaging.Message;
@@ -37,6 +39,8 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
     private @Nullable String contentType;
 
     private @Nullable PosixMqEmbeddedHeaders embeddedHeaders;
+
+    private boolean standardPriorityHeader;
 
     /** A mapper for messages received from the queue named {@code queueName}, such as {@code /orders}. */
     public PosixMqInboundMessageMapper(String queueName) {
@@ -68,6 +72,14 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
      */
     public void setEmbeddedHeaders(@Nullable PosixMqEmbeddedHeaders embeddedHeaders) {
         this.embeddedHeaders = embeddedHeaders;
+    }
+
+    /**
+     * Sets whether the messages built also carry the priority in Spring Integration's standard {@code priority} header
+     * (which the RabbitMQ binder maps to the AMQP priority), set when the message is built (default false).
+     */
+    public void setStandardPriorityHeader(boolean standardPriorityHeader) {
+        this.standardPriorityHeader = standardPriorityHeader;
     }
 
     /** Sets the factory of the messages built (default: the plain one). */
@@ -106,7 +118,7 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
         }
         Charset charset = this.charset;
         if (charset == null) {
-            return build(bytes, received.priority(), all);
+            return build(bytes, received.priority(), all, this.standardPriorityHeader);
         }
         try {
             String text = charset.newDecoder()
@@ -114,7 +126,7 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
                 .decode(ByteBuffer.wrap(bytes))
                 .toString();
-            return build(text, received.priority(), all);
+            return build(text, received.priority(), all, this.standardPriorityHeader);
         }
         catch (CharacterCodingException ex) {
             Message<byte[]> raw = build(received.bytes(), received.priority(), headers);
@@ -125,12 +137,21 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
     }
 
     private <T> Message<T> build(T payload, int priority, @Nullable Map<String, Object> headers) {
-        return this.messageBuilderFactory.withPayload(payload)
+        return build(payload, priority, headers, false);
+    }
+
+    /** The message; with {@code standardPriority}, the priority in the standard header too (in the same build). */
+    private <T> Message<T> build(T payload, int priority, @Nullable Map<String, Object> headers,
+            boolean standardPriority) {
+        AbstractIntegrationMessageBuilder<T> builder = this.messageBuilderFactory.withPayload(payload)
             .copyHeadersIfAbsent(headers != null ? headers : Map.of())
             .setHeader(PosixMqHeaders.PRIORITY, priority)
             .setHeader(PosixMqHeaders.QUEUE, this.queueName)
             .setHeader(MessageHeaders.CONTENT_TYPE, this.contentType != null ? this.contentType
-                    : (headers != null ? headers.get(MessageHeaders.CONTENT_TYPE) : null))
-            .build();
+                    : (headers != null ? headers.get(MessageHeaders.CONTENT_TYPE) : null));
+        if (standardPriority) {
+            builder.setHeader(IntegrationMessageHeaderAccessor.PRIORITY, priority);
+        }
+        return builder.build();
     }
 }

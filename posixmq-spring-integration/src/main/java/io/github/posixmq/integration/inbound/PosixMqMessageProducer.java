@@ -166,6 +166,11 @@ public class PosixMqMessageProducer extends MessageProducerSupport {
         this.mapper.setContentType(contentType);
     }
 
+    /** Also puts each message's priority in the standard {@code priority} header, as the AMQP one (default false). */
+    public void setStandardPriorityHeader(boolean standardPriorityHeader) {
+        this.mapper.setStandardPriorityHeader(standardPriorityHeader);
+    }
+
     /**
      * Reads the headers embedded before the payload (header-mode embedded); a message not in that format takes the
      * error and dead-letter path with its bytes. Null (the default): raw, the bytes are the payload.

@@ -28,7 +28,8 @@ import org.springframework.util.Assert;
 /**
  * Sends each message to a POSIX message queue, mapped by a {@link PosixMqOutboundMessageMapper}: the payload as is
  * ({@code byte[]}), encoded with the charset ({@code String}), or converted by the {@link #setMessageConverter message
- * converter} (anything else); the priority from the {@link PosixMqHeaders#PRIORITY} header, else the priority
+ * converter} (anything else); the priority from the {@link PosixMqHeaders#PRIORITY} header, else the
+ * {@link #setFallbackPriorityHeader fallback priority header}, else the priority
  * expression, else the default priority. A full queue is waited on up to the send timeout, then a
  * {@link MessageDeliveryException} names the queue. The queue descriptor is never closed here.
  *
@@ -76,6 +77,14 @@ public class PosixMqMessageHandler extends AbstractMessageHandler {
     /** Sets the priority of messages without a priority header or expression (default 0). */
     public void setPriority(int priority) {
         this.mapper.setPriority(priority);
+    }
+
+    /**
+     * Sets a header read for the priority when the message has no {@link PosixMqHeaders#PRIORITY} header, before the
+     * priority expression (such as the standard {@code priority} header); null (the default): none.
+     */
+    public void setFallbackPriorityHeader(@Nullable String headerName) {
+        this.mapper.setFallbackPriorityHeader(headerName);
     }
 
     /** Sets an expression evaluated against the message for its priority, used when it has no priority header. */

@@ -27,7 +27,8 @@ import org.springframework.util.Assert;
  * Maps a Spring message to the bytes and priority of a POSIX message queue message. The payload is taken as is
  * ({@code byte[]}), encoded with the charset ({@code String}), or converted by the message converter (anything else,
  * which must give {@code byte[]} or {@code String}). The priority comes from the {@link PosixMqHeaders#PRIORITY}
- * header, else the priority expression, else the default priority; a value that is no priority is a
+ * header, else the {@link #setFallbackPriorityHeader fallback priority header}, else the priority expression, else the
+ * default priority; a value that is no priority is a
  * {@link org.springframework.messaging.MessageDeliveryException} naming its source and the queue.
  */
 public final class PosixMqOutboundMessageMapper implements OutboundMessageMapper<io.github.posixmq.Message> {
@@ -38,6 +39,8 @@ public final class PosixMqOutboundMessageMapper implements OutboundMessageMapper
     private final String queueName;
 
     private int priority;
+
+    private @Nullable String fallbackPriorityHeader;
 
     private @Nullable Expression priorityExpression;
 
@@ -60,6 +63,16 @@ public final class PosixMqOutboundMessageMapper implements OutboundMessageMapper
         Assert.isTrue(priority >= 0 && priority < PosixMq.MQ_PRIO_MAX,
                 () -> "priority must be between 0 and " + (PosixMq.MQ_PRIO_MAX - 1) + ", got " + priority);
         this.priority = priority;
+    }
+
+    /**
+     * Sets a header read for the priority when the message has no {@link PosixMqHeaders#PRIORITY} header, before the
+     * expression, such as the standard {@code priority} header; null (the default): none. A plain map look-up, where
+     * an expression such as {@code headers['priority']} is evaluated for every message.
+     */
+    public void setFallbackPriorityHeader(@Nullable String headerName) {
+        Assert.isTrue(headerName == null || !headerName.isEmpty(), "headerName must not be empty");
+        this.fallbackPriorityHeader = headerName;
     }
 
     /** Sets an expression evaluated against the message for its priority, used when it has no priority header. */
@@ -138,6 +151,13 @@ public final class PosixMqOutboundMessageMapper implements OutboundMessageMapper
         Object header = message.getHeaders().get(PosixMqHeaders.PRIORITY);
         if (header != null) {
             return checkedPriority(message, header, "header " + PosixMqHeaders.PRIORITY);
+        }
+        String fallback = this.fallbackPriorityHeader;
+        if (fallback != null) {
+            Object value = message.getHeaders().get(fallback);
+            if (value != null) {
+                return checkedPriority(message, value, "header " + fallback);
+            }
         }
         Expression expression = this.priorityExpression;
         if (expression != null) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import io.github.posixmq.integration.PosixMqHeaders;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.integration.IntegrationMessageHeaderAccessor;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.converter.MessageConversionException;
 
@@ -24,6 +25,19 @@ class PosixMqInboundMessageMapperTests {
         assertThat(message.getHeaders()).containsEntry(PosixMqHeaders.PRIORITY, 9)
             .containsEntry(PosixMqHeaders.QUEUE, "/orders")
             .containsEntry("trace", "t1");
+    }
+
+    @Test
+    void theStandardPriorityHeaderOnlyWhenAsked() {
+        io.github.posixmq.Message received = new io.github.posixmq.Message(6, new byte[] { 1 });
+        assertThat(this.mapper.toMessage(received).getHeaders())
+            .doesNotContainKey(IntegrationMessageHeaderAccessor.PRIORITY);
+        this.mapper.setStandardPriorityHeader(true);
+        assertThat(this.mapper.toMessage(received).getHeaders()).containsEntry(PosixMqHeaders.PRIORITY, 6)
+            .containsEntry(IntegrationMessageHeaderAccessor.PRIORITY, 6);
+        this.mapper.setCharset(StandardCharsets.UTF_8);
+        assertThat(this.mapper.toMessage(new io.github.posixmq.Message(3, "a".getBytes(StandardCharsets.UTF_8)))
+            .getHeaders()).containsEntry(IntegrationMessageHeaderAccessor.PRIORITY, 3);
     }
 
     @Test

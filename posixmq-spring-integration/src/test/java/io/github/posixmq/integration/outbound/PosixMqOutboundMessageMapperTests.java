@@ -33,6 +33,25 @@ class PosixMqOutboundMessageMapperTests {
             .hasMessageContaining("gave priority 40000, outside 0 to 32767 for queue /shipping");
     }
 
+    @Test
+    void fallbackPriorityHeaderAfterThePosixMqHeaderAndBeforeTheExpression() {
+        this.mapper.setPriority(5);
+        this.mapper.setFallbackPriorityHeader("priority");
+        this.mapper.setPriorityExpression(new SpelExpressionParser().parseExpression("headers['level']"));
+        assertThat(this.mapper.fromMessage(MessageBuilder.withPayload("a").setHeader(PosixMqHeaders.PRIORITY, 20)
+            .setHeader("priority", 7).setHeader("level", 10).build()).priority()).isEqualTo(20);
+        assertThat(this.mapper.fromMessage(MessageBuilder.withPayload("b").setHeader("priority", 7)
+            .setHeader("level", 10).build()).priority()).isEqualTo(7);
+        assertThat(this.mapper.fromMessage(MessageBuilder.withPayload("c").setHeader("priority", "8").build())
+            .priority()).isEqualTo(8);
+        assertThat(this.mapper.fromMessage(MessageBuilder.withPayload("d").setHeader("level", 10).build()).priority())
+            .isEqualTo(10);
+        assertThat(this.mapper.fromMessage(MessageBuilder.withPayload("e").build()).priority()).isEqualTo(5);
+        assertThatThrownBy(() -> this.mapper.fromMessage(MessageBuilder.withPayload("f").setHeader("priority", 40000)
+            .build())).isInstanceOf(MessageDeliveryException.class)
+            .hasMessageContaining("the header priority gave priority 40000, outside 0 to 32767 for queue /shipping");
+    }
+
     /**
      * Issue 19 row 10: a hostile priority text is refused from its digits, before any big-number arithmetic (the old
      * {@code toBigIntegerExact()} of {@code 1e300000000} took seconds and hundreds of MB).
