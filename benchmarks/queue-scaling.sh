@@ -2,42 +2,61 @@
 # Threads, descriptors, RSS and start-up time of the order-pipeline sample as the number of queues grows.
 #
 #   benchmarks/queue-scaling.sh [--jdk DIR] [--counts "1 20 100 230"] [--app-args "--posixmq.dispatch.dedicated-threads=true"]
-#                               [--stream] [--no-build]
+#                               [--jvm-args "-Xmx256m"] [--runs 3] [--timeout 600] [--stream [--binder rabbit]] [--no-build]
+#                               [--jar FILE]
 #
 # --stream: the order-pipeline-stream sample (Spring Cloud Stream, binder posixmq) with N extra consumer bindings
 # (spring.cloud.stream.input-bindings) on queues of 4 x 128 B instead; it serves no HTTP, so "start" ends at its
-# "Started" log line.
+# "Started" log line. --binder rabbit puts the N extra bindings on another binder of the sample (a baseline of what
+# Spring Cloud Stream itself costs per binding; RabbitMQ at 127.0.0.1:5672), without a group, so that the broker
+# deletes their queues when the application stops.
 # Each run starts the sample (samples/order-pipeline/target/order-pipeline.jar) with N extra queues of 4 x 128 B,
 # each with an inbound adapter to nullChannel, alone in a private IPC namespace (unshare --ipc, when root; else in
 # the caller's namespace, as far as RLIMIT_MSGQUEUE and queues_max allow), waits for /actuator/health to answer UP,
-# then reads /proc/PID: Threads, the open descriptors, VmRSS. "start" is the time from launch to health UP.
-# Prints one Markdown table row per N. Counts are what the target is about; times depend on the machine's load
-# (the load average is printed with the table).
+# then reads /proc/PID: Threads, the open descriptors, VmRSS, and the heap through jcmd (of the same JDK): committed and
+# used as they are (GC.heap_info), then live (the total of GC.class_histogram, which runs a full GC first; read last,
+# as it changes the heap). "start" is the time from launch to health UP (--timeout seconds at most, default 600).
+# --runs R starts each N R times (a row each: start-up times swing with the machine's load). --jvm-args go before
+# -jar (the same for every N); --jar runs another build of the sample (implies --no-build). Prints one Markdown table row per run. Counts are what the target is about; times
+# depend on the machine's load (the load average is printed with the table).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 counts="1 20 100 230"
 app_args=""
+jvm_args=""
+jar_override=""
+runs=1
+timeout=600
 build=1
 stream=0
+extra_binder=posixmq
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+jcmd=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --jdk) java="$2/bin/java"; shift ;;
         --counts) counts="$2"; shift ;;
         --app-args) app_args="$2"; shift ;;
+        --jvm-args) jvm_args="$2"; shift ;;
+        --runs) runs="$2"; shift ;;
+        --timeout) timeout="$2"; shift ;;
         --no-build) build=0 ;;
+        --jar) jar_override="$2"; build=0; shift ;;
         --stream) stream=1 ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --binder) extra_binder="$2"; shift ;;
+        -h|--help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
 done
 
+jcmd="$(dirname "$java")/jcmd"
+[[ -x $jcmd ]] || jcmd="$(command -v jcmd || true)"
 sample=order-pipeline
 [[ $stream == 1 ]] && sample=order-pipeline-stream
-jar="$root/samples/$sample/target/$sample.jar"
+jar="${jar_override:-$root/samples/$sample/target/$sample.jar}"
 if [[ $build == 1 ]]; then
     (cd "$root" && ./mvnw -B -q -DskipTests -Dmaven.javadoc.skip=true -pl "samples/$sample" -am install)
 fi
@@ -58,10 +77,12 @@ run_one() {
         local bindings=""
         for ((i = 1; i <= n; i++)); do
             bindings+="${bindings:+;}extra$i"
-            {
-                echo "spring.cloud.stream.bindings.extra$i.destination=${prefix#/}-extra$i"
-                echo "spring.cloud.stream.bindings.extra$i.group=scaling"
-            } >> "$props"
+            echo "spring.cloud.stream.bindings.extra$i.destination=${prefix#/}-extra$i" >> "$props"
+            if [[ $extra_binder == posixmq ]]; then
+                echo "spring.cloud.stream.bindings.extra$i.group=scaling" >> "$props"
+            else
+                echo "spring.cloud.stream.bindings.extra$i.binder=$extra_binder" >> "$props"
+            fi
         done
         {
             echo "spring.cloud.stream.input-bindings=$bindings"
@@ -88,11 +109,12 @@ run_one() {
     local start end pid status=""
     start=$(date +%s%N)
     # shellcheck disable=SC2086
-    "${isolate[@]}" "$java" --enable-native-access=ALL-UNNAMED -jar "$jar" --server.port="$port" \
+    "${isolate[@]}" "$java" $jvm_args --enable-native-access=ALL-UNNAMED -jar "$jar" --server.port="$port" \
         --spring.main.banner-mode=off --spring.config.additional-location="file:$props" \
         "${sample_args[@]}" $app_args > "$log" 2>&1 &
     local launched=$!
-    for _ in $(seq 1 1200); do
+    local deadline=$(($(date +%s) + timeout))
+    while [[ $(date +%s) -lt $deadline ]]; do
         if [[ $stream == 1 ]]; then
             grep -q 'Started ' "$log" && status='"UP"'
         else
@@ -112,24 +134,38 @@ run_one() {
         pid=$(pgrep -P "$launched" java || echo "$launched")
     fi
     sleep 2 # let start-up threads (compiler, Tomcat warm-up) settle before counting
-    local threads fds rss
+    local threads fds rss heap="-" live="-"
     threads=$(awk '/^Threads:/ {print $2}' "/proc/$pid/status")
     fds=$(ls "/proc/$pid/fd" | wc -l)
     rss=$(awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
-    printf '| %s | %s | %s | %s MB | %.1f s |\n' "$n" "$threads" "$fds" "$rss" "$(echo "($end - $start) / 1000000000" | bc -l)"
+    if [[ -n $jcmd ]]; then
+        # "garbage-first heap   total 208896K, used 143105K": committed / used, then live after a full GC
+        heap=$("$jcmd" "$pid" GC.heap_info 2>/dev/null | awk '/ heap / && /total/ {
+            gsub(/[K,]/, ""); for (i = 1; i <= NF; i++) { if ($i == "total") t = $(i + 1); if ($i == "used") u = $(i + 1) }
+            printf "%.0f / %.0f MB", t / 1024, u / 1024; exit }')
+        live=$("$jcmd" "$pid" GC.class_histogram 2>/dev/null | awk '/^Total/ {printf "%.0f MB", $3 / 1048576}')
+    fi
+    printf '| %s | %s | %s | %s MB | %s | %s | %.1f s |\n' "$n" "$threads" "$fds" "$rss" "${heap:--}" "${live:--}" \
+        "$(echo "($end - $start) / 1000000000" | bc -l)"
     kill "$launched"
     wait "$launched" 2>/dev/null || true
 }
 
-echo "queue scaling ($sample): $("$java" -version 2>&1 | head -1); isolation: ${isolate[*]:-none (not root)}; app args: ${app_args:-none}"
+binder_note=""
+[[ $stream == 1 ]] && binder_note="; extra bindings' binder: $extra_binder"
+echo "queue scaling ($sample): $("$java" -version 2>&1 | head -1); isolation: ${isolate[*]:-none (not root)}$binder_note; app args: ${app_args:-none}"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| queues | threads | descriptors | RSS | start to health UP |"
-echo "|---|---|---|---|---|"
+echo "jvm args: ${jvm_args:-none}"
+echo
+echo "| queues | threads | descriptors | RSS | heap committed / used | heap live | start to health UP |"
+echo "|---|---|---|---|---|---|---|"
 port=18500
 for n in $counts; do
-    run_one "$n" "$port"
-    port=$((port + 1))
+    for ((r = 1; r <= runs; r++)); do
+        run_one "$n" "$port"
+        port=$((port + 1))
+    done
 done
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
