@@ -139,9 +139,10 @@ run_one() {
     fds=$(ls "/proc/$pid/fd" | wc -l)
     rss=$(awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
     if [[ -n $jcmd ]]; then
-        # "garbage-first heap   total 208896K, used 143105K": committed / used, then live after a full GC
+        # "garbage-first heap   total 208896K, used 143105K" (JDK 17; JDK 25: "total reserved .., committed ..,
+        # used .."): committed / used, then live after a full GC
         heap=$("$jcmd" "$pid" GC.heap_info 2>/dev/null | awk '/ heap / && /total/ {
-            gsub(/[K,]/, ""); for (i = 1; i <= NF; i++) { if ($i == "total") t = $(i + 1); if ($i == "used") u = $(i + 1) }
+            gsub(/[K,]/, ""); for (i = 1; i <= NF; i++) { if ($i == "total" || $i == "committed") t = $(i + 1); if ($i == "used") u = $(i + 1) }
             printf "%.0f / %.0f MB", t / 1024, u / 1024; exit }')
         live=$("$jcmd" "$pid" GC.class_histogram 2>/dev/null | awk '/^Total/ {printf "%.0f MB", $3 / 1048576}')
     fi
