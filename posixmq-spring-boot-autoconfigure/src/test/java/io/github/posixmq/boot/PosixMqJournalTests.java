@@ -118,7 +118,7 @@ class PosixMqJournalTests {
                     .containsEntry(PosixMqHeaders.LENGTH_INFERRED, true)
                     .containsEntry(PosixMqHeaders.REDELIVERY_COUNT, 1)
                     .containsEntry(PosixMqHeaders.PRIORITY, 6);
-                assertThat(output.getAll()).contains("Redelivering a message of queue " + name
+                assertThat(output.getAll()).contains("Delivering again a message of queue " + name
                         + " (priority 6) with an inferred length of 7 bytes")
                     .contains("DROPPED a message from queue " + name, "slot 1 of the in-flight journal",
                             "holds a state no journal writes");

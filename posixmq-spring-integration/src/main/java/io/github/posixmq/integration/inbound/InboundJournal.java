@@ -69,7 +69,7 @@ final class InboundJournal implements PosixMqReceiveBuffers, AutoCloseable {
             io.github.posixmq.Message message = new io.github.posixmq.Message(slot.priority(), slot.bytes());
             Map<String, Object> headers;
             if (slot.lengthInferred()) {
-                this.logger.warn(() -> "Redelivering a message of queue " + this.journal.queueName() + " (priority "
+                this.logger.warn(() -> "Delivering again a message of queue " + this.journal.queueName() + " (priority "
                         + message.priority() + ") with an inferred length of " + message.bytes().length + " bytes: "
                         + "the previous consumer was killed inside the receive system call, after the kernel copied "
                         + "it into the in-flight journal, before its length was recorded; zero bytes it ended with, "
