@@ -45,6 +45,9 @@ public final class InFlightJournal implements AutoCloseable {
     /** The file name suffix of journals. */
     public static final String SUFFIX = ".journal";
 
+    /** The source of the bulk copies that zero a slot's payload before a receive (never written). */
+    private static final byte[] ZEROS = new byte[4096];
+
     /** A slot's header: state (8 bytes), redelivery count (4), the priority the kernel writes (4), reserved (8). */
     static final int SLOT_HEADER = 24;
 
@@ -651,12 +654,10 @@ public final class InFlightJournal implements AutoCloseable {
             MappedByteBuffer map = InFlightJournal.this.map;
             int dirtyBytes = this.dirty;
             int from = this.at + SLOT_HEADER;
-            int i = 0;
-            for (; i + 8 <= dirtyBytes; i += 8) {
-                map.putLong(from + i, 0L);
-            }
-            for (; i < dirtyBytes; i++) {
-                map.put(from + i, (byte) 0);
+            // bulk copies from a zero array: a memset's speed (a putLong loop on the mapped buffer cost ~1 ns per
+            // 8 bytes, +1.2 µs per 8 KiB message)
+            for (int i = 0; i < dirtyBytes; i += ZEROS.length) {
+                map.put(from + i, ZEROS, 0, Math.min(ZEROS.length, dirtyBytes - i));
             }
             this.dirty = InFlightJournal.this.slotSize; // until the receive says how much the kernel wrote
             map.putInt(this.at + KERNEL_PRIORITY, NO_PRIORITY);
