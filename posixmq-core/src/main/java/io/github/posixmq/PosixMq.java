@@ -423,6 +423,24 @@ public final class PosixMq implements AutoCloseable {
         return receiveInto(buffer, untilNanos(deadline));
     }
 
+    /**
+     * Waits at most {@code timeout} until the queue holds a message, without receiving it; returns whether it does
+     * (another receiver may take it first). Waits on a non-blocking descriptor too; a descriptor closed meanwhile ends
+     * the wait with {@link QueueClosedException}. What a dispatcher's worker uses to wait a little for its queue's next
+     * message before it gives its thread back.
+     */
+    public boolean awaitReadable(Duration timeout) {
+        long nanos = timeoutNanos(timeout);
+        checkReceive();
+        acquire();
+        try {
+            return waitFor(Linux.POLLIN, nanos, System.nanoTime() + nanos, false);
+        }
+        finally {
+            release();
+        }
+    }
+
     /** Receives the highest-priority, oldest message, waiting while the queue is empty. */
     public Message receive() {
         return Objects.requireNonNull(receiveMessage(FOREVER));

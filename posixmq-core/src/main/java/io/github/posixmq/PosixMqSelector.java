@@ -286,6 +286,34 @@ public final class PosixMqSelector implements AutoCloseable {
         return waiters;
     }
 
+    /**
+     * Whether a {@link #select()} would return at once: a registered queue is ready or a {@link #wakeup()} is pending.
+     * Looks without selecting (nothing is consumed, a {@link #ONE_SHOT} key stays armed), from any thread, also while
+     * another thread waits in {@code select()}; false once closed. Allocates nothing.
+     */
+    public boolean hasReady() {
+        if (!tryAcquire()) {
+            return false;
+        }
+        try {
+            Scratch scratch = Scratch.get();
+            while (true) {
+                long fds = scratch.pollfds(epfd, Linux.POLLIN, -1, (short) 0);
+                int ready = binding.ppoll(fds, 1, scratch.timespec(0));
+                if (ready >= 0) {
+                    return ready > 0;
+                }
+                int errno = binding.lastErrno();
+                if (errno != Linux.EINTR) {
+                    throw Errors.generic("cannot look at the selector's epoll descriptor", errno, null);
+                }
+            }
+        }
+        finally {
+            release();
+        }
+    }
+
     /** Makes a blocked or the next {@link #select()} return at once. Safe from any thread. */
     public void wakeup() {
         if (!tryAcquire()) {

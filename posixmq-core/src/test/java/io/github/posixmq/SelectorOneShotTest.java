@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@link PosixMqSelector#ONE_SHOT}, {@link PosixMqSelector.Key#rearm()} and the count of keys dropped by a close. */
+/**
+ * {@link PosixMqSelector#ONE_SHOT}, {@link PosixMqSelector.Key#rearm()}, {@link PosixMqSelector#hasReady()} and the
+ * count of keys dropped by a close.
+ */
 class SelectorOneShotTest {
 
     private final TestQueues queues = new TestQueues();
@@ -42,6 +45,30 @@ class SelectorOneShotTest {
             assertThat(selector.select(Duration.ofSeconds(5))).as("the old key did not take over the new one")
                 .containsExactly(again);
         }
+    }
+
+    @Test
+    void hasReadyLooksWithoutSelecting() {
+        PosixMqSelector closed;
+        try (PosixMq mq = PosixMq.create(queues.name("ready")); PosixMqSelector selector = PosixMqSelector.open()) {
+            closed = selector;
+            PosixMqSelector.Key key = selector.register(mq, PosixMqSelector.READABLE | PosixMqSelector.ONE_SHOT, "a");
+            assertThat(selector.hasReady()).as("empty").isFalse();
+            mq.send("one".getBytes(StandardCharsets.UTF_8), 0);
+            assertThat(selector.hasReady()).isTrue();
+            assertThat(selector.hasReady()).as("nothing consumed").isTrue();
+            assertThat(selector.selectNow()).containsExactly(key);
+            assertThat(selector.hasReady()).as("the one-shot key is disabled until re-armed").isFalse();
+            assertThat(key.rearm()).isTrue();
+            assertThat(selector.hasReady()).isTrue();
+            mq.receive();
+            assertThat(selector.hasReady()).isFalse();
+            selector.wakeup();
+            assertThat(selector.hasReady()).as("a pending wakeup").isTrue();
+            assertThat(selector.selectNow()).isEmpty();
+            assertThat(selector.hasReady()).isFalse();
+        }
+        assertThat(closed.hasReady()).as("closed").isFalse();
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.github.posixmq.boot;
 import io.github.posixmq.integration.runtime.PosixMqQueues;
 import io.github.posixmq.integration.runtime.PosixMqConfigurationException;
 import io.github.posixmq.OpenOptions;
+import io.github.posixmq.integration.dispatch.PosixMqDispatcher;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Configuration that would silently do something else fails start-up with the property, the value and the fix:
  * an unquoted YAML mode, a typo under a queue's key, a channel name that names another bean, a duration too long
- * to wait; and a failed start removes the queues it created.
+ * to wait, a negative dispatch linger; and a failed start removes the queues it created.
  */
 class PosixMqConfigurationSafetyTests {
 
@@ -91,6 +93,17 @@ class PosixMqConfigurationSafetyTests {
             .run(failsWith("posixmq.queues." + key + ".outbound.send-timeout", "longer than about 292 years",
                     "shorter duration"));
         assertThat(TestQueues.exists("/" + key)).isFalse();
+    }
+
+    @Test
+    void theDispatchLingerReachesTheDispatcherAndANegativeOneFailsNamingTheProperty() {
+        this.runner.run(context -> assertThat(context.getBean(PosixMqDispatcher.class).getLinger())
+            .isEqualTo(Duration.ofMillis(1)));
+        this.runner.withPropertyValues("posixmq.dispatch.linger=5ms")
+            .run(context -> assertThat(context.getBean(PosixMqDispatcher.class).getLinger())
+                .isEqualTo(Duration.ofMillis(5)));
+        this.runner.withPropertyValues("posixmq.dispatch.linger=-1ms")
+            .run(failsWith("posixmq.dispatch.linger", "must not be negative", "Set posixmq.dispatch.linger to 1ms"));
     }
 
     private static ContextConsumer<AssertableApplicationContext> failsWith(String property, String reason,

@@ -74,6 +74,13 @@ public final class PosixMqProperties {
          */
         private boolean dedicatedThreads;
 
+        /**
+         * How long a shared worker whose queue ran empty waits for the queue's next message before it gives the queue
+         * back to the selector thread (while no other queue's message waits for a worker): a busy queue then costs
+         * no hand-off per message. 0 gives it back at once.
+         */
+        private Duration linger = Duration.ofMillis(1);
+
         /** The selector threads. */
         public int getSelectors() {
             return this.selectors;
@@ -104,6 +111,16 @@ public final class PosixMqProperties {
             this.dedicatedThreads = dedicatedThreads;
         }
 
+        /** How long a worker whose queue ran empty waits for its next message. */
+        public Duration getLinger() {
+            return this.linger;
+        }
+
+        /** Sets how long a worker whose queue ran empty waits for its next message (0 or more). */
+        public void setLinger(Duration linger) {
+            this.linger = linger;
+        }
+
         /**
          * These settings for the runtime.
          *
@@ -118,7 +135,12 @@ public final class PosixMqProperties {
                 throw new PosixMqConfigurationException("posixmq.dispatch.workers", Integer.toString(this.workers),
                         "it must not be negative", "Set posixmq.dispatch.workers to 0 (the default) or more.", null);
             }
-            return new PosixMqDispatchSettings(this.selectors, this.workers, this.dedicatedThreads);
+            PosixMqPropertiesValidator.checkLength("posixmq.dispatch.linger", this.linger);
+            if (this.linger == null || this.linger.isNegative()) {
+                throw new PosixMqConfigurationException("posixmq.dispatch.linger", String.valueOf(this.linger),
+                        "it must not be negative", "Set posixmq.dispatch.linger to 1ms (the default), 0 or more.", null);
+            }
+            return new PosixMqDispatchSettings(this.selectors, this.workers, this.dedicatedThreads, this.linger);
         }
     }
 

@@ -30,10 +30,16 @@ import org.springframework.util.Assert;
  * ({@link PosixMqReceiveBuffers}). When the queue is readable and a permit is free, a selector thread receives one
  * message without blocking into the permit's buffer and submits its handling to a worker; the queue is watched again
  * (epoll {@code ONE_SHOT}, re-armed) while permits are free, so a queue with concurrency 1 is handled in order, one
- * message at a time. Fairness: a selector round receives at most one message per ready queue, and a worker that
- * finished a message receives the queue's next one itself (no hand-off while the queue is busy); after
- * {@value #DRAIN} messages in a row it gives its thread back to other queues when their messages wait for a worker
- * (always, for an executor whose queue it cannot see).
+ * message at a time. A worker that finished a message keeps its queue while the pool can spare its thread (no task
+ * waits for one): it receives the next message itself and, when the queue is empty, lingers ({@link #setLinger}, 1 ms
+ * by default) in a wait on the queue before it gives the queue back to the selector thread. So a busy queue costs no
+ * hand-off per message (a wake-up of a waiting worker costs what the selector's costs), and a quiet queue is still
+ * served: its message, received by the selector thread, is a waiting task, and the busy queue's worker gives its thread
+ * back after the message in hand (a lingering one within a millisecond); every {@value #DRAIN} messages in a row it
+ * also looks ({@link PosixMqSelector#hasReady()}) whether another queue is ready that the selector thread did not get
+ * to yet, and gives its thread back then too. With an executor whose waiting tasks cannot be seen (not a
+ * {@link ThreadPoolExecutor}) a worker gives its thread back after {@value #DRAIN} messages in a row. A selector round
+ * receives at most one message per ready queue.
  *
  * <p>A selector thread that ends unexpectedly is restarted (each of its queues' receivers is told, which counts it);
  * a worker task that fails returns its permit, so the queue keeps receiving. Stopping a registration finishes the
@@ -47,14 +53,24 @@ import org.springframework.util.Assert;
  */
 public final class PosixMqDispatcher implements DisposableBean, AutoCloseable {
 
-    /** How many messages of one queue a worker handles in a row before it gives its thread back. */
+    /**
+     * How many messages of one queue a worker handles in a row at most before it gives its thread back when the
+     * executor's waiting tasks cannot be seen; with a {@link ThreadPoolExecutor} (the default workers) it keeps the
+     * queue while no task waits.
+     */
     public static final int DRAIN = 16;
+
+    /** The default {@link #setLinger linger}: 1 ms. */
+    public static final Duration DEFAULT_LINGER = Duration.ofMillis(1);
+
+    /** The longest wait of a lingering worker before it looks at a stop and at the pool again. */
+    private static final Duration LINGER_SLICE = Duration.ofMillis(1);
 
     private static final Log logger = LogFactory.getLog(PosixMqDispatcher.class);
 
     private final SelectorLoop[] loops;
 
-    private final Executor workers;
+    private final WorkerPool workers;
 
     private final @Nullable ExecutorService ownedWorkers;
 
@@ -63,6 +79,8 @@ public final class PosixMqDispatcher implements DisposableBean, AutoCloseable {
     private boolean started;
 
     private volatile boolean closed;
+
+    private volatile Linger linger = Linger.of(DEFAULT_LINGER);
 
     /** A dispatcher with one selector thread and the {@link #defaultWorkers default workers}. */
     public PosixMqDispatcher() {
@@ -88,11 +106,11 @@ public final class PosixMqDispatcher implements DisposableBean, AutoCloseable {
         if (workers == null) {
             ExecutorService owned = defaultWorkers(defaultWorkerCount());
             this.ownedWorkers = owned;
-            this.workers = owned;
+            this.workers = new WorkerPool(owned);
         }
         else {
             this.ownedWorkers = ownsWorkers && workers instanceof ExecutorService owned ? owned : null;
-            this.workers = workers;
+            this.workers = new WorkerPool(workers);
         }
     }
 
@@ -131,6 +149,31 @@ public final class PosixMqDispatcher implements DisposableBean, AutoCloseable {
     }
 
     /**
+     * Sets how long a worker whose queue ran empty waits for the queue's next message before it gives the queue back
+     * to the selector thread (default {@link #DEFAULT_LINGER}; zero: at once). It waits only while no task waits for
+     * a worker thread, and a stop of the queue's registration ends the wait within a millisecond. Longer lingers keep
+     * a worker per recently busy queue; the wait uses no CPU.
+     */
+    public void setLinger(Duration linger) {
+        Assert.notNull(linger, "linger must not be null");
+        Assert.isTrue(!linger.isNegative(), "linger must not be negative");
+        this.linger = Linger.of(linger);
+    }
+
+    /** How long a worker whose queue ran empty waits for the next message. */
+    public Duration getLinger() {
+        return this.linger.total();
+    }
+
+    Linger linger() {
+        return this.linger;
+    }
+
+    boolean isClosed() {
+        return this.closed;
+    }
+
+    /**
      * Starts receiving for {@code receiver} on the least loaded selector thread; the descriptor its queue supplies now
      * is watched at once.
      *
@@ -156,7 +199,7 @@ public final class PosixMqDispatcher implements DisposableBean, AutoCloseable {
                 }
             }
         }
-        QueueDispatch dispatch = new QueueDispatch(receiver, loop, this.workers);
+        QueueDispatch dispatch = new QueueDispatch(receiver, loop, this.workers, this);
         dispatch.start();
         return dispatch;
     }
@@ -194,6 +237,20 @@ public final class PosixMqDispatcher implements DisposableBean, AutoCloseable {
 
     /** Pause before a selector thread that ended unexpectedly runs again. */
     static final Duration RESTART_PAUSE = Duration.ofMillis(200);
+
+    /** A linger of {@code total}, waited in {@code slices} waits of {@code slice} each (none for zero). */
+    record Linger(Duration total, Duration slice, int slices) {
+
+        static Linger of(Duration total) {
+            if (total.isZero()) {
+                return new Linger(total, total, 0);
+            }
+            long nanos = total.compareTo(Duration.ofNanos(Long.MAX_VALUE)) < 0 ? total.toNanos() : Long.MAX_VALUE;
+            long sliceNanos = LINGER_SLICE.toNanos();
+            int slices = (int) Math.min(Integer.MAX_VALUE, (nanos + sliceNanos - 1) / sliceNanos);
+            return new Linger(total, Duration.ofNanos(Math.max(1, nanos / slices)), slices);
+        }
+    }
 
     /** A queue to receive from, and what to do with its messages. */
     public interface Receiver {

@@ -1,10 +1,8 @@
 package io.github.posixmq.integration.dispatch;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.PosixMqSelector;
@@ -14,9 +12,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One queue registered with a {@link PosixMqDispatcher}: its receive permits, its selector key ({@code ONE_SHOT}: armed
- * while a permit is free) and its lifecycle. Permits are taken by the selector thread when the queue is ready and
- * given back by the worker when the message's flow finished.
+ * One queue registered with a {@link PosixMqDispatcher}: its receive permits ({@link Permit}, {@code concurrency} of
+ * them), its selector key ({@code ONE_SHOT}: armed while a permit is free) and its lifecycle. Permits are taken by the
+ * selector thread when the queue is ready and given back by the worker when it leaves the queue (see {@link Permit}).
  */
 final class QueueDispatch implements PosixMqDispatcher.Registration {
 
@@ -34,7 +32,9 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
 
     private final SelectorLoop loop;
 
-    private final Executor workers;
+    private final WorkerPool pool;
+
+    private final PosixMqDispatcher dispatcher;
 
     private final String queueName;
 
@@ -54,10 +54,15 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
 
     private boolean rejectedLogged;
 
-    QueueDispatch(PosixMqDispatcher.Receiver receiver, SelectorLoop loop, Executor workers) {
+    /** Permits whose worker lingers now (for tests). */
+    private final AtomicInteger lingering = new AtomicInteger();
+
+    QueueDispatch(PosixMqDispatcher.Receiver receiver, SelectorLoop loop, WorkerPool pool,
+            PosixMqDispatcher dispatcher) {
         this.receiver = receiver;
         this.loop = loop;
-        this.workers = workers;
+        this.pool = pool;
+        this.dispatcher = dispatcher;
         this.queueName = receiver.queue().queueName();
         this.concurrency = receiver.concurrency();
     }
@@ -66,7 +71,7 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
     void start() {
         int size = (int) this.receiver.queue().get().maxMessageSize();
         for (int i = 0; i < this.concurrency; i++) {
-            this.free.push(new Permit(i, this.receiver.buffers().buffer(this.queueName, i, size)));
+            this.free.push(new Permit(this, i, this.receiver.buffers().buffer(this.queueName, i, size)));
         }
         this.loop.add(this);
         PosixMqSelector.Key registered;
@@ -87,6 +92,60 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
 
     boolean isActive() {
         return this.active;
+    }
+
+    PosixMqDispatcher.Receiver receiver() {
+        return this.receiver;
+    }
+
+    String queueName() {
+        return this.queueName;
+    }
+
+    WorkerPool pool() {
+        return this.pool;
+    }
+
+    PosixMqSelector.@Nullable Key currentKey() {
+        return this.key;
+    }
+
+    /**
+     * Whether a queue of this queue's selector is ready and not received from yet (or the selector has work pending):
+     * what a worker keeping this queue looks at now and then.
+     */
+    boolean othersReady() {
+        try {
+            return this.loop.selector().hasReady();
+        }
+        catch (RuntimeException ex) {
+            return true;
+        }
+    }
+
+    /** Whether the calling thread is this queue's selector thread. */
+    boolean onSelectorThread() {
+        return this.loop.isCurrentThread();
+    }
+
+    /** How a worker of this queue lingers (the dispatcher's setting). */
+    PosixMqDispatcher.Linger linger() {
+        return this.dispatcher.linger();
+    }
+
+    /** Whether a worker may go on lingering: the registration is active and the dispatcher open. */
+    boolean mayLinger() {
+        return this.active && !this.dispatcher.isClosed();
+    }
+
+    /** A worker of this queue starts ({@code 1}) or ends ({@code -1}) lingering. */
+    void lingering(int delta) {
+        this.lingering.addAndGet(delta);
+    }
+
+    /** The permits whose worker lingers now (for tests). */
+    int lingering() {
+        return this.lingering.get();
     }
 
     boolean hasValidKey() {
@@ -115,7 +174,7 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
         }
         int priority;
         try {
-            priority = receive(permit, ready.queue());
+            priority = permit.receive(ready.queue());
         }
         catch (RuntimeException ex) {
             logger.error(this.receiver.owner() + ": failed to receive from queue " + this.queueName
@@ -147,18 +206,15 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
     }
 
     private void submit(Permit permit, int priority) {
-        permit.priority = priority;
-        try {
-            this.workers.execute(permit);
-        }
-        catch (RejectedExecutionException ex) {
+        permit.received(priority);
+        if (!this.pool.submit(permit)) {
             if (!this.rejectedLogged) {
                 this.rejectedLogged = true;
                 logger.warn(this.receiver.owner() + ": the worker executor rejected a message of queue "
                         + this.queueName + "; it is handled on the selector thread (size the executor for the sum of "
-                        + "the queues' concurrency)", ex);
+                        + "the queues' concurrency)");
             }
-            permit.run();
+            permit.handle(false);
         }
     }
 
@@ -223,41 +279,6 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
 
     // ---------------------------------------------------------------- any thread
 
-    /** Receives into {@code permit}'s buffer from {@code mq} without waiting; a priority, NO_MESSAGE or CLOSED. */
-    private int receive(Permit permit, PosixMq mq) {
-        if (permit.buffer.capacity() < mq.maxMessageSize()) {
-            permit.buffer = this.receiver.buffers().buffer(this.queueName, permit.index, (int) mq.maxMessageSize());
-        }
-        ByteBuffer buffer = permit.buffer;
-        long start = System.nanoTime();
-        int priority;
-        try {
-            // an in-flight journal marks its slot in there, on the receiving thread (its crash window ends)
-            priority = this.receiver.buffers().receive(this.queueName, permit.index, mq, buffer);
-        }
-        catch (QueueClosedException ex) {
-            return CLOSED;
-        }
-        catch (RuntimeException ex) {
-            tell(System.nanoTime() - start, ex);
-            throw ex;
-        }
-        if (priority >= 0) {
-            buffer.flip();
-            tell(System.nanoTime() - start, null);
-        }
-        return priority;
-    }
-
-    private void tell(long nanos, @Nullable Throwable failure) {
-        try {
-            this.receiver.listener().onReceive(this.queueName, nanos, failure);
-        }
-        catch (RuntimeException ex) {
-            logger.warn(this.receiver.owner() + ": an operation listener failed", ex);
-        }
-    }
-
     /** Re-arms the key; when that fails (descriptor closed or key cancelled) the selector thread looks at it. */
     private void rearm() {
         PosixMqSelector.Key current = this.key;
@@ -280,7 +301,7 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
     }
 
     /** Gives {@code permit} back after its message (or none); re-arms the key when {@code watch} and active. */
-    private void giveBack(Permit permit, boolean watch) {
+    void giveBack(Permit permit, boolean watch) {
         boolean again = false;
         boolean end = false;
         synchronized (this) {
@@ -361,79 +382,5 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
     @Override
     public String toString() {
         return "QueueDispatch[" + this.receiver.owner() + "]";
-    }
-
-    /** A receive permit: its buffer and, while a message is in hand, the task that handles it on a worker. */
-    private final class Permit implements Runnable {
-
-        private final int index;
-
-        private ByteBuffer buffer;
-
-        private int priority;
-
-        Permit(int index, ByteBuffer buffer) {
-            this.index = index;
-            this.buffer = buffer;
-        }
-
-        @Override
-        public void run() {
-            int handled = 0;
-            try {
-                String name = QueueDispatch.this.receiver.workerName(this.index);
-                Thread worker = Thread.currentThread();
-                if (name != null && !name.equals(worker.getName())) {
-                    worker.setName(name);
-                }
-                int current = this.priority;
-                while (true) {
-                    deliver(current);
-                    // at most DRAIN in a row, then the thread goes back to the pool: whether another queue waits for
-                    // it cannot be seen (the selector holds a ready queue's message until a worker takes it)
-                    if (!QueueDispatch.this.active || ++handled >= PosixMqDispatcher.DRAIN) {
-                        break;
-                    }
-                    current = receiveNext();
-                    if (current < 0) {
-                        break;
-                    }
-                }
-            }
-            catch (Throwable ex) {
-                logger.error(QueueDispatch.this.receiver.owner() + ": a worker failed outside the message's flow; "
-                        + "its receiver of queue " + QueueDispatch.this.queueName + " goes on", ex);
-                restarted("worker failed: " + ex);
-            }
-            finally {
-                giveBack(this, true);
-            }
-        }
-
-        private void deliver(int priority) {
-            PosixMqReceiveBuffers buffers = QueueDispatch.this.receiver.buffers();
-            String name = QueueDispatch.this.queueName;
-            try {
-                QueueDispatch.this.receiver.deliver(this.buffer, priority);
-            }
-            finally {
-                buffers.finished(name, this.index, this.buffer);
-            }
-        }
-
-        /** The next message of the same descriptor, received on this worker; negative when none (or closed). */
-        private int receiveNext() {
-            PosixMqSelector.Key current = QueueDispatch.this.key;
-            if (current == null || !current.isValid()) {
-                return PosixMq.NO_MESSAGE;
-            }
-            try {
-                int next = receive(this, current.queue());
-                return next == CLOSED ? PosixMq.NO_MESSAGE : next;
-            }
-            catch (RuntimeException ex) {
-                return PosixMq.NO_MESSAGE; // the selector thread receives next, and reports a lasting failure
-            }
-        }
     }
 }

@@ -41,6 +41,8 @@ final class SelectorLoop implements Runnable {
 
     private volatile boolean alive;
 
+    private volatile @Nullable Thread thread;
+
     private volatile @Nullable Throwable failNextRound;
 
     private long invalidationsSeen;
@@ -70,7 +72,13 @@ final class SelectorLoop implements Runnable {
         // not a daemon, as the receiving threads of dedicated mode: an application without a web server (a stream
         // binder consumer) keeps running on its receivers until the context closes, which closes the dispatcher
         thread.setDaemon(false);
+        this.thread = thread;
         thread.start();
+    }
+
+    /** Whether the calling thread is this loop's thread. */
+    boolean isCurrentThread() {
+        return Thread.currentThread() == this.thread;
     }
 
     void add(QueueDispatch dispatch) {

@@ -25,10 +25,13 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The shared dispatcher against real queues: threads, order, fairness, stop, restarts, closed queues. */
+/** The shared dispatcher against real queues: threads, order, fairness, linger, stop, restarts, closed queues. */
 class PosixMqDispatcherTests {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** A linger far longer than {@link #WAIT}: what ends it early is what the linger tests check. */
+    private static final Duration LONG_LINGER = Duration.ofMinutes(5);
 
     private final TestQueues names = new TestQueues();
 
@@ -152,6 +155,81 @@ class PosixMqDispatcherTests {
         assertThat(quietSeen.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(busyBeforeQuiet.get() - before).as("busy messages handled before the quiet one")
             .isLessThanOrEqualTo(4 * PosixMqDispatcher.DRAIN);
+    }
+
+    @Test
+    void aLingeringWorkerKeepsAConcurrencyOneQueueInOrderOneAtATime() throws Exception {
+        PosixMqDispatcher dispatcher = dispatcher(1, 4);
+        dispatcher.setLinger(LONG_LINGER);
+        PosixMq mq = OpenOptions.readWrite().create().capacity(10).maxMessageSize(64).open(this.names.name("linger"));
+        this.opened.add(mq);
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        BlockingQueue<Integer> received = new LinkedBlockingQueue<>();
+        QueueDispatch registration = (QueueDispatch) dispatcher.register(new TestReceiver(mq, 1, (text, priority) -> {
+            if (inFlight.incrementAndGet() > 1) {
+                overlaps.incrementAndGet();
+            }
+            threads.add(Thread.currentThread().getName());
+            received.add(Integer.parseInt(text));
+            inFlight.decrementAndGet();
+        }));
+        for (int i = 0; i < 100; i++) {
+            // one at a time, so that the queue runs empty and the worker waits for the next one
+            mq.send(utf8(Integer.toString(i)), 0);
+            assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(i);
+        }
+        await().atMost(WAIT).until(registration::lingering, (count) -> count == 1);
+        for (int i = 100; i < 200; i++) {
+            mq.send(utf8(Integer.toString(i)), 0);
+        }
+        for (int i = 100; i < 200; i++) {
+            assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(i);
+        }
+        assertThat(overlaps).hasValue(0);
+        assertThat(threads).as("one worker kept the queue: no hand-off from the selector after the first message")
+            .hasSize(1);
+    }
+
+    @Test
+    void aStopEndsALingeringWorkersWaitAndNothingIsReceivedAfterIt() throws Exception {
+        PosixMqDispatcher dispatcher = dispatcher(1, 2);
+        dispatcher.setLinger(LONG_LINGER);
+        PosixMq mq = queue("stop-linger");
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        TestReceiver receiver = new TestReceiver(mq, 1, (text, priority) -> received.add(text));
+        QueueDispatch registration = (QueueDispatch) dispatcher.register(receiver);
+        mq.send(utf8("first"), 0);
+        assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("first");
+        await().atMost(WAIT).until(registration::lingering, (count) -> count == 1);
+        registration.stop();
+        assertThat(receiver.ended.await(WAIT.toSeconds(), TimeUnit.SECONDS))
+            .as("ended long before the linger of %s", LONG_LINGER).isTrue();
+        assertThat(registration.lingering()).isZero();
+        mq.send(utf8("after the stop"), 0);
+        assertThat(mq.currentMessages()).as("nothing received after the stop").isEqualTo(1);
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void aQuietQueueIsServedWhileAnotherLingersOnTheOnlyWorker() throws Exception {
+        PosixMqDispatcher dispatcher = dispatcher(1, 1);
+        dispatcher.setLinger(LONG_LINGER);
+        PosixMq lingering = queue("lingering");
+        PosixMq quiet = queue("quiet");
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        QueueDispatch registration = (QueueDispatch) dispatcher
+            .register(new TestReceiver(lingering, 1, (text, priority) -> received.add(text)));
+        lingering.send(utf8("first"), 0);
+        assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("first");
+        await().atMost(WAIT).until(registration::lingering, (count) -> count == 1);
+        dispatcher.register(new TestReceiver(quiet, 1, (text, priority) -> received.add(text)));
+        quiet.send(utf8("quiet"), 0);
+        assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS))
+            .as("served long before the linger of %s ends", LONG_LINGER).isEqualTo("quiet");
+        lingering.send(utf8("again"), 0);
+        assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("again");
     }
 
     @Test
