@@ -4,12 +4,14 @@
 # receive). Needs RabbitMQ at 127.0.0.1:5672 (.ci/rabbitmq start); Kafka at --kafka HOST:PORT, else a single-node KRaft
 # broker started in the driver's JVM. Prints a Markdown table, also written to benchmarks/build/stream-binders.md.
 #
-#   benchmarks/stream-binders.sh [--orders N] [--warmup N] [--iterations N] [--latency-orders N] [--messages N]
-#                                [--kafka HOST:PORT] [--binders posixmq,rabbit[,kafka]] [--app-prefix "taskset -c 1"]
-#                                [--app-jvm-args "JVM OPTIONS"] [--latency-trace FILE] [--no-build]
+#   benchmarks/stream-binders.sh [--orders N] [--warmup N] [--iterations N] [--latency-orders N]
+#                                [--latency-warmup N] [--messages N] [--kafka HOST:PORT] [--binders posixmq,rabbit[,kafka]]
+#                                [--app-prefix "taskset -c 1"] [--app-jvm-args "JVM OPTIONS"] [--latency-trace FILE]
+#                                [--no-build]
 # --binders posixmq,rabbit skips Kafka (posixmq alone: a profiling run); --app-prefix runs each application under a
 # command (such as taskset); --app-jvm-args adds JVM options to each application ({label}: posixmq, rabbit, kafka);
-# --latency-trace writes each posixmq order of the latency run (start in epoch µs, latency in µs) to FILE.
+# --latency-trace writes each posixmq order of the latency run (start in epoch µs, latency in µs) to FILE;
+# --latency-warmup (default 5000) orders go one at a time before the measured ones, on every binder.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -18,10 +20,10 @@ args=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --no-build) build=0 ;;
-        --orders|--warmup|--iterations|--latency-orders|--messages|--kafka) args+=("$1" "$2"); shift ;;
+        --orders|--warmup|--iterations|--latency-orders|--latency-warmup|--messages|--kafka) args+=("$1" "$2"); shift ;;
         --binders|--app-prefix|--app-jvm-args|--latency-trace)
             args+=("$1" "'$2'"); shift ;;
-        -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "stream-binders.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
     shift

@@ -51,7 +51,9 @@ import org.springframework.util.unit.DataSize;
  * <li>throughput: {@code --orders} orders sent as fast as the pipeline takes them, orders/s from the first send to the
  * last result (median of {@code --iterations} runs after {@code --warmup} runs);</li>
  * <li>latency: {@code --latency-orders} orders one at a time, each sent after the previous result came back; p50 and
- * p99 of send to result;</li>
+ * p99 of send to result, after {@code --latency-warmup} orders sent the same way (default 5000: the throughput runs
+ * do not warm up the one-at-a-time path, whose JIT compilations and deoptimizations otherwise make the p99 of the
+ * first thousand orders);</li>
  * <li>templates: {@code --messages} 64-byte messages sent and received one after the other on one queue; per pair
  * p50, p99 and pairs/s.</li>
  * </ul>
@@ -77,7 +79,7 @@ public final class StreamBinderBenchmark {
 
     /**
      * Runs the benchmark: {@code --app-jar JAR [--orders N] [--warmup N] [--iterations N] [--latency-orders N]
-     * [--messages N] [--kafka BROKERS] [--binders posixmq,rabbit[,kafka]] [--app-prefix "taskset -c 1"]
+     * [--latency-warmup N] [--messages N] [--kafka BROKERS] [--binders posixmq,rabbit[,kafka]] [--app-prefix "taskset -c 1"]
      * [--app-jvm-args "JVM OPTIONS"] [--out FILE]}.
      */
     public static void main(String[] args) throws Exception {
@@ -87,7 +89,7 @@ public final class StreamBinderBenchmark {
         }
         if (!options.containsKey("--app-jar")) {
             System.err.println("usage: StreamBinderBenchmark --app-jar JAR [--orders N] [--warmup N] [--iterations N] "
-                    + "[--latency-orders N] [--messages N] [--kafka BROKERS] [--out FILE]");
+                    + "[--latency-orders N] [--latency-warmup N] [--messages N] [--kafka BROKERS] [--out FILE]");
             System.exit(2);
         }
         StreamBinderBenchmark benchmark = new StreamBinderBenchmark(options);
@@ -107,6 +109,7 @@ public final class StreamBinderBenchmark {
     private String run() throws Exception {
         int orders = option("--orders", 5000);
         int latencyOrders = option("--latency-orders", 1000);
+        int latencyWarmup = option("--latency-warmup", 5000);
         int iterations = option("--iterations", 3);
         int warmup = option("--warmup", 3);
         int messages = option("--messages", 20000);
@@ -119,7 +122,7 @@ public final class StreamBinderBenchmark {
 
         Pipeline posix = startPosix();
         Result posixThroughput = throughput(posix, orders, warmup, iterations);
-        double[] posixLatency = latency(posix, latencyOrders, this.options.get("--latency-trace"));
+        double[] posixLatency = latency(posix, latencyWarmup, latencyOrders, this.options.get("--latency-trace"));
         posix.close();
         stop();
 
@@ -129,7 +132,7 @@ public final class StreamBinderBenchmark {
         if (withRabbit) {
             Pipeline rabbit = startRabbit();
             rabbitThroughput = throughput(rabbit, orders, warmup, iterations);
-            rabbitLatency = latency(rabbit, latencyOrders, null);
+            rabbitLatency = latency(rabbit, latencyWarmup, latencyOrders, null);
             rabbit.close();
             stop();
         }
@@ -140,14 +143,15 @@ public final class StreamBinderBenchmark {
         if (withKafka) {
             Pipeline kafka = startKafka(brokers);
             kafkaThroughput = throughput(kafka, orders, warmup, iterations);
-            kafkaLatency = latency(kafka, latencyOrders, null);
+            kafkaLatency = latency(kafka, latencyWarmup, latencyOrders, null);
             kafka.close();
             stop();
         }
 
         row(table, withKafka, "stream sample: orders/s (" + orders + " orders, median of " + iterations + " runs)",
                 posixThroughput.median(), rabbitThroughput.median(), kafkaThroughput.median(), "%,.0f", true);
-        row(table, withKafka, "stream sample: latency per order p50, one at a time (" + latencyOrders + " orders)",
+        row(table, withKafka, "stream sample: latency per order p50, one at a time (" + latencyOrders + " orders after "
+                + latencyWarmup + ")",
                 posixLatency[0], rabbitLatency[0], kafkaLatency[0], "%,.0f µs", false);
         row(table, withKafka, "stream sample: latency per order p99", posixLatency[1], rabbitLatency[1],
                 kafkaLatency[1], "%,.0f µs", false);
@@ -409,15 +413,25 @@ public final class StreamBinderBenchmark {
     }
 
     /**
-     * p50, p99 and p99.9 in microseconds of {@code count} orders sent one at a time; with {@code trace}, each order's
-     * start (epoch microseconds, to match JFR and GC logs) and latency in microseconds to that file.
+     * p50, p99 and p99.9 in microseconds of {@code count} orders sent one at a time, after {@code warmup} orders sent
+     * the same way; with {@code trace}, each measured order's start (epoch microseconds, to match JFR and GC logs) and
+     * latency in microseconds to that file.
      */
-    private static double[] latency(Pipeline pipeline, int count, @Nullable String trace) throws Exception {
+    private static double[] latency(Pipeline pipeline, int warmup, int count, @Nullable String trace)
+            throws Exception {
+        for (int i = 0; i < warmup; i++) {
+            int id = 1_000_000 + i; // ids of as many digits as the measured ones: the same paths get compiled
+            pipeline.send(id, 5);
+            int back = pipeline.result();
+            if (back != id) {
+                throw new IllegalStateException("expected order " + id + " back, got " + back);
+            }
+        }
         long[] nanos = new long[count];
         long[] starts = new long[count];
         long epochOffset = System.currentTimeMillis() * 1000 - System.nanoTime() / 1000;
         for (int i = 0; i < count; i++) {
-            int id = 1_000_000 + i;
+            int id = 1_000_000 + warmup + i;
             long start = System.nanoTime();
             starts[i] = start;
             pipeline.send(id, 5);
