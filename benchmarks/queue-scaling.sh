@@ -3,7 +3,7 @@
 #
 #   benchmarks/queue-scaling.sh [--jdk DIR] [--counts "1 20 100 230"] [--app-args "--posixmq.dispatch.dedicated-threads=true"]
 #                               [--jvm-args "-Xmx256m"] [--runs 3] [--timeout 600] [--stream [--binder rabbit]] [--no-build]
-#                               [--jar FILE]
+#                               [--jar FILE] [--dump DIR]
 #
 # --stream: the order-pipeline-stream sample (Spring Cloud Stream, binder posixmq) with N extra consumer bindings
 # (spring.cloud.stream.input-bindings) on queues of 4 x 128 B instead; it serves no HTTP, so "start" ends at its
@@ -17,8 +17,11 @@
 # used as they are (GC.heap_info), then live (the total of GC.class_histogram, which runs a full GC first; read last,
 # as it changes the heap). "start" is the time from launch to health UP (--timeout seconds at most, default 600).
 # --runs R starts each N R times (a row each: start-up times swing with the machine's load). --jvm-args go before
-# -jar (the same for every N); --jar runs another build of the sample (implies --no-build). Prints one Markdown table row per run. Counts are what the target is about; times
-# depend on the machine's load (the load average is printed with the table).
+# -jar (the same for every N); --jar runs another build of the sample (implies --no-build). --dump DIR keeps, per run,
+# the app's log, its class histogram and, when --jvm-args turn on -XX:NativeMemoryTracking=summary, jcmd's
+# VM.native_memory summary (DIR/N-run.{log,histo,nmt}), to diff what a queue or binding costs by class and by JVM area.
+# Prints one Markdown table row per run. Counts are what the target is about; times depend on the machine's load (the
+# load average is printed with the table).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -27,6 +30,7 @@ counts="1 20 100 230"
 app_args=""
 jvm_args=""
 jar_override=""
+dump=""
 runs=1
 timeout=600
 build=1
@@ -44,6 +48,7 @@ while [[ $# -gt 0 ]]; do
         --timeout) timeout="$2"; shift ;;
         --no-build) build=0 ;;
         --jar) jar_override="$2"; build=0; shift ;;
+        --dump) dump="$2"; shift ;;
         --stream) stream=1 ;;
         --binder) extra_binder="$2"; shift ;;
         -h|--help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -67,10 +72,11 @@ if [[ $(id -u) == 0 ]] && command -v unshare >/dev/null; then
     isolate=(unshare --ipc)
 fi
 work="$(mktemp -d)"
+[[ -z $dump ]] || mkdir -p "$dump"
 trap '[[ -n ${KEEP:-} ]] || rm -rf "$work"' EXIT
 
 run_one() {
-    local n=$1 port=$2 props="$work/extra-$1.properties" log="$work/app-$1.log"
+    local n=$1 port=$2 run=$3 props="$work/extra-$1.properties" log="$work/app-$1.log"
     : > "$props"
     local prefix="/qs-$$-$n" sample_args=()
     if [[ $stream == 1 ]]; then
@@ -107,6 +113,7 @@ run_one() {
             --posixmq.queues.rejected.name="$prefix-rejected" --posixmq.queues.dead-letter.name="$prefix-dead-letter")
     fi
     local start end pid status=""
+    : > "$log" # before the launch: the wait below reads it at once
     start=$(date +%s%N)
     # shellcheck disable=SC2086
     "${isolate[@]}" "$java" $jvm_args --enable-native-access=ALL-UNNAMED -jar "$jar" --server.port="$port" \
@@ -116,7 +123,8 @@ run_one() {
     local deadline=$(($(date +%s) + timeout))
     while [[ $(date +%s) -lt $deadline ]]; do
         if [[ $stream == 1 ]]; then
-            grep -q 'Started ' "$log" && status='"UP"'
+            # Spring Boot's "Started OrderPipelineStreamApplication in 5.1 seconds", not JFR's "Started recording 1"
+            grep -q 'Started [A-Za-z0-9_]* in [0-9.]* seconds' "$log" && status='"UP"'
         else
             status=$(curl -s "http://127.0.0.1:$port/actuator/health" || true)
         fi
@@ -144,12 +152,18 @@ run_one() {
         heap=$("$jcmd" "$pid" GC.heap_info 2>/dev/null | awk '/ heap / && /total/ {
             gsub(/[K,]/, ""); for (i = 1; i <= NF; i++) { if ($i == "total" || $i == "committed") t = $(i + 1); if ($i == "used") u = $(i + 1) }
             printf "%.0f / %.0f MB", t / 1024, u / 1024; exit }')
-        live=$("$jcmd" "$pid" GC.class_histogram 2>/dev/null | awk '/^Total/ {printf "%.0f MB", $3 / 1048576}')
+        if [[ -n $dump ]]; then
+            "$jcmd" "$pid" VM.native_memory summary > "$dump/$n-$run.nmt" 2>&1 || true
+        fi
+        "$jcmd" "$pid" GC.class_histogram > "$work/histo" 2>/dev/null || true
+        live=$(awk '/^Total/ {printf "%.0f MB", $3 / 1048576}' "$work/histo")
+        [[ -z $dump ]] || cp "$work/histo" "$dump/$n-$run.histo"
     fi
     printf '| %s | %s | %s | %s MB | %s | %s | %.1f s |\n' "$n" "$threads" "$fds" "$rss" "${heap:--}" "${live:--}" \
         "$(echo "($end - $start) / 1000000000" | bc -l)"
     kill "$launched"
     wait "$launched" 2>/dev/null || true
+    [[ -z $dump ]] || cp "$log" "$dump/$n-$run.log"
 }
 
 binder_note=""
@@ -164,7 +178,7 @@ echo "|---|---|---|---|---|---|---|"
 port=18500
 for n in $counts; do
     for ((r = 1; r <= runs; r++)); do
-        run_one "$n" "$port"
+        run_one "$n" "$port" "$r"
         port=$((port + 1))
     done
 done
