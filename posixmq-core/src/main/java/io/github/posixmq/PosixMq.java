@@ -222,12 +222,15 @@ public final class PosixMq implements AutoCloseable {
         boolean creating = options.creation() != OpenOptions.Creation.EXISTING;
         long attr = 0;
         if (creating && (capacity > 0 || msgsize > 0)) {
-            SystemLimits limits = SystemLimits.read();
+            // the kernel's default for the attribute not set: read only that file (an application that opens
+            // hundreds of queues at start-up read all seven limits for each, ~140 KB of garbage a queue)
             if (capacity == 0) {
-                capacity = limits.msgDefault() > 0 ? limits.msgDefault() : 10;
+                long msgDefault = SystemLimits.proc("msg_default");
+                capacity = msgDefault > 0 ? msgDefault : 10;
             }
             if (msgsize == 0) {
-                msgsize = limits.msgsizeDefault() > 0 ? limits.msgsizeDefault() : 8192;
+                long msgsizeDefault = SystemLimits.proc("msgsize_default");
+                msgsize = msgsizeDefault > 0 ? msgsizeDefault : 8192;
             }
             attr = scratch.clearedAttr();
             scratch.putLong(scratch.attrOffset() + 8, capacity);

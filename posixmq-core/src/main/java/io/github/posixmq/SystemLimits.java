@@ -106,11 +106,15 @@ public record SystemLimits(long msgMax, long msgsizeMax, long msgDefault, long m
         return mqueue;
     }
 
-    private static long proc(String name) {
+    /** The number in {@code /proc/sys/fs/mqueue/<name>}, or {@link #UNKNOWN}. */
+    static long proc(String name) {
         try {
-            // Files.readString reads only the first byte of a /proc/sys file (its size is 0): use a stream
+            // Files.readString reads only the first byte of a /proc/sys file (its size is 0): use a stream, into a
+            // buffer that fits any long and its newline (readAllBytes allocates 16 KB chunks for a file of size 0)
             try (var in = new FileInputStream(path(name))) {
-                return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
+                byte[] text = new byte[32];
+                int length = in.readNBytes(text, 0, text.length);
+                return Long.parseLong(new String(text, 0, length, StandardCharsets.US_ASCII).trim());
             }
         }
         catch (IOException | RuntimeException ex) {

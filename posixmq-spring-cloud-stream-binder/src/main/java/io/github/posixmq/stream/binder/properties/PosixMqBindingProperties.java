@@ -39,4 +39,12 @@ public final class PosixMqBindingProperties implements BinderSpecificPropertiesP
     public void setProducer(PosixMqProducerProperties producer) {
         this.producer = producer;
     }
+
+    /** A copy of these settings, consumer and producer. */
+    PosixMqBindingProperties copy() {
+        PosixMqBindingProperties copy = new PosixMqBindingProperties();
+        copy.consumer = this.consumer.copy();
+        copy.producer = this.producer.copy();
+        return copy;
+    }
 }

@@ -46,6 +46,19 @@ public final class PosixMqConsumerProperties extends PosixMqQueueProperties {
         return this.journal;
     }
 
+    /** A copy of these settings: every field (a test checks that none is left out). */
+    PosixMqConsumerProperties copy() {
+        PosixMqConsumerProperties copy = new PosixMqConsumerProperties();
+        copyTo(copy);
+        copy.observationEnabled = this.observationEnabled;
+        copy.deadLetterQueue = this.deadLetterQueue;
+        copy.journal.enabled = this.journal.enabled;
+        copy.journal.directory = this.journal.directory;
+        copy.deadLetterSendTimeout = this.deadLetterSendTimeout;
+        copy.loggedBytes = this.loggedBytes;
+        return copy;
+    }
+
     /**
      * How long a dead-letter send waits for room in a full dead-letter queue; then the message is dropped loudly
      * (ERROR line, posixmq.messages.dropped). A stop meanwhile puts the message back to the binding's queue with its
