@@ -8,8 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.posixmq.integration.CompositePosixMqOperationListener;
 import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.PosixMqLogText;
+import io.github.posixmq.integration.PosixMqOperationListener;
+import io.github.posixmq.integration.dispatch.PosixMqDispatcher;
 import io.github.posixmq.integration.outbound.PosixMqMessageHandler;
 import io.github.posixmq.stream.binder.properties.PosixMqConsumerProperties;
 import io.github.posixmq.stream.binder.properties.PosixMqExtendedBindingProperties;
@@ -63,6 +66,12 @@ public final class PosixMqMessageChannelBinder extends
     private final PosixMqExtendedBindingProperties extendedProperties;
 
     private final PosixMqProvisioner provisioner;
+
+    /**
+     * The operation listener beans and the dispatcher bean, looked up once for every consumer: each adapter looking
+     * them up itself walks every bean of the application, which grows with the bindings (quadratic start-up garbage).
+     */
+    private @Nullable ConsumerBeans consumerBeans;
 
     /** Creates the binder on {@code provisioner}, with the bindings' posixmq settings. */
     public PosixMqMessageChannelBinder(PosixMqProvisioner provisioner,
@@ -127,6 +136,9 @@ public final class PosixMqMessageChannelBinder extends
         RetryTemplate retry = properties.getMaxAttempts() > 1 ? buildRetryTemplate(properties) : null;
         PosixMqConsumerEndpoint endpoint = new PosixMqConsumerEndpoint(queues.queue(), retry);
         endpoint.setConcurrency(properties.getConcurrency());
+        ConsumerBeans beans = consumerBeans();
+        endpoint.setOperationListener(beans.listener());
+        endpoint.setDispatcher(beans.dispatcher());
         PosixMqConsumerProperties.Journal journal = properties.getExtension().getJournal();
         if (journal.isEnabled()) {
             endpoint.setJournalDirectory(Path.of(journal.getDirectory().trim()).toAbsolutePath().normalize());
@@ -160,6 +172,20 @@ public final class PosixMqMessageChannelBinder extends
         endpoint.setBeanFactory(getBeanFactory());
         endpoint.setComponentName(properties.getBindingName());
         return endpoint;
+    }
+
+    private synchronized ConsumerBeans consumerBeans() {
+        ConsumerBeans beans = this.consumerBeans;
+        if (beans == null) {
+            beans = new ConsumerBeans(CompositePosixMqOperationListener.ofBeans(getBeanFactory()),
+                    getBeanFactory().getBeanProvider(PosixMqDispatcher.class).getIfUnique());
+            this.consumerBeans = beans;
+        }
+        return beans;
+    }
+
+    /** What every consumer endpoint would look up in the application context. */
+    private record ConsumerBeans(PosixMqOperationListener listener, @Nullable PosixMqDispatcher dispatcher) {
     }
 
     /**
