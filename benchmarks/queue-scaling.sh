@@ -9,7 +9,8 @@
 # (spring.cloud.stream.input-bindings) on queues of 4 x 128 B instead; it serves no HTTP, so "start" ends at its
 # "Started" log line. --binder rabbit puts the N extra bindings on another binder of the sample (a baseline of what
 # Spring Cloud Stream itself costs per binding; RabbitMQ at 127.0.0.1:5672), without a group, so that the broker
-# deletes their queues when the application stops.
+# deletes their queues when the application stops (which takes about a second per binding: each listener container
+# waits out its receive timeout in turn, so N=230 needs some 4 minutes to stop).
 # Each run starts the sample (samples/order-pipeline/target/order-pipeline.jar) with N extra queues of 4 x 128 B,
 # each with an inbound adapter to nullChannel, alone in a private IPC namespace (unshare --ipc, when root; else in
 # the caller's namespace, as far as RLIMIT_MSGQUEUE and queues_max allow), waits for /actuator/health to answer UP,
