@@ -2,6 +2,7 @@ package io.github.posixmq.stream.binder;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import io.github.posixmq.InFlightJournal;
 import io.github.posixmq.OpenOptions;
 import io.github.posixmq.PosixMq;
 import io.github.posixmq.integration.PosixMqHeaders;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +66,10 @@ class PosixMqBinderJournalTests {
         assertThat(second).isNotNull();
         assertThat(second.getPayload()).isEqualTo("new");
         assertThat(second.getHeaders()).doesNotContainKey(PosixMqHeaders.REDELIVERED);
-        assertThat(InFlightJournal.read(InFlightJournal.fileOf(this.dir, "/" + in))).isEmpty();
+        // the slot is marked done once the flow returned, just after the function handed the message over
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(() -> assertThat(InFlightJournal.read(InFlightJournal.fileOf(this.dir, "/" + in))).isEmpty());
     }
 
     /** A consumer function that records what it got. */
