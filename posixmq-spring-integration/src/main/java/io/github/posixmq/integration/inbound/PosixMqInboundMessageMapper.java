@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,6 +21,7 @@ import org.springframework.integration.support.MessageBuilderFactory;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.MessageConversionException;
+import org.springframework.messaging.support.GenericMessage;
 import org.springframework.util.Assert;
 
 /**
@@ -35,6 +37,12 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
     private @Nullable Charset charset;
 
     private MessageBuilderFactory messageBuilderFactory = new DefaultMessageBuilderFactory();
+
+    /**
+     * Whether the factory is the plain one with none of our headers read-only: a message without extra headers is then
+     * built as a {@link GenericMessage} directly, the same message without the builder's two header-map copies.
+     */
+    private boolean plainFactory = true;
 
     private @Nullable String contentType;
 
@@ -86,6 +94,7 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
     public void setMessageBuilderFactory(MessageBuilderFactory messageBuilderFactory) {
         Assert.notNull(messageBuilderFactory, "messageBuilderFactory must not be null");
         this.messageBuilderFactory = messageBuilderFactory;
+        this.plainFactory = isPlain(messageBuilderFactory);
     }
 
     /**
@@ -143,6 +152,19 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
     /** The message; with {@code standardPriority}, the priority in the standard header too (in the same build). */
     private <T> Message<T> build(T payload, int priority, @Nullable Map<String, Object> headers,
             boolean standardPriority) {
+        if (this.plainFactory && (headers == null || headers.isEmpty())) {
+            // what the plain builder makes of these headers, without its copies: one map, copied by MessageHeaders
+            Map<String, Object> direct = new HashMap<>(8);
+            direct.put(PosixMqHeaders.PRIORITY, priority);
+            direct.put(PosixMqHeaders.QUEUE, this.queueName);
+            if (this.contentType != null) {
+                direct.put(MessageHeaders.CONTENT_TYPE, this.contentType);
+            }
+            if (standardPriority) {
+                direct.put(IntegrationMessageHeaderAccessor.PRIORITY, priority);
+            }
+            return new GenericMessage<>(payload, direct);
+        }
         AbstractIntegrationMessageBuilder<T> builder = this.messageBuilderFactory.withPayload(payload)
             .copyHeadersIfAbsent(headers != null ? headers : Map.of())
             .setHeader(PosixMqHeaders.PRIORITY, priority)
@@ -153,5 +175,29 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
             builder.setHeader(IntegrationMessageHeaderAccessor.PRIORITY, priority);
         }
         return builder.build();
+    }
+
+    /** Whether {@code factory} is the plain {@link DefaultMessageBuilderFactory} and sets every header we set. */
+    private static boolean isPlain(MessageBuilderFactory factory) {
+        if (factory.getClass() != DefaultMessageBuilderFactory.class) {
+            return false;
+        }
+        // its read-only headers (spring.integration.readOnly.headers) are not readable: a probe tells
+        try {
+            MessageHeaders probe = factory.withPayload(new byte[0])
+                .setHeader(PosixMqHeaders.PRIORITY, 0)
+                .setHeader(PosixMqHeaders.QUEUE, "/probe")
+                .setHeader(MessageHeaders.CONTENT_TYPE, "application/octet-stream")
+                .setHeader(IntegrationMessageHeaderAccessor.PRIORITY, 0)
+                .build()
+                .getHeaders();
+            return probe.containsKey(PosixMqHeaders.PRIORITY) && probe.containsKey(PosixMqHeaders.QUEUE)
+                    && probe.containsKey(MessageHeaders.CONTENT_TYPE)
+                    && probe.containsKey(IntegrationMessageHeaderAccessor.PRIORITY);
+        }
+        catch (IllegalArgumentException ex) {
+            // one of ours is read-only: the builder is used, and fails as it did before
+            return false;
+        }
     }
 }

@@ -7,7 +7,11 @@ import io.github.posixmq.integration.PosixMqHeaders;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.integration.IntegrationMessageHeaderAccessor;
+import org.springframework.integration.support.DefaultMessageBuilderFactory;
+import org.springframework.integration.support.MutableMessage;
+import org.springframework.integration.support.MutableMessageBuilderFactory;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.MessageConversionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,5 +55,22 @@ class PosixMqInboundMessageMapperTests {
         assertThat(ex).hasMessageContaining("message of 4 bytes (priority 4) from queue /orders is not valid UTF-8");
         assertThat(ex.getFailedMessage().getPayload()).isEqualTo(invalid);
         assertThat(ex.getFailedMessage().getHeaders()).containsEntry(PosixMqHeaders.PRIORITY, 4);
+    }
+
+    @Test
+    void exactlyTheHeadersTheMessageBuilderFactoryWouldSet() {
+        io.github.posixmq.Message received = new io.github.posixmq.Message(5, new byte[] { 1 });
+        this.mapper.setContentType("application/json");
+        assertThat(this.mapper.toMessage(received).getHeaders()).containsOnlyKeys(PosixMqHeaders.PRIORITY,
+                PosixMqHeaders.QUEUE, MessageHeaders.CONTENT_TYPE, MessageHeaders.ID, MessageHeaders.TIMESTAMP);
+        DefaultMessageBuilderFactory readOnlyQueue = new DefaultMessageBuilderFactory();
+        readOnlyQueue.setReadOnlyHeaders(PosixMqHeaders.QUEUE);
+        this.mapper.setMessageBuilderFactory(readOnlyQueue);
+        assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> this.mapper.toMessage(received)))
+            .hasMessageContaining(PosixMqHeaders.QUEUE);
+        this.mapper.setMessageBuilderFactory(new MutableMessageBuilderFactory());
+        assertThat(this.mapper.toMessage(received)).isInstanceOf(MutableMessage.class);
+        this.mapper.setMessageBuilderFactory(new DefaultMessageBuilderFactory());
+        assertThat(this.mapper.toMessage(received).getHeaders()).containsEntry(PosixMqHeaders.QUEUE, "/orders");
     }
 }
