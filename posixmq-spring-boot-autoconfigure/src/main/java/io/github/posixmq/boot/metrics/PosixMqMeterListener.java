@@ -137,8 +137,11 @@ public final class PosixMqMeterListener implements PosixMqOperationListener {
 
     private void record(String name, String description, Map<String, Timer> successes, String queueName,
             long durationNanos, @Nullable Throwable failure) {
-        Timer timer = (failure != null) ? timer(name, description, queueName, failure)
-                : successes.computeIfAbsent(queueName, (queue) -> timer(name, description, queue, null));
+        Timer timer = (failure != null) ? timer(name, description, queueName, failure) : successes.get(queueName);
+        if (timer == null) {
+            // only the first success of a queue: the capturing function is not allocated for every message
+            timer = successes.computeIfAbsent(queueName, (queue) -> timer(name, description, queue, null));
+        }
         timer.record(durationNanos, TimeUnit.NANOSECONDS);
     }
 
