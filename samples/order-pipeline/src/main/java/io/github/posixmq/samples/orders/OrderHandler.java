@@ -1,5 +1,7 @@
 package io.github.posixmq.samples.orders;
 
+import java.util.Map;
+
 import io.github.posixmq.integration.PosixMqHeaders;
 import io.github.posixmq.integration.PosixMqLogText;
 import org.slf4j.Logger;
@@ -13,7 +15,7 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.MessagingException;
-import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.messaging.support.GenericMessage;
 import org.springframework.stereotype.Component;
 
 /**
@@ -54,16 +56,15 @@ public final class OrderHandler {
     @IdempotentReceiver("orderIdempotentReceiver")
     public void handle(Message<byte[]> order) {
         OrderRules.Decision decision = this.rules.decide(order.getPayload());
-        MessageBuilder<byte[]> result = MessageBuilder.withPayload(decision.payload());
         Object priority = order.getHeaders().get(PosixMqHeaders.PRIORITY);
-        if (priority != null) {
-            result.setHeader(PosixMqHeaders.PRIORITY, priority);
-        }
+        // the message directly: a builder would copy its header map twice more for the one header
+        Message<byte[]> result = new GenericMessage<>(decision.payload(),
+                priority != null ? Map.of(PosixMqHeaders.PRIORITY, priority) : Map.of());
         MessageChannel output = decision.accepted() ? this.processed : this.rejected;
         if (logger.isDebugEnabled()) {
             logger.debug("order with priority {} {}", priority, decision.reason());
         }
-        if (!output.send(result.build())) {
+        if (!output.send(result)) {
             throw new MessageDeliveryException(order, "the " + (decision.accepted() ? "processed" : "rejected")
                     + " channel did not take the order");
         }

@@ -183,6 +183,15 @@ public final class OrderRules {
      */
     private static final class Scan {
 
+        /** Up to this many names an object's duplicate check compares bytes in place, without a set of Strings. */
+        private static final int RAW_NAME_CHECK = 16;
+
+        private static final byte[] ID_NAME = "id".getBytes(StandardCharsets.US_ASCII);
+
+        private static final byte[] QTY_NAME = "qty".getBytes(StandardCharsets.US_ASCII);
+
+        private static final byte[] STATUS_NAME = STATUS.getBytes(StandardCharsets.US_ASCII);
+
         private final byte[] bytes;
 
         private int pos;
@@ -342,12 +351,12 @@ public final class OrderRules {
             }
             this.pos++;
             if (this.depth == 1) {
-                this.member = switch (text(start, end)) {
+                this.member = hasEscape(start, end) ? switch (text(start, end)) {
                     case "id" -> 1;
                     case "qty" -> 2;
                     case STATUS -> 3;
                     default -> 0;
-                };
+                } : rawMember(start, end);
                 skipWhitespace();
                 this.valueStart = this.pos;
             }
@@ -396,7 +405,11 @@ public final class OrderRules {
             }
             int base = this.nameBases[--this.objectDepth];
             String error = null;
-            if (this.nameCount - base > 2) {
+            if (this.nameCount - base > 2 && this.nameCount - base <= 2 * RAW_NAME_CHECK && !anyEscape(base)) {
+                // few names without escapes: equal text is equal bytes (well-formed UTF-8), compared in place
+                error = rawDuplicate(base);
+            }
+            else if (this.nameCount - base > 2) {
                 Set<String> seen = new HashSet<>();
                 for (int i = base; i < this.nameCount; i += 2) {
                     String name = text(this.names[i], this.names[i + 1]);
@@ -410,8 +423,58 @@ public final class OrderRules {
             return error;
         }
 
+        /** The member a top-level name without escapes is: 0 none, 1 id, 2 qty, 3 status. */
+        private int rawMember(int start, int end) {
+            if (isRaw(start, end, ID_NAME)) {
+                return 1;
+            }
+            if (isRaw(start, end, QTY_NAME)) {
+                return 2;
+            }
+            return isRaw(start, end, STATUS_NAME) ? 3 : 0;
+        }
+
+        private boolean isRaw(int start, int end, byte[] name) {
+            return Arrays.equals(this.bytes, start, end, name, 0, name.length);
+        }
+
+        private boolean hasEscape(int start, int end) {
+            for (int i = start; i < end; i++) {
+                if (this.bytes[i] == '\\') {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether a name of the innermost object, from {@code base} in {@link #names}, has an escape. */
+        private boolean anyEscape(int base) {
+            for (int i = base; i < this.nameCount; i += 2) {
+                if (hasEscape(this.names[i], this.names[i + 1])) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The error for the first name (from {@code base}, none with escapes) equal to an earlier one, or null. */
+        private String rawDuplicate(int base) {
+            for (int i = base + 2; i < this.nameCount; i += 2) {
+                for (int j = base; j < i; j += 2) {
+                    if (Arrays.equals(this.bytes, this.names[i], this.names[i + 1], this.bytes, this.names[j],
+                            this.names[j + 1])) {
+                        return "duplicate name \"" + text(this.names[i], this.names[i + 1]) + "\"";
+                    }
+                }
+            }
+            return null;
+        }
+
         /** The text of the string content {@code [start, end)}, escapes decoded. */
         private String text(int start, int end) {
+            if (!hasEscape(start, end)) {
+                return new String(this.bytes, start, end - start, StandardCharsets.UTF_8);
+            }
             StringBuilder text = new StringBuilder(end - start);
             int from = start;
             for (int i = start; i < end; i++) {
