@@ -169,6 +169,11 @@ public final class PosixMqDispatcher implements DisposableBean, AutoCloseable {
         return this.linger;
     }
 
+    /** The worker executor, with what it can tell about waiting tasks. */
+    WorkerPool workers() {
+        return this.workers;
+    }
+
     boolean isClosed() {
         return this.closed;
     }
@@ -199,7 +204,7 @@ public final class PosixMqDispatcher implements DisposableBean, AutoCloseable {
                 }
             }
         }
-        QueueDispatch dispatch = new QueueDispatch(receiver, loop, this.workers, this);
+        QueueDispatch dispatch = new QueueDispatch(receiver, loop, this);
         dispatch.start();
         return dispatch;
     }

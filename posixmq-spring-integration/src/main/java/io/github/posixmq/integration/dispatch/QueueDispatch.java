@@ -32,8 +32,6 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
 
     private final SelectorLoop loop;
 
-    private final WorkerPool pool;
-
     private final PosixMqDispatcher dispatcher;
 
     private final String queueName;
@@ -57,11 +55,9 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
     /** Permits whose worker lingers now (for tests). */
     private final AtomicInteger lingering = new AtomicInteger();
 
-    QueueDispatch(PosixMqDispatcher.Receiver receiver, SelectorLoop loop, WorkerPool pool,
-            PosixMqDispatcher dispatcher) {
+    QueueDispatch(PosixMqDispatcher.Receiver receiver, SelectorLoop loop, PosixMqDispatcher dispatcher) {
         this.receiver = receiver;
         this.loop = loop;
-        this.pool = pool;
         this.dispatcher = dispatcher;
         this.queueName = receiver.queue().queueName();
         this.concurrency = receiver.concurrency();
@@ -103,7 +99,7 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
     }
 
     WorkerPool pool() {
-        return this.pool;
+        return this.dispatcher.workers();
     }
 
     PosixMqSelector.@Nullable Key currentKey() {
@@ -207,7 +203,7 @@ final class QueueDispatch implements PosixMqDispatcher.Registration {
 
     private void submit(Permit permit, int priority) {
         permit.received(priority);
-        if (!this.pool.submit(permit)) {
+        if (!pool().submit(permit)) {
             if (!this.rejectedLogged) {
                 this.rejectedLogged = true;
                 logger.warn(this.receiver.owner() + ": the worker executor rejected a message of queue "
