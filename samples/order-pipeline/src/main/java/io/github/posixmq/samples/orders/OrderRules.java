@@ -404,23 +404,27 @@ public final class OrderRules {
                 return null;
             }
             int base = this.nameBases[--this.objectDepth];
+            int entries = this.nameCount - base; // two per name: start and end
             String error = null;
-            if (this.nameCount - base > 2 && this.nameCount - base <= 2 * RAW_NAME_CHECK && !anyEscape(base)) {
+            if (entries > 2) {
                 // few names without escapes: equal text is equal bytes (well-formed UTF-8), compared in place
-                error = rawDuplicate(base);
-            }
-            else if (this.nameCount - base > 2) {
-                Set<String> seen = new HashSet<>();
-                for (int i = base; i < this.nameCount; i += 2) {
-                    String name = text(this.names[i], this.names[i + 1]);
-                    if (!seen.add(name)) {
-                        error = "duplicate name \"" + name + "\"";
-                        break;
-                    }
-                }
+                boolean raw = entries <= 2 * RAW_NAME_CHECK && !anyEscape(base);
+                error = raw ? rawDuplicate(base) : decodedDuplicate(base);
             }
             this.nameCount = base;
             return error;
+        }
+
+        /** The error for the first name (from {@code base}) whose decoded text equals an earlier one's, or null. */
+        private String decodedDuplicate(int base) {
+            Set<String> seen = new HashSet<>();
+            for (int i = base; i < this.nameCount; i += 2) {
+                String name = text(this.names[i], this.names[i + 1]);
+                if (!seen.add(name)) {
+                    return "duplicate name \"" + name + "\"";
+                }
+            }
+            return null;
         }
 
         /** The member a top-level name without escapes is: 0 none, 1 id, 2 qty, 3 status. */
