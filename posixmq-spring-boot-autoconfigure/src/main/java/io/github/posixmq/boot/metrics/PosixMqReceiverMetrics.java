@@ -16,8 +16,8 @@ import org.springframework.util.Assert;
  * {@value PosixMqMetricNames#RECEIVERS_CONCURRENCY} (the configured {@code concurrency} while the adapter runs, 0 while
  * it is stopped), so {@code active < concurrency} means a receiver is missing; and the counters
  * {@value PosixMqMetricNames#MESSAGES_DROPPED}, {@value PosixMqMetricNames#MESSAGES_DEAD_LETTERED},
- * {@value PosixMqMetricNames#JOURNAL_RECOVERED_INFERRED} and {@value PosixMqMetricNames#RECEIVERS_RESTARTED} registered at 0, so that rates and alerts see them before the first
- * event.
+ * {@value PosixMqMetricNames#JOURNAL_RECOVERED_INFERRED} and {@value PosixMqMetricNames#RECEIVERS_RESTARTED}
+ * registered at 0, so that rates and alerts see them before the first event.
  */
 public final class PosixMqReceiverMetrics implements MeterBinder {
 
