@@ -152,28 +152,26 @@ public final class PosixMqInboundMessageMapper implements InboundMessageMapper<i
     /** The message; with {@code standardPriority}, the priority in the standard header too (in the same build). */
     private <T> Message<T> build(T payload, int priority, @Nullable Map<String, Object> headers,
             boolean standardPriority) {
+        // our headers, in one map; the content type configured, else the peer's (already among its headers)
+        Map<String, Object> ours = new HashMap<>(8);
+        ours.put(PosixMqHeaders.PRIORITY, priority);
+        ours.put(PosixMqHeaders.QUEUE, this.queueName);
+        Object contentType = this.contentType != null ? this.contentType
+                : (headers != null ? headers.get(MessageHeaders.CONTENT_TYPE) : null);
+        if (contentType != null) {
+            ours.put(MessageHeaders.CONTENT_TYPE, contentType);
+        }
+        if (standardPriority) {
+            ours.put(IntegrationMessageHeaderAccessor.PRIORITY, priority);
+        }
         if (this.plainFactory && (headers == null || headers.isEmpty())) {
-            // what the plain builder makes of these headers, without its copies: one map, copied by MessageHeaders
-            Map<String, Object> direct = new HashMap<>(8);
-            direct.put(PosixMqHeaders.PRIORITY, priority);
-            direct.put(PosixMqHeaders.QUEUE, this.queueName);
-            if (this.contentType != null) {
-                direct.put(MessageHeaders.CONTENT_TYPE, this.contentType);
-            }
-            if (standardPriority) {
-                direct.put(IntegrationMessageHeaderAccessor.PRIORITY, priority);
-            }
-            return new GenericMessage<>(payload, direct);
+            // what the plain builder makes of these headers, without its two copies of the map
+            return new GenericMessage<>(payload, ours);
         }
         AbstractIntegrationMessageBuilder<T> builder = this.messageBuilderFactory.withPayload(payload)
-            .copyHeadersIfAbsent(headers != null ? headers : Map.of())
-            .setHeader(PosixMqHeaders.PRIORITY, priority)
-            .setHeader(PosixMqHeaders.QUEUE, this.queueName)
-            .setHeader(MessageHeaders.CONTENT_TYPE, this.contentType != null ? this.contentType
-                    : (headers != null ? headers.get(MessageHeaders.CONTENT_TYPE) : null));
-        if (standardPriority) {
-            builder.setHeader(IntegrationMessageHeaderAccessor.PRIORITY, priority);
-        }
+            .copyHeadersIfAbsent(headers != null ? headers : Map.of());
+        // one setHeader each (not copyHeaders, which skips read-only headers silently): a read-only one fails
+        ours.forEach(builder::setHeader);
         return builder.build();
     }
 
