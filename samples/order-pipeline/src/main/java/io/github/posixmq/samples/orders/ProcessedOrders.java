@@ -21,9 +21,14 @@ import org.springframework.integration.metadata.MetadataStore;
 
 /**
  * A persistent {@link MetadataStore} of the keys of the orders processed most recently: a ring of the last
- * {@value #CAPACITY} keys' SHA-256 digests in a file mapped {@code MAP_SHARED}, so a key recorded just before the
- * process is killed is still there when it starts again (a crash of the process, not of the host). No system call per
- * order; a lookup scans the ring, which the pipeline does only for redelivered orders. Thread-safe.
+ * {@value #CAPACITY} keys in a file mapped {@code MAP_SHARED}, so a key recorded just before the process is killed is
+ * still there when it starts again (a crash of the process, not of the host). No system call per order; a lookup
+ * scans the ring, which the pipeline does only for redelivered orders. Thread-safe.
+ *
+ * <p>Each entry is 32 bytes: a key of at most {@value #RAW_MAX} UTF-8 bytes (an accepted order's {@code id:<id>})
+ * as is, behind a zero byte and its length, so that recording it costs no digest; a longer key as its SHA-256 digest.
+ * A lookup of a short key also looks for its digest, which is how stores written before short keys were kept as is
+ * recorded them.
  *
  * <p>It remembers the last {@value #CAPACITY} orders, far more than an in-flight journal can redeliver (one message
  * per receiving thread): enough to tell whether a redelivered order's output was already sent.
@@ -34,6 +39,9 @@ public final class ProcessedOrders implements MetadataStore, AutoCloseable {
     public static final int CAPACITY = 65_536;
 
     private static final int DIGEST = 32;
+
+    /** The longest key kept as is: an entry's first byte is 0, its second the key's length. */
+    static final int RAW_MAX = DIGEST - 2;
 
     private static final int HEADER = 64;
 
@@ -83,19 +91,20 @@ public final class ProcessedOrders implements MetadataStore, AutoCloseable {
     @Override
     public synchronized void put(String key, String value) {
         long next = this.ring.getLong(0);
-        this.ring.put(HEADER + (int) (next % CAPACITY) * DIGEST, digest(key));
+        this.ring.put(HEADER + (int) (next % CAPACITY) * DIGEST, entry(key));
         this.ring.putLong(0, next + 1);
     }
 
     /** {@code "processed"} when {@code key} is among the last {@value #CAPACITY} keys recorded, else null. */
     @Override
     public synchronized @Nullable String get(String key) {
-        byte[] wanted = digest(key);
+        byte[] wanted = entry(key);
+        byte[] digest = digest(key);
         byte[] entry = new byte[DIGEST];
         long count = Math.min(this.ring.getLong(0), CAPACITY);
         for (int i = 0; i < count; i++) {
             this.ring.get(HEADER + i * DIGEST, entry);
-            if (Arrays.equals(entry, wanted)) {
+            if (Arrays.equals(entry, wanted) || Arrays.equals(entry, digest)) {
                 return PROCESSED;
             }
         }
@@ -105,12 +114,13 @@ public final class ProcessedOrders implements MetadataStore, AutoCloseable {
     /** Forgets {@code key}. */
     @Override
     public synchronized @Nullable String remove(String key) {
-        byte[] wanted = digest(key);
+        byte[] wanted = entry(key);
+        byte[] digest = digest(key);
         byte[] entry = new byte[DIGEST];
         String removed = null;
         for (int i = 0; i < CAPACITY; i++) {
             this.ring.get(HEADER + i * DIGEST, entry);
-            if (Arrays.equals(entry, wanted)) {
+            if (Arrays.equals(entry, wanted) || Arrays.equals(entry, digest)) {
                 this.ring.put(HEADER + i * DIGEST, new byte[DIGEST]);
                 removed = PROCESSED;
             }
@@ -126,6 +136,18 @@ public final class ProcessedOrders implements MetadataStore, AutoCloseable {
         catch (IOException ex) {
             // the mapping stays valid until collected; nothing is lost
         }
+    }
+
+    /** The 32 bytes that record {@code key}: itself behind {@code 0, length} when short enough, else its digest. */
+    static byte[] entry(String key) {
+        byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length == 0 || bytes.length > RAW_MAX) {
+            return SHA256.get().digest(bytes);
+        }
+        byte[] entry = new byte[DIGEST];
+        entry[1] = (byte) bytes.length;
+        System.arraycopy(bytes, 0, entry, 2, bytes.length);
+        return entry;
     }
 
     private static byte[] digest(String key) {
