@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The sample's management defaults from its own application.yml, on a real HTTP port: Actuator listens on 127.0.0.1
- * only, and health shows no details or components (no request is authorised: the sample has no Spring Security).
+ * only, and health shows no details or components (no request is authorised: the sample has no Spring Security);
+ * Prometheus shows posixmq's timers, not Spring Integration's own.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
@@ -75,6 +77,19 @@ class ManagementDefaultsTest {
         HttpResponse<String> endpoint = get("/actuator/posixmq");
         assertThat(endpoint.statusCode()).isEqualTo(200);
         assertThat(endpoint.body()).contains(PREFIX + "orders");
+    }
+
+    @Test
+    void prometheusShowsPosixmqTimersAndNotSpringIntegrationsOwn() throws Exception {
+        try (PosixMq orders = PosixMq.open(PREFIX + "orders"); PosixMq processed = PosixMq.open(PREFIX + "processed")) {
+            orders.send("{\"id\":7,\"qty\":1}".getBytes(StandardCharsets.UTF_8), 3);
+            assertThat(processed.receive(Duration.ofSeconds(30))).as("the order's output").isPresent();
+        }
+        HttpResponse<String> prometheus = get("/actuator/prometheus");
+        assertThat(prometheus.statusCode()).isEqualTo(200);
+        // posixmq's timers feed the dashboard; Spring Integration's would time each order four more times
+        assertThat(prometheus.body()).contains("posixmq_send_seconds_count{", "posixmq_receive_seconds_bucket{")
+            .doesNotContain("spring_integration_send_seconds");
     }
 
     @Test
