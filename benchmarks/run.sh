@@ -22,7 +22,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 build="$here/build"
 profile=()
-e2e_settings=(--orders 20000 --warmup 20 --iterations 6)
+# 100,000 orders a round (about 0.3-0.4 s): rounds of 20,000 (about 70 ms each) spread 15-53%
+# against 5-28% (2026-12-07, benchmarks/RESULTS.md); 20 warm-up rounds are 2 million orders for the JIT
+e2e_settings=(--orders 100000 --warmup 20 --iterations 6)
 cpu=0
 modes=(pinned unpinned)
 e2e=1
@@ -33,7 +35,7 @@ c_idle=()
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --quick) profile=(--quick); e2e_settings=(--orders 20000 --warmup 6 --iterations 3) ;;
+        --quick) profile=(--quick); e2e_settings=(--orders 50000 --warmup 6 --iterations 3) ;;
         --smoke) profile=(--smoke); e2e_settings=(--orders 500 --warmup 1 --iterations 1) ;;
         --jdk) export JAVA_HOME="$2"; shift ;;
         --cpu) cpu="$2"; shift ;;
