@@ -21,8 +21,8 @@ import org.springframework.messaging.Message;
  * {@link ProcessedOrders} store keyed by the order id (an accepted order's {@code id}, a rejected order's SHA-256).
  * {@link OrderHandler} records an order's key once its output was sent; an order delivered again after a crash
  * ({@code posixmq_redelivered=true}) whose key is recorded goes to {@value #DUPLICATES} instead of being sent twice.
- * The one window left: a crash between the output send's return and the key's store (nanoseconds) sends the order's
- * output twice.
+ * The one window left: a crash during the output send's system call (the kernel queues the message before a SIGKILL
+ * takes effect) or after it, before the key's store, sends the order's output twice: at most one order per crash.
  */
 @Configuration(proxyBeanMethods = false)
 class OrderIdempotency {
