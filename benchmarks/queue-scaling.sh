@@ -2,7 +2,8 @@
 # Threads, descriptors, RSS and start-up time of the order-pipeline sample as the number of queues grows.
 #
 #   benchmarks/queue-scaling.sh [--jdk DIR] [--counts "1 20 100 230"] [--app-args "--posixmq.dispatch.dedicated-threads=true"]
-#                               [--jvm-args "-Xmx256m"] [--runs 3] [--timeout 600] [--stream [--binder rabbit]] [--no-build]
+#                               [--jvm-args "-Xmx256m"] [--runs 3] [--timeout 600]
+#                               [--stream [--one-binding] [--binder rabbit]] [--no-build]
 #                               [--jar FILE] [--dump DIR]
 #
 # --stream: the order-pipeline-stream sample (Spring Cloud Stream, binder posixmq) with N extra consumer bindings
@@ -10,7 +11,9 @@
 # "Started" log line. --binder rabbit puts the N extra bindings on another binder of the sample (a baseline of what
 # Spring Cloud Stream itself costs per binding; RabbitMQ at 127.0.0.1:5672), without a group, so that the broker
 # deletes their queues when the application stops (which takes about a second per binding: each listener container
-# waits out its receive timeout in turn, so N=230 needs some 4 minutes to stop).
+# waits out its receive timeout in turn, so N=230 needs some 4 minutes to stop). --one-binding declares the N queues as
+# the destination list of one binding (spring.cloud.stream.bindings.extra.destination=q1,q2,...): Spring Cloud Stream
+# binds a consumer per destination, without its per-binding-name work (docs/stream-binder.md, "Memory per binding").
 # Each run starts the sample (samples/order-pipeline/target/order-pipeline.jar) with N extra queues of 4 x 128 B,
 # each with an inbound adapter to nullChannel, alone in a private IPC namespace (unshare --ipc, when root; else in
 # the caller's namespace, as far as RLIMIT_MSGQUEUE and queues_max allow), waits for /actuator/health to answer UP,
@@ -37,6 +40,7 @@ timeout=600
 build=1
 stream=0
 extra_binder=posixmq
+one_binding=0
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 jcmd=""
 while [[ $# -gt 0 ]]; do
@@ -52,6 +56,7 @@ while [[ $# -gt 0 ]]; do
         --dump) dump="$2"; shift ;;
         --stream) stream=1 ;;
         --binder) extra_binder="$2"; shift ;;
+        --one-binding) one_binding=1 ;;
         -h|--help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
@@ -81,8 +86,12 @@ run_one() {
     : > "$props"
     local prefix="/qs-$$-$n" sample_args=()
     if [[ $stream == 1 ]]; then
-        local bindings=""
+        local bindings="" destinations=""
         for ((i = 1; i <= n; i++)); do
+            if [[ $one_binding == 1 ]]; then
+                destinations+="${destinations:+,}${prefix#/}-extra$i"
+                continue
+            fi
             bindings+="${bindings:+;}extra$i"
             echo "spring.cloud.stream.bindings.extra$i.destination=${prefix#/}-extra$i" >> "$props"
             if [[ $extra_binder == posixmq ]]; then
@@ -91,6 +100,16 @@ run_one() {
                 echo "spring.cloud.stream.bindings.extra$i.binder=$extra_binder" >> "$props"
             fi
         done
+        if [[ $one_binding == 1 ]]; then
+            # one binding name, N destinations: Spring Cloud Stream binds a consumer per destination
+            bindings=extra
+            echo "spring.cloud.stream.bindings.extra.destination=$destinations" >> "$props"
+            if [[ $extra_binder == posixmq ]]; then
+                echo "spring.cloud.stream.bindings.extra.group=scaling" >> "$props"
+            else
+                echo "spring.cloud.stream.bindings.extra.binder=$extra_binder" >> "$props"
+            fi
+        fi
         {
             echo "spring.cloud.stream.input-bindings=$bindings"
             echo "spring.cloud.stream.posixmq.default.consumer.capacity=4"

@@ -22,7 +22,10 @@ import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Groups (competing consumers, fan-out with required-groups) and partitions of the posixmq binder. */
+/**
+ * Groups (competing consumers, fan-out with required-groups), partitions and one binding over several destinations of
+ * the posixmq binder.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class PosixMqBinderGroupsAndPartitionsTests {
 
@@ -58,6 +61,26 @@ class PosixMqBinderGroupsAndPartitionsTests {
         assertThat(functions.handled.poll(200, TimeUnit.MILLISECONDS)).isNull();
         assertThat(output.getAll()).containsOnlyOnce("Consumers of POSIX message queue /" + orders
                 + " compete for its messages whatever their group (groups [billing, audit])");
+    }
+
+    @Test
+    void oneBindingWithSeveralDestinationsConsumesEachOfTheirQueues() throws Exception {
+        // the form for many queues: Spring Cloud Stream binds one consumer per destination of the list
+        List<String> queues = List.of(this.app.destination("a"), this.app.destination("b"), this.app.destination("c"));
+        ConfigurableApplicationContext context = this.app.run(Functions.class,
+                "spring.cloud.function.definition=first",
+                "spring.cloud.stream.bindings.first-in-0.destination=" + String.join(",", queues),
+                "spring.cloud.stream.bindings.first-in-0.group=g");
+        for (int i = 0; i < queues.size(); i++) {
+            StreamApp.send(queues.get(i), "order " + i, i);
+        }
+        Functions functions = context.getBean(Functions.class);
+        List<String> received = new ArrayList<>();
+        for (int i = 0; i < queues.size(); i++) {
+            received.add(functions.handled.poll(10, TimeUnit.SECONDS));
+        }
+        assertThat(received).containsExactlyInAnyOrder("first:order 0", "first:order 1", "first:order 2");
+        assertThat(functions.handled.poll(200, TimeUnit.MILLISECONDS)).isNull();
     }
 
     @Test
