@@ -18,10 +18,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The floor under posixmq: the same system calls as {@code pair-64} and {@code tryreceive-empty}, made straight
- * through the internal binding in use ({@code -Dposixmq.binding=jna|ffm}) with none of posixmq's own code (no checks,
- * no scratch memory, no close protection). The gap between this and C is what the binding (JNA direct mapping or FFM
- * downcalls) costs; the gap between the API benchmarks and this is posixmq's own share. Not final: JMH generates subclasses.
+ * The floor under posixmq: the same system calls as {@code pair-64}, {@code pair-8192} and {@code tryreceive-empty},
+ * made straight through the internal binding in use ({@code -Dposixmq.binding=jna|ffm}) with none of posixmq's own code
+ * (no checks, no scratch memory, no close protection). The gap between this and C is what the binding (JNA direct
+ * mapping or FFM downcalls) costs; the gap between the API benchmarks and this is posixmq's own share. Not final: JMH
+ * generates subclasses.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,10 +31,17 @@ public class FloorBenchmarks {
 
     private static final int SIZE = 64;
 
+    private static final int LARGE = 8192;
+
     private final MqBinding binding = Bindings.instance();
     private PosixMq pairQueue;
     private PosixMq emptyQueue;
     private PosixMq emptyBlockingQueue;
+    private PosixMq largePairQueue;
+    private long largePairHandle;
+    private Memory largeMemory;
+    private long largeOut;
+    private long largeIn;
     private long pairHandle;
     private long emptyHandle;
     private long emptyBlockingHandle;
@@ -43,7 +51,7 @@ public class FloorBenchmarks {
     private long priority;
     private long expired;
 
-    /** Opens a queue for the pair (capacity 10) and an empty one (capacity 1), 64-byte messages. */
+    /** Opens queues for the pairs (capacity 10; 64-byte and 8 KiB messages) and empty ones (capacity 1, 64 bytes). */
     @Setup
     public void open() {
         pairQueue = BenchQueues.openAnonymous(10, SIZE);
@@ -61,6 +69,12 @@ public class FloorBenchmarks {
         in = out + SIZE;
         priority = in + SIZE;
         expired = out + 3L * SIZE; // a zero timespec: a deadline long past
+        largePairQueue = BenchQueues.openAnonymous(10, LARGE);
+        largePairHandle = binding.handleOf(largePairQueue.fileDescriptor());
+        largeMemory = new Memory(2L * LARGE);
+        largeMemory.clear();
+        largeOut = Pointer.nativeValue(largeMemory);
+        largeIn = largeOut + LARGE;
     }
 
     /** Closes the queues (their names are already gone). */
@@ -69,6 +83,7 @@ public class FloorBenchmarks {
         pairQueue.close();
         emptyQueue.close();
         emptyBlockingQueue.close();
+        largePairQueue.close();
     }
 
     /** Opens this thread's allocation window for the iteration ({@link WorkerAllocationProfiler}). */
@@ -90,6 +105,15 @@ public class FloorBenchmarks {
             throw new IllegalStateException("mq_send failed: errno " + binding.lastErrno());
         }
         return binding.mqReceive(pairHandle, in, SIZE, priority);
+    }
+
+    /** {@code mq_send} then {@code mq_receive} of 8 KiB. */
+    @Benchmark
+    public long pair8192() {
+        if (binding.mqSend(largePairHandle, largeOut, LARGE, 0) != 0) {
+            throw new IllegalStateException("mq_send failed: errno " + binding.lastErrno());
+        }
+        return binding.mqReceive(largePairHandle, largeIn, LARGE, priority);
     }
 
     /** {@code mq_receive} on an empty queue, then errno (EAGAIN). */

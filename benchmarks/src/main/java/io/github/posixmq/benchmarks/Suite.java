@@ -202,7 +202,8 @@ public final class Suite {
                 included++;
             }
         }
-        Map<String, String> floor = Map.of("pair-64", "pair", "tryreceive-empty", "tryReceiveEmpty|tryReceiveEmptyTimed");
+        Map<String, String> floor = Map.of("pair-64", "pair", "pair-8192", "pair8192",
+                "tryreceive-empty", "tryReceiveEmpty|tryReceiveEmptyTimed");
         for (Map.Entry<String, String> entry : floor.entrySet()) {
             if (names.contains(entry.getKey())) {
                 builder.include(benchmark(FloorBenchmarks.class, entry.getValue()));
@@ -222,6 +223,7 @@ public final class Suite {
             String key = switch (method) {
                 case "direct", "bytes", "message" -> "pair-" + params.getParam("size") + "/" + method;
                 case "pair" -> "floor-pair-64";
+                case "pair8192" -> "floor-pair-8192";
                 case "trySendFull" -> "trysend-full";
                 case "tryReceiveEmpty" -> floorBenchmark ? "floor-tryreceive-empty" : "tryreceive-empty";
                 case "tryReceiveEmptyTimed" -> "floor-tryreceive-empty-timed";
