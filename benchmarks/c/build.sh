@@ -5,7 +5,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="${1:-$here/../build}"
 mkdir -p "$out"
 CC="${CC:-gcc}"
-for program in mqbench orderroute syscallfloor; do
+for program in mqbench orderroute syscallfloor handoff; do
     if [[ -f "$here/$program.c" ]]; then
         "$CC" -O2 -Wall -Wextra -Werror -pthread -o "$out/$program" "$here/$program.c" -lrt
     fi
