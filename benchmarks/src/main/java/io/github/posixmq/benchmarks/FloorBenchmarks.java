@@ -107,6 +107,19 @@ public class FloorBenchmarks {
         return binding.mqReceive(pairHandle, in, SIZE, priority);
     }
 
+    /**
+     * {@code mq_timedsend} then {@code mq_timedreceive} of 64 bytes, each with an expired deadline: the calls posixmq's
+     * {@code send} and {@code receive} make (the deadline lets them stay on a blocking descriptor and fail at once
+     * instead of sleeping where {@code close()} could not wake them), without posixmq's code.
+     */
+    @Benchmark
+    public long pairTimed() {
+        if (binding.mqTimedsend(pairHandle, out, SIZE, 0, expired) != 0) {
+            throw new IllegalStateException("mq_timedsend failed: errno " + binding.lastErrno());
+        }
+        return binding.mqTimedreceive(pairHandle, in, SIZE, priority, expired);
+    }
+
     /** {@code mq_send} then {@code mq_receive} of 8 KiB. */
     @Benchmark
     public long pair8192() {

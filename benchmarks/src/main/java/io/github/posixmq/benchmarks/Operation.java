@@ -22,6 +22,8 @@ enum Operation {
             Target.TRY_RECEIVE),
     ATTRIBUTES("attributes", "attributes()", "attributes", Unit.NANOS, null),
     FLOOR_PAIR_64("floor-pair-64", "floor: raw binding mq_send + mq_receive, 64 B", "pair-64", Unit.NANOS, null),
+    FLOOR_PAIR_64_TIMED("floor-pair-64-timed", "floor: raw binding mq_timedsend + mq_timedreceive (expired), 64 B",
+            "pair-64", Unit.NANOS, null),
     FLOOR_PAIR_8192("floor-pair-8192", "floor: raw binding mq_send + mq_receive, 8 KiB", "pair-8192", Unit.NANOS,
             null),
     FLOOR_TRY_RECEIVE("floor-tryreceive-empty", "floor: raw binding mq_receive + errno, empty queue", "tryreceive-empty",

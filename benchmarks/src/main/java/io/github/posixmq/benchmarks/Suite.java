@@ -202,7 +202,7 @@ public final class Suite {
                 included++;
             }
         }
-        Map<String, String> floor = Map.of("pair-64", "pair", "pair-8192", "pair8192",
+        Map<String, String> floor = Map.of("pair-64", "pair|pairTimed", "pair-8192", "pair8192",
                 "tryreceive-empty", "tryReceiveEmpty|tryReceiveEmptyTimed");
         for (Map.Entry<String, String> entry : floor.entrySet()) {
             if (names.contains(entry.getKey())) {
@@ -224,6 +224,7 @@ public final class Suite {
                 case "direct", "bytes", "message" -> "pair-" + params.getParam("size") + "/" + method;
                 case "pair" -> "floor-pair-64";
                 case "pair8192" -> "floor-pair-8192";
+                case "pairTimed" -> "floor-pair-64-timed";
                 case "trySendFull" -> "trysend-full";
                 case "tryReceiveEmpty" -> floorBenchmark ? "floor-tryreceive-empty" : "tryreceive-empty";
                 case "tryReceiveEmptyTimed" -> "floor-tryreceive-empty-timed";
@@ -242,7 +243,7 @@ public final class Suite {
     }
 
     private static String benchmark(Class<?> type, String methods) {
-        return "^" + Pattern.quote(type.getName() + ".") + methods + "$";
+        return "^" + Pattern.quote(type.getName() + ".") + "(?:" + methods + ")$";
     }
 
     /**
