@@ -43,12 +43,17 @@ public interface PosixMqQueueSupplier extends Supplier<PosixMq> {
             return action.apply(queue);
         }
         catch (QueueClosedException ex) {
-            PosixMq current = get();
-            if (current == queue) {
-                throw ex;
-            }
-            return action.apply(current);
+            return action.apply(replacement(queue, ex));
         }
+    }
+
+    /** The descriptor {@link #get()} switched to after {@code closed} was closed; {@code ex} again when none. */
+    private PosixMq replacement(PosixMq closed, QueueClosedException ex) {
+        PosixMq current = get();
+        if (current == closed) {
+            throw ex;
+        }
+        return current;
     }
 
     /**
@@ -59,21 +64,17 @@ public interface PosixMqQueueSupplier extends Supplier<PosixMq> {
     default boolean send(byte[] message, int priority, Duration timeout) {
         Assert.notNull(timeout, "timeout must not be null");
         Assert.isTrue(!timeout.isNegative(), "timeout must not be negative");
-        if (timeout.isZero()) {
-            return execute((queue) -> queue.trySend(message, priority));
-        }
-        // a relative timeout: a send that finds room reads no clock; only a switch of descriptors needs the start
-        long start = System.nanoTime();
+        // a relative timeout and no lambda: a send that finds room reads no clock and allocates nothing; only a switch
+        // of descriptors needs the start
+        boolean wait = !timeout.isZero();
+        long start = wait ? System.nanoTime() : 0;
         PosixMq queue = get();
         try {
-            return queue.send(message, priority, timeout);
+            return wait ? queue.send(message, priority, timeout) : queue.trySend(message, priority);
         }
         catch (QueueClosedException ex) {
-            PosixMq current = get();
-            if (current == queue) {
-                throw ex;
-            }
-            Duration left = timeout.minusNanos(System.nanoTime() - start);
+            PosixMq current = replacement(queue, ex);
+            Duration left = wait ? timeout.minusNanos(System.nanoTime() - start) : Duration.ZERO;
             return (left.isNegative() || left.isZero()) ? current.trySend(message, priority)
                     : current.send(message, priority, left);
         }

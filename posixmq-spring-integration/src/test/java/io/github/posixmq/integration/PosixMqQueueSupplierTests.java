@@ -53,6 +53,32 @@ class PosixMqQueueSupplierTests {
     }
 
     @Test
+    void aSendWithoutWaitingOnADescriptorClosedByASwitchGoesToTheNewOne() {
+        PosixMq old = this.queues.open("old", ONE_MESSAGE);
+        PosixMq current = this.queues.open("current", ONE_MESSAGE);
+        old.close();
+        PosixMqQueueSupplier stale = supplier(new AtomicReference<>(old), old.name());
+        assertThatThrownBy(() -> stale.send(new byte[1], 0, Duration.ZERO)).isInstanceOf(QueueClosedException.class);
+        AtomicReference<PosixMq> switching = new AtomicReference<>(old);
+        PosixMqQueueSupplier switched = new PosixMqQueueSupplier() {
+            @Override
+            public PosixMq get() {
+                // the closed descriptor first, the new one when asked again after the failure
+                return switching.getAndSet(current);
+            }
+
+            @Override
+            public String queueName() {
+                return old.name();
+            }
+        };
+        assertThat(switched.send("now".getBytes(StandardCharsets.UTF_8), 4, Duration.ZERO)).isTrue();
+        Message received = current.tryReceive().orElseThrow();
+        assertThat(received.utf8()).isEqualTo("now");
+        assertThat(received.priority()).isEqualTo(4);
+    }
+
+    @Test
     void aDescriptorClosedWithoutASwitchIsTheCallersQueueClosedException() {
         PosixMq queue = this.queues.open("closed", ONE_MESSAGE);
         PosixMqQueueSupplier supplier = supplier(new AtomicReference<>(queue), queue.name());
