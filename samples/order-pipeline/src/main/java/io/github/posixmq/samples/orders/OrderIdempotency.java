@@ -1,8 +1,6 @@
 package io.github.posixmq.samples.orders;
 
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 import io.github.posixmq.integration.PosixMqHeaders;
@@ -29,16 +27,6 @@ class OrderIdempotency {
 
     /** Channel of redelivered orders whose output was already sent (logged by {@link OrderHandler#duplicate}). */
     static final String DUPLICATES = "orderDuplicates";
-
-    /** One digest per thread, reused: a rejected order's key costs no {@code MessageDigest.getInstance}. */
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
-    });
 
     /** The store of processed order keys, in the journal directory unless {@code orders.processed-store} says. */
     @Bean(destroyMethod = "close")
@@ -69,7 +57,7 @@ class OrderIdempotency {
         if (decision.id() != null) {
             return "id:" + decision.id();
         }
-        return "sha256:" + HexFormat.of().formatHex(SHA256.get().digest(order));
+        return "sha256:" + HexFormat.of().formatHex(ProcessedOrders.sha256(order));
     }
 
     private static byte[] bytes(Message<?> message) {

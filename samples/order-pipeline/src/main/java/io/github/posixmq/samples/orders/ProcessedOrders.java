@@ -98,13 +98,12 @@ public final class ProcessedOrders implements MetadataStore, AutoCloseable {
     /** {@code "processed"} when {@code key} is among the last {@value #CAPACITY} keys recorded, else null. */
     @Override
     public synchronized @Nullable String get(String key) {
-        byte[] wanted = entry(key);
-        byte[] digest = digest(key);
+        Forms wanted = Forms.of(key);
         byte[] entry = new byte[DIGEST];
         long count = Math.min(this.ring.getLong(0), CAPACITY);
         for (int i = 0; i < count; i++) {
             this.ring.get(HEADER + i * DIGEST, entry);
-            if (Arrays.equals(entry, wanted) || Arrays.equals(entry, digest)) {
+            if (wanted.matches(entry)) {
                 return PROCESSED;
             }
         }
@@ -114,13 +113,12 @@ public final class ProcessedOrders implements MetadataStore, AutoCloseable {
     /** Forgets {@code key}. */
     @Override
     public synchronized @Nullable String remove(String key) {
-        byte[] wanted = entry(key);
-        byte[] digest = digest(key);
+        Forms wanted = Forms.of(key);
         byte[] entry = new byte[DIGEST];
         String removed = null;
         for (int i = 0; i < CAPACITY; i++) {
             this.ring.get(HEADER + i * DIGEST, entry);
-            if (Arrays.equals(entry, wanted) || Arrays.equals(entry, digest)) {
+            if (wanted.matches(entry)) {
                 this.ring.put(HEADER + i * DIGEST, new byte[DIGEST]);
                 removed = PROCESSED;
             }
@@ -140,17 +138,43 @@ public final class ProcessedOrders implements MetadataStore, AutoCloseable {
 
     /** The 32 bytes that record {@code key}: itself behind {@code 0, length} when short enough, else its digest. */
     static byte[] entry(String key) {
-        byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length == 0 || bytes.length > RAW_MAX) {
-            return SHA256.get().digest(bytes);
+        return entry(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] entry(byte[] key) {
+        if (!isShort(key)) {
+            return sha256(key);
         }
         byte[] entry = new byte[DIGEST];
-        entry[1] = (byte) bytes.length;
-        System.arraycopy(bytes, 0, entry, 2, bytes.length);
+        entry[1] = (byte) key.length;
+        System.arraycopy(key, 0, entry, 2, key.length);
         return entry;
     }
 
-    private static byte[] digest(String key) {
-        return SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
+    /** Whether a key of these UTF-8 bytes is kept as is. */
+    private static boolean isShort(byte[] key) {
+        return key.length > 0 && key.length <= RAW_MAX;
+    }
+
+    /**
+     * The entries that record a key: as this store records it, and as a store written before short keys were kept as
+     * is recorded it (its digest; the same bytes for a long key).
+     */
+    private record Forms(byte[] entry, byte[] legacy) {
+
+        static Forms of(String key) {
+            byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+            byte[] now = ProcessedOrders.entry(bytes);
+            return new Forms(now, isShort(bytes) ? sha256(bytes) : now);
+        }
+
+        boolean matches(byte[] stored) {
+            return Arrays.equals(stored, this.entry) || Arrays.equals(stored, this.legacy);
+        }
+    }
+
+    /** The SHA-256 digest of {@code bytes}, with this thread's reused {@link MessageDigest}. */
+    static byte[] sha256(byte[] bytes) {
+        return SHA256.get().digest(bytes);
     }
 }
