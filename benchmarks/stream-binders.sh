@@ -5,9 +5,9 @@
 # broker started in the driver's JVM. Prints a Markdown table, also written to benchmarks/build/stream-binders.md.
 #
 #   benchmarks/stream-binders.sh [--orders N] [--warmup N] [--iterations N] [--latency-orders N]
-#                                [--latency-warmup N] [--messages N] [--kafka HOST:PORT] [--binders posixmq,rabbit[,kafka]]
-#                                [--app-prefix "taskset -c 1"] [--app-jvm-args "JVM OPTIONS"] [--latency-trace FILE]
-#                                [--no-build]
+#                                [--latency-warmup N] [--messages N] [--kafka HOST:PORT]
+#                                [--binders posixmq,rabbit[,kafka]] [--app-prefix "taskset -c 1"]
+#                                [--app-jvm-args "JVM OPTIONS"] [--latency-trace FILE] [--no-build]
 # --binders posixmq,rabbit skips Kafka (posixmq alone: a profiling run); --app-prefix runs each application under a
 # command (such as taskset); --app-jvm-args adds JVM options to each application ({label}: posixmq, rabbit, kafka);
 # --latency-trace writes each posixmq order of the latency run (start in epoch µs, latency in µs) to FILE;

@@ -45,7 +45,8 @@ class AwaitReadableTest {
     void closingTheDescriptorEndsTheWait() {
         String name = queues.name("await-close");
         PosixMq mq = OpenOptions.readWrite().createNew().capacity(2).maxMessageSize(16).open(name);
-        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> mq.awaitReadable(Duration.ofMinutes(5)));
+        CompletableFuture<Boolean> waiting =
+                CompletableFuture.supplyAsync(() -> mq.awaitReadable(Duration.ofMinutes(5)));
         mq.close();
         assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
             .hasCauseInstanceOf(QueueClosedException.class);

@@ -12,9 +12,9 @@ import java.util.Locale;
 
 /**
  * Prints result files as one Markdown table (operation, CPUs, binding, C median, Java median, Java / C, Java B/op,
- * target)
- * followed by the verdict on each target. Most targets are judged on runs pinned to one CPU only, where the VM's
- * cross-CPU wake-ups do not swing the figures; the FFM order pipeline's on unpinned runs (issue 22). Usage: {@code Report FILE...}.
+ * target) followed by the verdict on each target. Most targets are judged on runs pinned to one CPU only, where the
+ * VM's cross-CPU wake-ups do not swing the figures; the FFM order pipeline's on unpinned runs (issue 22). Usage:
+ * {@code Report FILE...}.
  */
 public final class Report {
 

@@ -138,7 +138,8 @@ public final class PosixMqProperties {
             PosixMqPropertiesValidator.checkLength("posixmq.dispatch.linger", this.linger);
             if (this.linger == null || this.linger.isNegative()) {
                 throw new PosixMqConfigurationException("posixmq.dispatch.linger", String.valueOf(this.linger),
-                        "it must not be negative", "Set posixmq.dispatch.linger to 1ms (the default), 0 or more.", null);
+                        "it must not be negative", "Set posixmq.dispatch.linger to 1ms (the default), 0 or more.",
+                        null);
             }
             return new PosixMqDispatchSettings(this.selectors, this.workers, this.dedicatedThreads, this.linger);
         }

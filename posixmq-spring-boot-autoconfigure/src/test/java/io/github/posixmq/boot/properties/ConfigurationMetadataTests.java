@@ -41,8 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 public class ConfigurationMetadataTests {
 
     /** The property namespaces of this module; other names starting with "posixmq." are metrics or observations. */
-    private static final List<String> NAMESPACES = List.of("posixmq.queues", "posixmq.recovery", "posixmq.dispatch", "posixmq.health",
-            "management.health.posixmq", "management.endpoint.posixmq");
+    private static final List<String> NAMESPACES = List.of("posixmq.queues", "posixmq.recovery", "posixmq.dispatch",
+            "posixmq.health", "management.health.posixmq", "management.endpoint.posixmq");
 
     private static final Pattern YAML_BLOCK = Pattern.compile("(?ms)^\\s*```ya?ml\\s*$(.*?)^\\s*```\\s*$");
 

@@ -69,7 +69,8 @@ class PosixMqBinderJournalTests {
         // the slot is marked done once the flow returned, just after the function handed the message over
         Awaitility.await()
             .atMost(Duration.ofSeconds(10))
-            .untilAsserted(() -> assertThat(InFlightJournal.read(InFlightJournal.fileOf(this.dir, "/" + in))).isEmpty());
+            .untilAsserted(
+                    () -> assertThat(InFlightJournal.read(InFlightJournal.fileOf(this.dir, "/" + in))).isEmpty());
     }
 
     /** A consumer function that records what it got. */

@@ -14,7 +14,8 @@ import org.springframework.util.Assert;
  * @param selectors selector threads (at least 1)
  * @param workers worker threads of the default pool; 0 for {@link PosixMqDispatcher#defaultWorkerCount()}
  * @param dedicatedThreads whether each adapter receives on {@code concurrency} threads of its own instead
- * @param linger how long a worker whose queue ran empty waits for its next message ({@link PosixMqDispatcher#setLinger})
+ * @param linger how long a worker whose queue ran empty waits for its next message
+ *     ({@link PosixMqDispatcher#setLinger})
  */
 public record PosixMqDispatchSettings(int selectors, int workers, boolean dedicatedThreads, Duration linger) {
 

@@ -79,8 +79,8 @@ public final class StreamBinderBenchmark {
 
     /**
      * Runs the benchmark: {@code --app-jar JAR [--orders N] [--warmup N] [--iterations N] [--latency-orders N]
-     * [--latency-warmup N] [--messages N] [--kafka BROKERS] [--binders posixmq,rabbit[,kafka]] [--app-prefix "taskset -c 1"]
-     * [--app-jvm-args "JVM OPTIONS"] [--out FILE]}.
+     * [--latency-warmup N] [--messages N] [--kafka BROKERS] [--binders posixmq,rabbit[,kafka]]
+     * [--app-prefix "taskset -c 1"] [--app-jvm-args "JVM OPTIONS"] [--out FILE]}.
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new java.util.LinkedHashMap<>();
