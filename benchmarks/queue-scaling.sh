@@ -86,29 +86,28 @@ run_one() {
     : > "$props"
     local prefix="/qs-$$-$n" sample_args=()
     if [[ $stream == 1 ]]; then
+        # binding NAME DESTINATION: one extra consumer binding (a group on posixmq, else on the other binder)
+        binding() {
+            echo "spring.cloud.stream.bindings.$1.destination=$2"
+            if [[ $extra_binder == posixmq ]]; then
+                echo "spring.cloud.stream.bindings.$1.group=scaling"
+            else
+                echo "spring.cloud.stream.bindings.$1.binder=$extra_binder"
+            fi
+        } >> "$props"
         local bindings="" destinations=""
         for ((i = 1; i <= n; i++)); do
             if [[ $one_binding == 1 ]]; then
                 destinations+="${destinations:+,}${prefix#/}-extra$i"
-                continue
-            fi
-            bindings+="${bindings:+;}extra$i"
-            echo "spring.cloud.stream.bindings.extra$i.destination=${prefix#/}-extra$i" >> "$props"
-            if [[ $extra_binder == posixmq ]]; then
-                echo "spring.cloud.stream.bindings.extra$i.group=scaling" >> "$props"
             else
-                echo "spring.cloud.stream.bindings.extra$i.binder=$extra_binder" >> "$props"
+                bindings+="${bindings:+;}extra$i"
+                binding "extra$i" "${prefix#/}-extra$i"
             fi
         done
         if [[ $one_binding == 1 ]]; then
             # one binding name, N destinations: Spring Cloud Stream binds a consumer per destination
             bindings=extra
-            echo "spring.cloud.stream.bindings.extra.destination=$destinations" >> "$props"
-            if [[ $extra_binder == posixmq ]]; then
-                echo "spring.cloud.stream.bindings.extra.group=scaling" >> "$props"
-            else
-                echo "spring.cloud.stream.bindings.extra.binder=$extra_binder" >> "$props"
-            fi
+            binding extra "$destinations"
         fi
         {
             echo "spring.cloud.stream.input-bindings=$bindings"
