@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -70,7 +71,7 @@ class PosixMqDispatcherTests {
     void twentyQueuesShareOneSelectorThreadAndTwoWorkers() throws Exception {
         PosixMqDispatcher dispatcher = dispatcher(1, 2);
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> threads = ConcurrentHashMap.newKeySet();
         List<PosixMq> queues = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             PosixMq mq = queue("many" + i);
@@ -165,7 +166,7 @@ class PosixMqDispatcherTests {
         this.opened.add(mq);
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger overlaps = new AtomicInteger();
-        Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> threads = ConcurrentHashMap.newKeySet();
         BlockingQueue<Integer> received = new LinkedBlockingQueue<>();
         QueueDispatch registration = (QueueDispatch) dispatcher.register(new TestReceiver(mq, 1, (text, priority) -> {
             if (inFlight.incrementAndGet() > 1) {
